@@ -1,0 +1,300 @@
+"""Method of Equal Shares on grouped ballots: fast floats, exact decisions.
+
+Every voter starts with ``b0`` (budget / voters). A project j costs c_j and
+is paid by its supporters: voter g pays ``min(b_g, lam * w_gj)`` where
+``w_gj`` is 1 for approval ballots (cost satisfaction: everybody pays the same
+share) and the utility for points/Borda ballots. The price per unit of
+satisfaction is ``rho = lam / c_j`` (approval) or ``rho = lam`` (points).
+Each round funds the affordable project with the smallest rho.
+
+Speed: budgets are float64 and projects are re-evaluated lazily (a project's
+rho never decreases, so an old value is a lower bound). Exactness: every
+exact budget is ``b0 - sum_r lam_r * w_g,sel_r`` (or 0 once a voter has paid
+all it had), a linear form with integer coefficients in the exact prices of
+earlier rounds. Whenever floats cannot decide a comparison with a wide margin
+(two projects' rho, a voter's budget against its share, a project's
+affordability), the exact values are computed from those linear forms with
+:class:`fractions.Fraction`. The outcome is therefore the exact MES outcome.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+TOL = 1e-9
+_NEVER = np.iinfo(np.int64).max
+
+
+class Prepared:
+    """Per-project supporter arrays, independent of the voters' budget."""
+
+    def __init__(self, profile, *, cost_sat):
+        self.profile = profile
+        self.cost_sat = cost_sat
+        self.mult = profile.mult
+        self.multf = profile.mult.astype(float)
+        util = profile.util
+        self.util = util
+        pattern = (util > 0).astype(np.int64)
+        self.coef_t = (pattern if cost_sat else util).T.tocsr()
+        csc = util.tocsc()
+        self.groups, self.w, self.mw, self.wsum = [], [], [], []
+        for j in range(profile.n_projects):
+            lo, hi = csc.indptr[j], csc.indptr[j + 1]
+            g = csc.indices[lo:hi].astype(np.int64)
+            w = csc.data[lo:hi].astype(np.int64)
+            if cost_sat:
+                w = np.ones_like(w)
+            self.groups.append(g)
+            self.w.append(w.astype(float))
+            self.mw.append(self.multf[g] * w)
+            self.wsum.append(int((profile.mult[g] * w).sum()))
+        self.costs = [Fraction(c) for c in profile.costs]
+        self.costf = [float(c) for c in profile.costs]
+        support = profile.total_util()
+        self.zero_cost = [j for j in range(profile.n_projects)
+                          if support[j] > 0 and self.costs[j] == 0]
+        self.candidates = [j for j in range(profile.n_projects)
+                           if support[j] > 0 and self.costs[j] > 0]
+
+
+class MESRun:
+    """One run of MES with per-voter budget ``b0``; see :func:`run_mes`."""
+
+    def __init__(self, prep, b0, key, excluded=()):
+        self.p = prep
+        self.b0 = Fraction(b0)
+        self.key = key
+        ngroups = len(prep.mult)
+        self.f = np.full(ngroups, float(self.b0))
+        self.zr = np.full(ngroups, _NEVER, dtype=np.int64)
+        self.sel_round = np.full(prep.profile.n_projects, -1, dtype=np.int64)
+        self.sel, self.lamf, self.lamx, self.rho = [], [], {}, []
+        self.scale = float(self.b0) if self.b0 > 0 else 1.0
+        self.excluded = set(excluded)
+
+    # ---- exact side -------------------------------------------------------
+    def _weights_row(self, g):
+        util = self.p.util
+        lo, hi = util.indptr[g], util.indptr[g + 1]
+        cols = util.indices[lo:hi]
+        vals = np.ones(hi - lo, dtype=np.int64) if self.p.cost_sat else util.data[lo:hi]
+        return cols, vals
+
+    def exact_budget(self, g, t):
+        """Exact budget of group ``g`` before the payments of round ``t``."""
+        if self.zr[g] < t:
+            return Fraction(0)
+        value = self.b0
+        cols, vals = self._weights_row(g)
+        for j, w in zip(cols, vals):
+            r = self.sel_round[j]
+            if 0 <= r < t:
+                value -= int(w) * self.lam_exact(r)
+        return value
+
+    def exact_sum(self, groups, t):
+        """Exact sum of ``mult * budget`` over ``groups`` (all alive at round ``t``)."""
+        if len(groups) == 0:
+            return Fraction(0)
+        vec = np.zeros(len(self.p.mult), dtype=np.int64)
+        vec[groups] = self.p.mult[groups]
+        coef = self.p.coef_t @ vec
+        total = self.b0 * int(vec.sum())
+        for r in range(t):
+            a = int(coef[self.sel[r]])
+            if a:
+                total -= a * self.lam_exact(r)
+        return total
+
+    def lam_exact(self, r):
+        """Exact price factor of round ``r`` (memoised)."""
+        if r in self.lamx:
+            return self.lamx[r]
+        j = self.sel[r]
+        g = self.p.groups[j]
+        zr = self.zr[g]
+        poor = g[zr == r]
+        rich = g[zr > r]
+        denom = int((self.p.mult[rich] * self.p.w[j][zr > r].astype(np.int64)).sum())
+        lam = (self.p.costs[j] - self.exact_sum(poor, r)) / denom if denom else None
+        self.lamx[r] = lam
+        return lam
+
+    # ---- float side ---------------------------------------------------------
+    def _alive(self, j, t):
+        g = self.p.groups[j]
+        mask = self.zr[g] >= t
+        return g[mask], self.p.w[j][mask], self.p.mw[j][mask]
+
+    def evaluate(self, j, t):
+        """Float ``(rho, lam)`` of project ``j`` now, or None when unaffordable."""
+        g = self.p.groups[j]
+        b = self.f[g]
+        m = self.p.multf[g]
+        c = self.p.costf[j]
+        total = b @ m
+        if total < c * (1 - TOL):
+            return None
+        if total <= c * (1 + TOL) + TOL * self.scale:
+            alive = g[self.zr[g] >= t]
+            if self.exact_sum(alive, t) < self.p.costs[j]:
+                return None
+        pos = b > 0
+        b, m, w, mw = b[pos], m[pos], self.p.w[j][pos], self.p.mw[j][pos]
+        ratio = b / w
+        lam0 = c / mw.sum()
+        if ratio.min() >= lam0:
+            lam = lam0
+        else:
+            order = np.argsort(ratio, kind="stable")
+            mb = (m * b)[order]
+            mw = mw[order]
+            prefix = np.concatenate(([0.0], np.cumsum(mb)[:-1]))
+            suffix = np.cumsum(mw[::-1])[::-1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lams = (c - prefix) / suffix
+            ok = np.nonzero(lams <= ratio[order] * (1 + 1e-12))[0]
+            lam = lams[ok[0]] if len(ok) else lams[-1]
+        rho = lam / c if self.p.cost_sat else lam
+        return rho, lam
+
+    def exact_lam_now(self, j, t, lamf):
+        """Exact price factor of project ``j`` at round ``t`` and the exact poor groups."""
+        g, w, _ = self._alive(j, t)
+        b = self.f[g]
+        ratio = b / w
+        band = TOL * max(lamf, 1e-300) + TOL * self.scale
+        clear_poor = ratio < lamf - band
+        amb = np.nonzero(np.abs(ratio - lamf) <= band)[0]
+        amb_exact = sorted(((self.exact_budget(int(g[i]), t) / int(w[i]), int(i)) for i in amb))
+        rich_mask = ~clear_poor
+        c = self.p.costs[j]
+        poor_sum = self.exact_sum(g[clear_poor], t)
+        mult = self.p.mult
+        rich_w = int((mult[g[rich_mask]] * w[rich_mask].astype(np.int64)).sum())
+        for k in range(len(amb_exact) + 1):
+            lam = (c - poor_sum) / rich_w if rich_w else None
+            if k == len(amb_exact) or lam is None or lam <= amb_exact[k][0]:
+                break
+            ratio_k, i = amb_exact[k]
+            poor_sum += mult[g[i]] * ratio_k * int(w[i])
+            rich_w -= int(mult[g[i]] * int(w[i]))
+        poor_exact = {i for r, i in amb_exact if lam is None or r <= lam}
+        return lam, g, w, clear_poor, amb, poor_exact, amb_exact
+
+    def rho_exact(self, j, t, lamf):
+        lam = self.exact_lam_now(j, t, lamf)[0]
+        return (lam / self.p.costs[j] if self.p.cost_sat else lam), lam
+
+    def pay(self, j, t, lamf, lam_x=None):
+        g, w, _ = self._alive(j, t)
+        ratio = self.f[g] / w
+        band = TOL * lamf + TOL * self.scale
+        if np.any(np.abs(ratio - lamf) <= band):
+            lam, g, w, clear_poor, amb, poor_exact, amb_exact = self.exact_lam_now(j, t, lamf)
+            self.lamx[t] = lam
+            exact_b = {i: r * int(w[i]) for r, i in amb_exact}
+            poor = clear_poor.copy()
+            for i in poor_exact:
+                poor[i] = True
+            rich = ~poor
+            self.f[g[rich]] -= lamf * w[rich]
+            for i in amb:
+                if i not in poor_exact:
+                    self.f[g[i]] = float(exact_b[i] - lam * int(w[i]))
+        else:
+            if lam_x is not None:
+                self.lamx[t] = lam_x
+            poor = ratio < lamf
+            self.f[g[~poor]] -= lamf * w[~poor]
+        self.f[g[poor]] = 0.0
+        self.zr[g[poor]] = t
+
+    def run(self):
+        p = self.p
+        active = [j for j in p.candidates if j not in self.excluded]
+        stale = {j: 0.0 for j in active}
+        t = 0
+        while active:
+            active.sort(key=lambda j: stale[j])
+            best, evaluated, dropped = np.inf, [], []
+            for j in active:
+                if stale[j] > best * (1 + TOL) + 1e-300:
+                    break
+                res = self.evaluate(j, t)
+                if res is None:
+                    dropped.append(j)
+                    continue
+                stale[j] = res[0]
+                evaluated.append((j, res[0], res[1]))
+                best = min(best, res[0])
+            for j in dropped:
+                active.remove(j)
+            if not evaluated:
+                break
+            near = [e for e in evaluated if e[1] <= best * (1 + TOL)]
+            lam_x = None
+            if len(near) > 1:
+                exact = [(*self.rho_exact(j, t, lamf), j, lamf) for j, _, lamf in near]
+                exact.sort(key=lambda e: (e[0], self.key[e[2]]))
+                rho_x, lam_x, j, lamf = exact[0]
+                rho = float(rho_x)
+            else:
+                j, rho, lamf = near[0]
+            self.sel.append(j)
+            self.sel_round[j] = t
+            self.rho.append(rho)
+            self.lamf.append(lamf)
+            self.pay(j, t, lamf, lam_x)
+            active.remove(j)
+            t += 1
+        return self.sel
+
+
+def initial_selection(prep, key):
+    """Supported projects that cost nothing: funded before MES starts."""
+    return sorted(prep.zero_cost, key=lambda j: key[j])
+
+
+def run_mes(prep, b0, key):
+    """One MES run; returns the :class:`MESRun` (selection in ``sel``)."""
+    run = MESRun(prep, b0, key)
+    run.run()
+    run.initial = initial_selection(prep, key)
+    return run
+
+
+def _cost(prep, selection):
+    return sum((prep.costs[j] for j in selection), Fraction(0))
+
+
+def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000):
+    """MES with the per-voter budget raised by one unit per run.
+
+    Starts at budget / voters; returns the last outcome that fits the budget.
+    With ``exhaustive_stop`` (pabutools' ``voter_budget_increment=1``) it also
+    stops at the first outcome to which no candidate can be added. Returns the
+    final :class:`MESRun` (``None`` if even the first run overspends) and the
+    number of runs.
+    """
+    budget = Fraction(prep.profile.budget)
+    b0 = budget / prep.profile.voters
+    previous, runs = None, 0
+    cands = prep.candidates
+    while runs < max_runs:
+        run = run_mes(prep, b0 + runs, key)
+        runs += 1
+        spent = _cost(prep, run.sel) + _cost(prep, run.initial)
+        if spent > budget:
+            return previous, runs
+        chosen = set(run.sel)
+        rest = [j for j in cands if j not in chosen]
+        if not rest:
+            return run, runs
+        if exhaustive_stop and all(spent + prep.costs[j] > budget for j in rest):
+            return run, runs
+        previous = run
+    return previous, runs
