@@ -1,0 +1,233 @@
+"""Reading a pol.is open-data export into plain arrays.
+
+The export holds every vote event; pol.is counts the latest vote per
+participant and statement, so we keep that one (by timestamp, later rows
+win ties) and also the time of the *first* vote on the pair, which
+:func:`deliberatie.core.opinions.pipeline.in_conversation` needs to replay
+who pol.is had admitted to the clustering.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from deliberatie.core.errors import InputError
+
+VOTE_FIELDS = ("timestamp", "comment-id", "voter-id", "vote")
+COMMENT_FIELDS = ("comment-id",)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Votes of one conversation as a sparse participant × statement table.
+
+    Attributes
+    ----------
+    participants : tuple of str
+        Voter ids, row order (first appearance in ``votes.csv``).
+    statements : tuple of str
+        Comment ids, column order (ascending number when numeric).
+    rows, cols : numpy.ndarray of int
+        Position of each (latest) vote.
+    values : numpy.ndarray of int8
+        The vote: 1 agree, -1 disagree, 0 pass.
+    first_voted : numpy.ndarray of int64
+        Timestamp of the first vote on that pair (for replaying admission).
+    moderated_out : frozenset of str
+        Statements an organiser removed (pol.is ``moderated = -1``).
+    texts : dict
+        Statement id → text, where ``comments.csv`` gives one.
+    """
+
+    participants: tuple
+    statements: tuple
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+    first_voted: np.ndarray = None
+    moderated_out: frozenset = frozenset()
+    texts: dict = field(default_factory=dict)
+
+    @property
+    def shape(self):
+        return (len(self.participants), len(self.statements))
+
+    def matrix(self):
+        """The votes as CSR; a stored 0 is a pass, a missing cell is no vote."""
+        m = sp.csr_matrix(
+            (self.values.astype(np.float64), (self.rows, self.cols)), shape=self.shape
+        )
+        return m
+
+    def voted(self):
+        """CSR of ones where a participant voted (pass included)."""
+        return sp.csr_matrix(
+            (np.ones(len(self.rows)), (self.rows, self.cols)), shape=self.shape
+        )
+
+
+def _sort_key(ident):
+    return (0, int(ident), "") if ident.lstrip("-").isdigit() else (1, 0, ident)
+
+
+def from_votes(votes, *, moderated_out=(), texts=None):
+    """Build a :class:`Conversation` from ``(timestamp, voter, comment, vote)`` tuples.
+
+    Parameters
+    ----------
+    votes : iterable of tuple
+        Vote events; ids are turned into strings, the latest event per pair
+        counts.
+    moderated_out : iterable of str
+        Statements removed by moderation.
+    texts : dict, optional
+        Statement id → text; statements without votes are included too.
+    """
+    voter_pos, comment_set = {}, set(str(k) for k in (texts or {}))
+    ts, vr, cm, vv = [], [], [], []
+    for timestamp, voter, comment, vote in votes:
+        voter, comment = str(voter), str(comment)
+        voter_pos.setdefault(voter, len(voter_pos))
+        comment_set.add(comment)
+        ts.append(int(timestamp))
+        vr.append(voter_pos[voter])
+        cm.append(comment)
+        vv.append(int(vote))
+    comments = sorted(comment_set, key=_sort_key)
+    comment_pos = {c: i for i, c in enumerate(comments)}
+    ts = np.asarray(ts, dtype=np.int64)
+    vr = np.asarray(vr, dtype=np.int64)
+    cc = np.asarray([comment_pos[c] for c in cm], dtype=np.int64)
+    vv = np.asarray(vv, dtype=np.int8)
+    return _latest(tuple(voter_pos), tuple(comments), ts, vr, cc, vv, moderated_out, texts)
+
+
+def _latest(participants, statements, ts, rows, cols, vals, moderated_out, texts):
+    n_cols = max(len(statements), 1)
+    pair = rows * n_cols + cols
+    # stable sort by (pair, timestamp): the last row of each pair is the latest vote
+    order = np.lexsort((np.arange(len(pair)), ts, pair))
+    pair_sorted = pair[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = pair_sorted[1:] != pair_sorted[:-1]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = pair_sorted[1:] != pair_sorted[:-1]
+    keep = order[last]
+    return Conversation(
+        participants=participants,
+        statements=statements,
+        rows=rows[keep],
+        cols=cols[keep],
+        values=vals[keep],
+        first_voted=ts[order[first]],
+        moderated_out=frozenset(str(m) for m in moderated_out),
+        texts=dict(texts or {}),
+    )
+
+
+def _rows(path, required):
+    try:
+        handle = open(path, newline="", encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("opinions.missing_file", file=str(path)) from None
+    with handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise InputError("opinions.empty_file", file=str(path), line=1)
+        header = [h.strip() for h in header]
+        missing = [f for f in required if f not in header]
+        if missing:
+            raise InputError("opinions.missing_field", file=str(path), line=1, field=missing[0])
+        index = {name: header.index(name) for name in header}
+        for row in reader:
+            if not row or row == [""]:
+                continue
+            yield reader.line_num, row, index
+
+
+def _field(path, line, row, index, name):
+    pos = index[name]
+    if pos >= len(row):
+        raise InputError("opinions.missing_value", file=str(path), line=line, field=name)
+    value = row[pos].strip()
+    if value == "":
+        raise InputError("opinions.missing_value", file=str(path), line=line, field=name)
+    return value
+
+
+def _int(path, line, row, index, name, allowed=None):
+    value = _field(path, line, row, index, name)
+    try:
+        number = int(value)
+    except ValueError:
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is None or number != int(number):
+            raise InputError(
+                "opinions.not_a_number", file=str(path), line=line, field=name, value=value
+            ) from None
+        number = int(number)
+    if allowed is not None and number not in allowed:
+        raise InputError("opinions.bad_vote", file=str(path), line=line, field=name, value=value)
+    return number
+
+
+def read_comments(path):
+    """Statement texts and the moderated-out set from ``comments.csv``."""
+    path = Path(path)
+    texts, moderated_out = {}, set()
+    for line, row, index in _rows(path, COMMENT_FIELDS):
+        comment = _field(path, line, row, index, "comment-id")
+        if "comment-body" in index and index["comment-body"] < len(row):
+            texts[comment] = row[index["comment-body"]]
+        else:
+            texts[comment] = ""
+        if "moderated" in index and index["moderated"] < len(row):
+            mod = row[index["moderated"]].strip()
+            if mod not in ("", "-1", "0", "1"):
+                raise InputError(
+                    "opinions.bad_moderation", file=str(path), line=line,
+                    field="moderated", value=mod,
+                )
+            if mod == "-1":
+                moderated_out.add(comment)
+    return texts, moderated_out
+
+
+def read_votes(path):
+    """Vote events ``(timestamp, voter, comment, vote)`` from ``votes.csv``."""
+    path = Path(path)
+    for line, row, index in _rows(path, VOTE_FIELDS):
+        yield (
+            _int(path, line, row, index, "timestamp"),
+            _field(path, line, row, index, "voter-id"),
+            _field(path, line, row, index, "comment-id"),
+            _int(path, line, row, index, "vote", allowed=(-1, 0, 1)),
+        )
+
+
+def read_conversation(directory):
+    """Read ``votes.csv`` and ``comments.csv`` (optional) of a pol.is export.
+
+    Raises
+    ------
+    InputError
+        Naming file, line and field of the first malformed value.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError("opinions.not_a_directory", file=str(directory))
+    comments = directory / "comments.csv"
+    texts, moderated_out = read_comments(comments) if comments.exists() else ({}, set())
+    conversation = from_votes(
+        read_votes(directory / "votes.csv"), moderated_out=moderated_out, texts=texts
+    )
+    if not conversation.participants:
+        raise InputError("opinions.no_votes", file=str(directory / "votes.csv"))
+    return conversation

@@ -1,0 +1,311 @@
+"""pol.is-style opinion mapping: who is clustered, PCA, groups, statements.
+
+The steps follow pol.is ``math`` (``conversation.clj``): latest votes,
+moderated-out statements zeroed, PCA of the mean-imputed matrix, projections
+scaled by sqrt(statements / own votes), k-means base clusters, then 2 to
+``max_groups`` opinion groups over the base clusters chosen by silhouette,
+and the repness / consensus statistics over the clustered participants.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from deliberatie.core.errors import InputError
+from deliberatie.core.opinions import cluster, stats
+from deliberatie.core.opinions.io import Conversation
+
+ALGORITHM = "deliberatie-opinions/1 (pol.is math: pca-2 sparsity-scaled, kmeans base-100, silhouette k)"
+GREEDY_MIN = 15  # pol.is clusters at least the 15 most active voters
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Everything needed to reproduce a run (with the same votes)."""
+
+    min_votes: int = 7
+    max_groups: int = 5
+    base_clusters: int = 100
+    seed: int = 0
+    pick_max: int = 5
+    confidence: float = 0.9
+    keep: tuple = ()
+    algorithm: str = ALGORITHM
+
+
+@dataclass(frozen=True)
+class StatementScore:
+    """A statement's standing in a group (repness) or in the whole (consensus).
+
+    ``direction`` is ``"agree"`` or ``"disagree"``; ``n_success`` votes in
+    that direction out of ``n_trials``; ``p_success`` the smoothed share and
+    ``p_test`` its z; for repness also ``repness`` (ratio to the rest) and
+    ``repness_test`` (two-proportion z). ``agree_share`` is the raw share of
+    agree votes among the group's votes on it.
+    """
+
+    statement: str
+    direction: str
+    agree_share: float
+    n_success: int
+    n_trials: int
+    p_success: float
+    p_test: float
+    repness: float = None
+    repness_test: float = None
+    best_agree: bool = False
+
+
+@dataclass(frozen=True)
+class OpinionGroup:
+    """One opinion group: its members and representative statements."""
+
+    id: int
+    members: tuple
+    representative: tuple
+
+
+@dataclass(frozen=True)
+class OpinionMap:
+    """Result of :func:`map_opinions`.
+
+    Attributes
+    ----------
+    parameters : Parameters
+        Options and algorithm version of the run.
+    participants : tuple of str
+        Every voter, in the order of ``coordinates`` and ``labels``.
+    coordinates : tuple of (float, float)
+        Each participant's scaled PCA position (the opinion map).
+    labels : tuple of int
+        Group id per participant; -1 when not clustered.
+    clustered : tuple of str
+        Participants that were clustered.
+    groups : tuple of OpinionGroup
+        Ordered by size, largest first (id = position).
+    consensus : tuple of StatementScore
+        Majority consensus, agrees first.
+    group_aware_consensus : tuple of (str, float)
+        Every eligible statement with its group-aware agree score, highest first.
+    silhouettes : tuple of (int, float)
+        Silhouette per candidate group count (why ``len(groups)`` was chosen).
+    statements : tuple of str
+        Statement ids (columns of ``components``).
+    components : tuple of tuple of float
+        The two PCA axes (loadings per statement).
+    """
+
+    parameters: Parameters
+    participants: tuple
+    coordinates: tuple
+    labels: tuple
+    clustered: tuple
+    groups: tuple
+    consensus: tuple
+    group_aware_consensus: tuple
+    silhouettes: tuple
+    statements: tuple
+    components: tuple
+
+
+def _validate_options(conversation, min_votes, max_groups, base_clusters, pick_max, confidence):
+    if not isinstance(conversation, Conversation):
+        raise InputError("opinions.not_a_conversation", field="conversation")
+    for name, value, low in (
+        ("min_votes", min_votes, 1), ("max_groups", max_groups, 2),
+        ("base_clusters", base_clusters, 2), ("pick_max", pick_max, 1),
+    ):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise InputError("opinions.bad_option", field=name, value=value)
+    if not 0.5 < confidence < 1:
+        raise InputError("opinions.bad_option", field="confidence", value=confidence)
+    if len(conversation.rows) == 0:
+        raise InputError("opinions.no_votes", field="votes")
+
+
+def in_conversation(n_votes, n_statements, *, min_votes=7, keep_mask=None):
+    """Who is clustered: at least ``min(min_votes, statements)`` votes, plus ``keep``.
+
+    When that leaves fewer than 15 people, pol.is adds the most active
+    voters until 15 (ties by order) so small conversations still get groups.
+    """
+    mask = n_votes >= min(min_votes, max(n_statements, 1))
+    if keep_mask is not None:
+        mask |= keep_mask
+    if mask.sum() < GREEDY_MIN:
+        order = np.lexsort((np.arange(len(n_votes)), -n_votes))
+        mask[order[: min(GREEDY_MIN, int((n_votes > 0).sum()))]] = True
+    return mask
+
+
+def map_opinions(
+    conversation, *, min_votes=7, max_groups=5, base_clusters=100, seed=0,
+    pick_max=5, confidence=0.9, keep=(),
+):
+    """Opinion groups, representative and consensus statements of a conversation.
+
+    Parameters
+    ----------
+    conversation : Conversation
+        Latest votes (see :func:`read_conversation`, :func:`from_votes`).
+    min_votes : int
+        Votes a participant needs to be clustered (pol.is: 7).
+    max_groups : int
+        Upper bound on the number of opinion groups (2..max_groups tried).
+    base_clusters : int
+        k-means base clusters the groups are built from (pol.is: 100).
+    seed : int
+        Seeds ``numpy.random.default_rng``; same seed, same result.
+    pick_max : int
+        Representative statements per group and consensus per direction.
+    confidence : float
+        One-sided confidence of the z-tests (pol.is: 0.9).
+    keep : iterable of str
+        Participants to cluster regardless of ``min_votes`` (pol.is keeps
+        anyone it clustered before).
+
+    Returns
+    -------
+    OpinionMap
+    """
+    _validate_options(conversation, min_votes, max_groups, base_clusters, pick_max, confidence)
+    keep = tuple(sorted(str(k) for k in keep))
+    params = Parameters(min_votes, max_groups, base_clusters, seed, pick_max, confidence, keep)
+    rng = np.random.default_rng(seed)
+
+    matrix, voted = _prepared(conversation)
+    n, m = matrix.shape
+    n_votes = np.diff(voted.indptr).astype(np.float64)  # incl. zeroed statements
+    own_votes = np.bincount(conversation.rows, minlength=n).astype(np.float64)
+    keep_set = set(keep)
+    keep_mask = np.array([p in keep_set for p in conversation.participants]) if keep else None
+    inconv = in_conversation(own_votes, m, min_votes=min_votes, keep_mask=keep_mask)
+    rows = np.flatnonzero(inconv)
+
+    # as pol.is: means and axes from everyone's votes, clustering of in-conv only
+    centred, _ = cluster.centered(matrix, voted, np.arange(n))
+    comps = cluster.principal_components(centred, 2, rng)
+    coords = cluster.project(centred, comps, n_votes, m)
+
+    labels, silhouettes = _groups(coords[rows], max_groups, base_clusters, rng)
+    all_labels = np.full(n, -1, dtype=np.int64)
+    all_labels[rows] = labels
+    n_groups = int(labels.max()) + 1 if len(labels) else 0
+
+    eligible = np.ones(len(conversation.statements), dtype=bool)
+    moderated = [i for i, s in enumerate(conversation.statements) if s in conversation.moderated_out]
+    eligible[moderated] = False
+    raw, raw_voted = conversation.matrix(), conversation.voted()
+    na, nd, ns = stats.counts(raw, raw_voted, all_labels, n_groups)
+    group_st = stats.group_stats(na, nd, ns)
+    reps = stats.representative(group_st, eligible, pick_max=pick_max, confidence=confidence)
+    everyone = np.zeros(n, dtype=np.int64)
+    ta, td, ts = stats.counts(raw, raw_voted, everyone, 1)
+    cons = stats.consensus(ta[0], td[0], ts[0], eligible, pick_max=pick_max, confidence=confidence)
+    gac_agree, _ = stats.group_aware(na, nd, ns)
+
+    ids = conversation.statements
+    groups = tuple(
+        OpinionGroup(
+            id=g,
+            members=tuple(conversation.participants[i] for i in np.flatnonzero(all_labels == g)),
+            representative=tuple(_score(e, ids) for e in reps[g]),
+        )
+        for g in range(n_groups)
+    )
+    gac_cols = np.flatnonzero(eligible)
+    gac_cols = gac_cols[np.lexsort((gac_cols, -gac_agree[gac_cols]))]
+    return OpinionMap(
+        parameters=params,
+        participants=conversation.participants,
+        coordinates=tuple((float(x), float(y)) for x, y in coords),
+        labels=tuple(int(x) for x in all_labels),
+        clustered=tuple(conversation.participants[i] for i in rows),
+        groups=groups,
+        consensus=tuple(_score(e, ids) for e in cons),
+        group_aware_consensus=tuple((ids[c], float(gac_agree[c])) for c in gac_cols),
+        silhouettes=tuple(silhouettes),
+        statements=ids,
+        components=tuple(tuple(float(v) for v in row) for row in comps),
+    )
+
+
+def _score(entry, ids):
+    return StatementScore(
+        statement=ids[entry["statement"]],
+        direction=entry["direction"],
+        agree_share=entry["agree_share"],
+        n_success=entry["n_success"],
+        n_trials=entry["n_trials"],
+        p_success=entry["p_success"],
+        p_test=entry["p_test"],
+        repness=entry.get("repness"),
+        repness_test=entry.get("repness_test"),
+        best_agree=entry.get("best_agree", False),
+    )
+
+
+def _prepared(conversation):
+    """Vote matrix for the PCA: moderated-out statements zeroed for everyone.
+
+    pol.is keeps those columns but sets every cell to 0 (a pass), so they add
+    no variance yet still count in sqrt(statements / own votes). Statements
+    nobody voted on are left out. Returns CSR ``(votes, voted)`` with the
+    same structure (a pass is a stored 0 in ``votes``).
+    """
+    n, m = conversation.shape
+    rows, cols, vals = conversation.rows, conversation.cols, conversation.values
+    mod = np.array([s in conversation.moderated_out for s in conversation.statements], dtype=bool)
+    has_votes = np.bincount(cols, minlength=m) > 0
+    if mod.any():
+        live = ~mod[cols]
+        mod_cols = np.flatnonzero(mod & has_votes)
+        rows = np.concatenate([rows[live], np.repeat(np.arange(n), len(mod_cols))])
+        cols = np.concatenate([cols[live], np.tile(mod_cols, n)])
+        vals = np.concatenate([vals[live], np.zeros(n * len(mod_cols), dtype=vals.dtype)])
+    new_col = np.cumsum(has_votes) - 1
+    shape = (n, int(has_votes.sum()))
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], new_col[cols[order]]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
+    votes = sp.csr_matrix((vals[order].astype(np.float64), cols, indptr), shape=shape)
+    voted = sp.csr_matrix((np.ones(len(cols)), cols.copy(), indptr.copy()), shape=shape)
+    return votes, voted
+
+
+def _groups(points, max_groups, base_clusters, rng):
+    """Base clusters, then the group count with the best silhouette."""
+    n = len(points)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), []
+    distinct = len(np.unique(np.round(points, 12), axis=0))
+    k_base = min(base_clusters, distinct)
+    # restarts make the base clusters (and so the groups) far less seed-dependent;
+    # fewer for big conversations, where one run is already stable
+    n_init = int(np.clip(50_000 // n, 1, 10))
+    base_labels, centers, _ = cluster.kmeans(points, k_base, rng, n_init=n_init)
+    weights = np.bincount(base_labels, minlength=k_base).astype(np.float64)
+    used = weights > 0
+    centers, weights = centers[used], weights[used]
+    remap = np.cumsum(used) - 1
+    base_labels = remap[base_labels]
+    k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
+    best, silhouettes = None, []
+    for k in range(2, k_max + 1):
+        labels, _, _ = cluster.kmeans(centers, k, rng, weights=weights, n_init=10)
+        # pol.is scores the base clusters unweighted (it matches its groups better)
+        score = cluster.silhouette(centers, labels)
+        silhouettes.append((k, score))
+        if best is None or score > best[0] + 1e-12:
+            best = (score, labels)
+    group_of_base = best[1] if best else np.zeros(len(centers), dtype=np.int64)
+    labels = group_of_base[base_labels]
+    # groups by size, largest first; ties by first member
+    sizes = np.bincount(labels)
+    present = np.flatnonzero(sizes)
+    first = np.array([np.flatnonzero(labels == g)[0] for g in present])
+    order = present[np.lexsort((first, -sizes[present]))]
+    relabel = np.empty(sizes.size, dtype=np.int64)
+    relabel[order] = np.arange(len(order))
+    return relabel[labels], silhouettes
