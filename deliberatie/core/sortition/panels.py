@@ -1,0 +1,177 @@
+"""Integer programs over panel compositions (HiGHS through ``scipy.optimize.milp``).
+
+A *composition* gives, per type, how many of its members sit on the panel;
+it stands for every panel with those counts. The pricing problem of column
+generation, the feasibility check and the smallest relaxation of infeasible
+quotas are all small integer programs over compositions.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_matrix
+
+_MILP_OPTIONS = {"mip_rel_gap": 1e-10, "presolve": True}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One bound in a set of quotas that cannot all hold (``bound`` is min or max)."""
+
+    category: str
+    value: str
+    bound: str
+    limit: int
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """Quota bounds after the smallest total relaxation."""
+
+    category: str
+    value: str
+    min: int
+    max: int
+    new_min: int
+    new_max: int
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    """Outcome of :func:`check_feasibility`.
+
+    ``conflicts`` is an irreducible set of bounds that cannot hold together
+    (with the panel size); ``relaxation`` the changed quotas of a relaxation
+    with the smallest total slack (empty when feasible or when even relaxing
+    every quota does not help, e.g. because households are too large).
+    """
+
+    feasible: bool
+    conflicts: tuple = ()
+    relaxation: tuple = ()
+    relaxation_total: int = 0
+
+
+class PanelModel:
+    """Quota, size and household constraints on compositions of one pool."""
+
+    def __init__(self, instance, types, k, quotas=None):
+        self.instance = instance
+        self.types = types
+        self.k = int(k)
+        self.quotas = tuple(instance.quotas if quotas is None else quotas)
+        self.sizes = np.asarray(types.sizes, dtype=float)
+        ntypes = len(types.sizes)
+        rows, cols = [], []
+        for r, members in enumerate(types.incidence):
+            rows += [r] * len(members)
+            cols += list(members)
+        self.quota_matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(types.incidence), ntypes))
+        hrows, hcols = [], []
+        for r, group in enumerate(types.household_groups):
+            hrows += [r] * len(group)
+            hcols += list(group)
+        self.household_matrix = csr_matrix((np.ones(len(hrows)), (hrows, hcols)),
+                                           shape=(len(types.household_groups), ntypes))
+        self.ilp_calls = 0
+
+    def _constraints(self, lower, upper):
+        ntypes = len(self.sizes)
+        cons = [LinearConstraint(np.ones((1, ntypes)), self.k, self.k),
+                LinearConstraint(self.quota_matrix, lower, upper)]
+        if self.household_matrix.shape[0]:
+            cons.append(LinearConstraint(self.household_matrix, 0, 1))
+        return cons
+
+    def best(self, weights):
+        """Composition maximising ``weights @ counts``; ``None`` when no panel exists."""
+        lower = np.array([q.min for q in self.quotas], dtype=float)
+        upper = np.array([q.max for q in self.quotas], dtype=float)
+        self.ilp_calls += 1
+        res = milp(-np.asarray(weights, dtype=float), constraints=self._constraints(lower, upper),
+                   integrality=np.ones(len(self.sizes)), bounds=Bounds(0, self.sizes), options=_MILP_OPTIONS)
+        if res.status != 0 or res.x is None:
+            return None
+        return np.rint(res.x).astype(np.int64)
+
+    def is_panel(self, counts):
+        """Whether a composition satisfies size, quotas and households."""
+        counts = np.asarray(counts)
+        if counts.sum() != self.k or (counts < 0).any() or (counts > self.sizes).any():
+            return False
+        totals = self.quota_matrix @ counts
+        if any(t < q.min or t > q.max for t, q in zip(totals, self.quotas)):
+            return False
+        return not self.household_matrix.shape[0] or (self.household_matrix @ counts <= 1).all()
+
+    def _feasible_with(self, lower, upper):
+        self.ilp_calls += 1
+        res = milp(np.zeros(len(self.sizes)), constraints=self._constraints(lower, upper),
+                   integrality=np.ones(len(self.sizes)), bounds=Bounds(0, self.sizes), options=_MILP_OPTIONS)
+        return res.status == 0
+
+    def relax(self):
+        """Smallest total slack on min/max bounds that admits a panel, or ``None``."""
+        nq, ntypes = len(self.quotas), len(self.sizes)
+        lower = np.array([q.min for q in self.quotas], dtype=float)
+        upper = np.array([q.max for q in self.quotas], dtype=float)
+        # variables: counts (ntypes), slack below min (nq), slack above max (nq)
+        eye = np.eye(nq)
+        qm = self.quota_matrix.toarray()
+        cons = [LinearConstraint(np.hstack([np.ones((1, ntypes)), np.zeros((1, 2 * nq))]), self.k, self.k),
+                LinearConstraint(np.hstack([qm, eye, np.zeros((nq, nq))]), lower, np.inf),
+                LinearConstraint(np.hstack([qm, np.zeros((nq, nq)), -eye]), -np.inf, upper)]
+        if self.household_matrix.shape[0]:
+            hm = self.household_matrix.toarray()
+            cons.append(LinearConstraint(np.hstack([hm, np.zeros((hm.shape[0], 2 * nq))]), 0, 1))
+        cost = np.concatenate([np.zeros(ntypes), np.ones(2 * nq)])
+        self.ilp_calls += 1
+        res = milp(cost, constraints=cons, integrality=np.ones(ntypes + 2 * nq),
+                   bounds=Bounds(0, np.concatenate([self.sizes, lower, np.full(nq, np.inf)])),
+                   options=_MILP_OPTIONS)
+        if res.status != 0:
+            return None
+        slack = np.rint(res.x[ntypes:]).astype(int)
+        return slack[:nq], slack[nq:]
+
+    def conflicts(self):
+        """An irreducible infeasible set of quota bounds (deletion filter)."""
+        lower = np.array([q.min for q in self.quotas], dtype=float)
+        upper = np.array([q.max for q in self.quotas], dtype=float)
+        active = [(i, "min") for i in range(len(self.quotas)) if lower[i] > 0]
+        active += [(i, "max") for i in range(len(self.quotas)) if upper[i] < self.k]
+        lo, hi = np.zeros_like(lower), np.full_like(upper, float(self.k))
+        for i, bound in active:
+            (lo if bound == "min" else hi)[i] = (lower if bound == "min" else upper)[i]
+        if self._feasible_with(lo, hi):
+            return ()  # not caused by quotas (households or pool size)
+        kept = []
+        for i, bound in active:
+            if bound == "min":
+                lo[i] = 0
+            else:
+                hi[i] = self.k
+            if self._feasible_with(lo, hi):  # needed: restore it
+                kept.append((i, bound))
+                if bound == "min":
+                    lo[i] = lower[i]
+                else:
+                    hi[i] = upper[i]
+        return tuple(Conflict(self.quotas[i].category, self.quotas[i].value, b,
+                              self.quotas[i].min if b == "min" else self.quotas[i].max) for i, b in kept)
+
+
+def check_feasibility(model):
+    """Whether any panel meets the quotas; if not, which conflict and how to relax."""
+    if model.best(np.zeros(len(model.sizes))) is not None:
+        return Feasibility(True)
+    conflicts = model.conflicts()
+    slack = model.relax()
+    relaxation, total = (), 0
+    if slack is not None:
+        below, above = slack
+        relaxation = tuple(Relaxation(q.category, q.value, q.min, q.max, q.min - int(b), q.max + int(a))
+                           for q, b, a in zip(model.quotas, below, above) if b or a)
+        total = int(below.sum() + above.sum())
+    return Feasibility(False, conflicts, relaxation, total)

@@ -1,0 +1,178 @@
+"""LEXIMIN and friends against the published profiles and hand-made instances."""
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deliberatie.core.errors import InputError
+from deliberatie.core.sortition import (
+    InfeasibleQuotas,
+    Quota,
+    distribution,
+    feasibility,
+    make_instance,
+    make_record,
+    meets_quotas,
+    read_instance,
+    replacement,
+    select,
+    verify,
+)
+from deliberatie.core.sortition.lottery import make_lottery
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _reference_profile(shared_dir, name):
+    path = shared_dir / "data" / "sortition" / "reference_output" / f"{name}_prob_allocs_data.csv"
+    rows = [line.split(",") for line in path.read_text().splitlines()[1:]]
+    return np.array([float(r[2]) for r in rows if r[0] == "LexiMin"])
+
+
+@pytest.mark.parametrize("name, k", [("example_small_20", 20), ("example_large_200", 200)])
+def test_leximin_profile_matches_published(shared_dir, name, k):
+    instance, _ = read_instance(shared_dir / "data" / "sortition" / name)
+    dist = distribution(instance, k, algorithm="leximin")
+    reference = _reference_profile(shared_dir, name)
+    assert len(reference) == instance.n
+    assert np.abs(np.sort(dist.probabilities) - reference).max() < 1e-6
+    assert math.isclose(sum(dist.probabilities), k, rel_tol=1e-9)
+
+
+def _instance(rows, quotas, households=None):
+    ids = [f"p{i:02d}" for i in range(len(rows))]
+    cats = list(dict.fromkeys(q[0] for q in quotas))
+    return make_instance(ids, [dict(zip(cats, r)) for r in rows],
+                         [Quota(c, v, lo, hi) for c, v, lo, hi in quotas], households)
+
+
+def test_leximin_lifts_second_level_above_maximin_floor():
+    # 2 women, 8 men, panel of 2 with exactly one woman: women 1/2 each, men 1/8 each.
+    inst = _instance([("f",)] * 2 + [("m",)] * 8, [("g", "f", 1, 1), ("g", "m", 1, 1)])
+    dist = distribution(inst, 2, algorithm="leximin")
+    probs = dict(zip(inst.ids, dist.probabilities))
+    assert probs["p00"] == pytest.approx(0.5, abs=1e-9)
+    assert probs["p05"] == pytest.approx(1 / 8, abs=1e-9)
+    assert dist.min_probability == pytest.approx(1 / 8, abs=1e-9)
+
+
+def test_leximin_fixes_in_stages():
+    # Type A can only be chosen together with B; C is free; leximin gives C more than A.
+    rows = [("a", "x")] * 4 + [("b", "y")] * 2 + [("c", "y")] * 6
+    quotas = [("t", "a", 0, 1), ("t", "b", 0, 2), ("t", "c", 0, 3), ("u", "x", 0, 1), ("u", "y", 1, 3)]
+    inst = _instance(rows, quotas)
+    dist = distribution(inst, 3, algorithm="leximin")
+    maximin = distribution(inst, 3, algorithm="maximin")
+    assert dist.min_probability == pytest.approx(maximin.min_probability, abs=1e-8)
+    # the leximin profile dominates any other distribution's sorted profile lexicographically
+    assert sorted(dist.probabilities) >= sorted(np.round(maximin.probabilities, 9)) or np.allclose(
+        sorted(dist.probabilities), sorted(maximin.probabilities))
+    for comp in dist.compositions:
+        assert sum(comp) == 3
+
+
+def test_nash_beats_leximin_on_log_welfare(shared_dir):
+    instance, _ = read_instance(shared_dir / "data" / "sortition" / "sfalg_fixture_22", id_column="nationbuilder_id")
+    nash = distribution(instance, 22, algorithm="nash")
+    lex = distribution(instance, 22, algorithm="leximin")
+    assert np.log(nash.probabilities).sum() >= np.log(lex.probabilities).sum() - 1e-6
+    assert sorted(lex.probabilities)[0] >= sorted(nash.probabilities)[0] - 1e-9
+    assert lex.gini <= nash.gini + 1e-6 or lex.min_probability > nash.min_probability
+
+
+def test_infeasible_quotas_name_conflict_and_relaxation():
+    inst = _instance([("f", "y")] * 3 + [("m", "o")] * 7,
+                     [("g", "f", 3, 5), ("g", "m", 0, 5), ("a", "y", 0, 1), ("a", "o", 0, 5)])
+    report = feasibility(inst, 4)
+    assert not report.feasible
+    bounds = {(c.category, c.value, c.bound) for c in report.conflicts}
+    assert ("g", "f", "min") in bounds and ("a", "y", "max") in bounds
+    assert report.relaxation_total == 2
+    with pytest.raises(InfeasibleQuotas) as info:
+        select(inst, 4)
+    assert info.value.code == "sortition.infeasible_quotas"
+
+
+def test_household_constraint_respected():
+    rows = [("f",)] * 4 + [("m",)] * 4
+    inst = _instance(rows, [("g", "f", 1, 3), ("g", "m", 1, 3)], households=["h1", "h1", "h1", None, "h2", "h2", None, None])
+    result = select(inst, 4, households=True, seed=3)
+    for panel in result.lottery.panels:
+        assert meets_quotas(inst, panel, households=True)
+    probs = dict(zip(inst.ids, result.distribution.probabilities))
+    assert probs["p00"] + probs["p01"] + probs["p02"] <= 1 + 1e-9
+
+
+def test_panel_larger_than_pool():
+    inst = _instance([("f",)] * 3, [("g", "f", 0, 5)])
+    with pytest.raises(InputError) as info:
+        select(inst, 4)
+    assert info.value.code == "sortition.panel_larger_than_pool"
+
+
+@pytest.mark.parametrize("algorithm", ["leximin", "maximin", "nash", "legacy"])
+def test_lottery_panels_meet_quotas_and_track_marginals(shared_dir, algorithm):
+    instance, _ = read_instance(shared_dir / "data" / "sortition" / "example_small_20")
+    result = select(instance, 20, algorithm=algorithm, seed=11, lottery_size=200)
+    assert len(result.lottery.panels) == 200
+    assert all(len(p) == 20 and meets_quotas(instance, p) for p in result.lottery.panels)
+    assert result.panel == result.lottery.panels[result.index]
+    if algorithm != "legacy":
+        assert result.lottery.max_deviation <= 2 / 200 + 1e-9
+
+
+def test_rounding_keeps_marginals_close(shared_dir):
+    instance, _ = read_instance(shared_dir / "data" / "sortition" / "sfalg_fixture_22", id_column="nationbuilder_id")
+    dist = distribution(instance, 22, algorithm="maximin")
+    lottery = make_lottery(dist, m=1000, seed=5)
+    assert lottery.max_deviation < 0.01
+    assert min(lottery.marginals) >= dist.min_probability - 0.01
+
+
+def test_replacement_keeps_quotas(shared_dir):
+    instance, _ = read_instance(shared_dir / "data" / "sortition" / "example_large_200")
+    result = select(instance, 200, seed=5)
+    for dropout in result.panel[:10]:
+        new = replacement(instance, result.panel, dropout, result.reserves)
+        assert new is not None and new not in result.panel
+        assert meets_quotas(instance, [p for p in result.panel if p != dropout] + [new])
+    assert replacement(instance, result.panel, result.panel[0], result.reserves) == replacement(
+        instance, result.panel, result.panel[0], result.reserves)
+
+
+def test_verify_detects_tampering(shared_dir):
+    instance, files = read_instance(shared_dir / "data" / "sortition" / "example_small_20")
+    record = make_record(select(instance, 20, seed=9, lottery_size=100), instance, files=files)
+    assert verify(record).ok
+    record["chosen_index"] = (record["chosen_index"] + 1) % 100
+    assert not verify(record).checks["chosen_index"]
+
+
+_CHILD = """
+import json, sys
+from deliberatie.core.sortition import read_instance, select, make_record
+inst, files = read_instance(sys.argv[1], id_column=sys.argv[2], household_columns=sys.argv[3].split(","))
+rec = make_record(select(inst, 22, algorithm=sys.argv[4], seed=42, lottery_size=100), inst)
+print(json.dumps({"panel": rec["panel"], "index": rec["chosen_index"], "sha": rec["inputs_sha256"],
+                  "lottery": rec["lottery"]}))
+"""
+
+
+@pytest.mark.parametrize("algorithm", ["leximin", "legacy"])
+def test_draw_identical_across_hash_seeds(shared_dir, algorithm):
+    folder = str(shared_dir / "data" / "sortition" / "sfalg_fixture_22")
+    outputs = []
+    for hash_seed in ("0", "1", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        proc = subprocess.run([sys.executable, "-c", _CHILD, folder, "nationbuilder_id",
+                               "primary_address1,primary_zip", algorithm],
+                              capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+        outputs.append(json.loads(proc.stdout))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(outputs[0]["panel"]) == 22
