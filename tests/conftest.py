@@ -1,8 +1,21 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite (modelled on Flask's flaskr tutorial).
 
+Every test that uses ``app`` runs twice: on SQLite (a fresh in-memory
+database per test) and on PostgreSQL when ``TEST_DATABASE_URL`` is set
+(schema created once per run in a private PostgreSQL schema, tables
+truncated after each test). Without ``TEST_DATABASE_URL`` the PostgreSQL
+leg is skipped with a visible reason; with ``CI_REQUIRE_POSTGRES=1`` an
+unreachable server fails the run instead.
+"""
+
+import contextvars
+import os
+import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -13,3 +26,107 @@ def shared_dir():
     if not (SHARED / "data").is_dir():
         pytest.skip(f"shared data not found at {SHARED}: a fresh clone has no ../shared")
     return SHARED
+
+
+def _postgres_url():
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("PostgreSQL leg skipped: TEST_DATABASE_URL is not set (.ci/run sets it)")
+    engine = sa.create_engine(url)
+    try:
+        engine.connect().close()
+    except sa.exc.OperationalError as error:
+        if os.environ.get("CI_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {error}")
+        pytest.skip(f"PostgreSQL leg skipped: cannot connect to TEST_DATABASE_URL ({error})")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request):
+    """(url, engine options, schema) for one backend; PostgreSQL gets a private schema."""
+    if request.param == "sqlite":
+        yield ("sqlite://", {}, None)
+        return
+    url = _postgres_url()
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    options = {"connect_args": {"options": f"-csearch_path={schema}"}, "pool_pre_ping": True}
+    try:
+        yield (url, options, schema)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _created_schemas():
+    return set()
+
+
+@pytest.fixture
+def app(database, _created_schemas):
+    from deliberatie import create_app
+    from deliberatie.config import TestConfig
+    from deliberatie.extensions import db
+
+    url, options, schema = database
+    app = create_app(TestConfig(url, options))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if schema is None:
+            db.create_all()
+        elif schema not in _created_schemas:
+            db.create_all()
+            _created_schemas.add(schema)
+        yield app
+        db.session.remove()
+        if schema is None:
+            db.engine.dispose()
+        else:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in an empty context, as a real server does.
+
+    Without this, requests would reuse the test's app context and so its
+    database session: a view that forgot to commit would still look right.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email, password="wachtwoord-123"):
+        return self._client.post("/auth/inloggen", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/auth/uitloggen")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

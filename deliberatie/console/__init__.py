@@ -7,7 +7,6 @@ document with ``--json``, exit 2 with a one-line reason on bad input).
 
 import argparse
 import importlib
-import sys
 
 from deliberatie import __version__
 
@@ -41,6 +40,3 @@ def main(argv=None):
         return 0 if args.command is None else 2
     return args.handler(args)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The application factory."""
+
+import logging
+
+from flask import Flask
+
+from . import cli, components, errors, i18n, security
+from .config import INSTANCE, ROOT, Config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config=None):
+    """Create the app.
+
+    ``config`` is a config object (``Config()``, ``TestConfig()``) or a
+    mapping of overrides applied on top of :class:`Config`.
+    """
+    app = Flask(
+        "deliberatie",
+        root_path=str(ROOT / "deliberatie"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE),
+    )
+    if config is None or isinstance(config, dict):
+        app.config.from_object(Config())
+        app.config.update(config or {})
+    else:
+        app.config.from_object(config)
+    app.debug = app.debug and app.config["ENV"] == "development"
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from . import api, auth, beheer, site, trajecten
+
+    for blueprint in (site.blueprint, auth.blueprint, trajecten.blueprint, beheer.blueprint):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api.blueprint)
+    csrf.exempt(api.blueprint)  # read-only, no cookies needed
+    components.register_components(app)
+    _init_templates(app)
+    return app
+
+
+def _init_templates(app):
+    """Jinja helpers: permission predicates (templates never repeat a rule) and formatting."""
+    from flask import g
+    from flask_babel import format_date, format_decimal, format_percent
+    from sqlalchemy import select
+
+    from . import permissions
+    from .models import Gemeente
+    from .trajecten.forms import LADDER_LABELS
+
+    def gemeente_name():
+        if "gemeente_name" not in g:
+            g.gemeente_name = db.session.scalar(select(Gemeente.name).order_by(Gemeente.id)) or ""
+        return g.gemeente_name
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        gemeente_name=gemeente_name,
+        ladder_label=lambda rung: LADDER_LABELS[rung].split(":")[0],
+        format_date=format_date,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
+        **{name: getattr(permissions, name) for name in permissions.PREDICATES},
+    )
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    from .models import User
+
+    return db.session.get(User, int(user_id))

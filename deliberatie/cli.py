@@ -1,0 +1,42 @@
+"""App-wide ``flask`` commands. Components add theirs in their own package."""
+
+import click
+from flask import current_app
+
+from .extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Also run in production (not advised).")
+def seed_demo_command(force):
+    """Load the demo municipality, its accounts and trajecten (idempotent)."""
+    from .demo import seed_demo
+
+    if current_app.config["ENV"] == "production" and not force:
+        raise click.ClickException("refusing to load demo accounts in production (use --force)")
+    accounts = seed_demo()
+    db.session.commit()
+    click.echo("Demo municipality Lindewaard is ready. Demo accounts (e-mail / password):")
+    for email, role, password in accounts:
+        click.echo(f"  {role.value:<12} {email:<40} {password}")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.password_option()
+def create_admin_command(email, password):
+    """Create a beheerder account."""
+    from .auth.services import EmailTaken, register_user
+    from .models import Role
+
+    try:
+        register_user(email=email, password=password, role=Role.BEHEERDER)
+    except EmailTaken:
+        raise click.ClickException(f"an account with {email} already exists")
+    db.session.commit()
+    click.echo(f"Beheerder {email} created.")
+
+
+def init_app(app):
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)

@@ -1,0 +1,91 @@
+"""Configuration read from the environment.
+
+SQLite in ``instance/`` is the zero-setup default; ``DATABASE_URL`` selects
+PostgreSQL in production. ``SECRET_KEY`` comes from the environment; in
+development a generated key is kept in ``instance/secret_key``.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("DELIBERATIE_INSTANCE", ROOT / "instance"))
+
+
+def _database_url():
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'deliberatie.sqlite'}")
+    # Heroku-style URLs name the dialect "postgres"; SQLAlchemy wants a driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret_key():
+    """A random key generated once and kept in the instance folder."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    ENV = os.environ.get("DELIBERATIE_ENV", "development")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = ("nl", "en")
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    PASSWORD_RESET_MAX_AGE = 3600
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")  # unset: mail is written to the log
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@deliberatie.local")
+
+    def __init__(self):
+        self.SECRET_KEY = os.environ.get("SECRET_KEY")
+        production = self.ENV == "production"
+        if not self.SECRET_KEY:
+            if production:
+                raise RuntimeError("SECRET_KEY must be set in production")
+            self.SECRET_KEY = _development_secret_key()
+        # Cookies only over HTTPS in production; the development server is plain HTTP.
+        self.SESSION_COOKIE_SECURE = production
+        self.REMEMBER_COOKIE_SECURE = production
+        self.PREFERRED_URL_SCHEME = "https" if production else "http"
+
+
+class TestConfig(Config):
+    __test__ = False  # not a pytest test class
+
+    ENV = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = False  # tests of the limits switch it on
+    WTF_CSRF_ENABLED = False  # tests of CSRF switch it on
+    MAIL_SERVER = None
+
+    def __init__(self, database_url=None, engine_options=None, **overrides):
+        os.environ.setdefault("SECRET_KEY", "test-" + secrets.token_hex(16))
+        super().__init__()
+        if database_url:
+            self.SQLALCHEMY_DATABASE_URI = database_url
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options or {}
+        for key, value in overrides.items():
+            setattr(self, key, value)

@@ -1,0 +1,39 @@
+"""Dutch error pages (and JSON errors under /api/)."""
+
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: (_l("Ongeldig verzoek"), _l("Het formulier of de link klopt niet. Probeer het opnieuw.")),
+    403: (_l("Geen toegang"), _l("U hebt geen toegang tot deze pagina.")),
+    404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres.")),
+    405: (_l("Niet toegestaan"), _l("Deze actie kan op deze pagina niet.")),
+    429: (_l("Te veel pogingen"), _l("U hebt het te vaak geprobeerd. Wacht even en probeer het dan opnieuw.")),
+    500: (_l("Er ging iets mis"), _l("Er ging bij ons iets mis. Probeer het later opnieuw.")),
+}
+
+
+def render_error(code, detail=None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.path.startswith("/api/"):
+        return jsonify({"status": code, "title": str(title)}), code
+    return render_template("errors/error.html", code=code, title=title,
+                           message=detail or message), code
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _l("Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_error(500)
