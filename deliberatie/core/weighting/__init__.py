@@ -33,3 +33,25 @@ __all__ = [
     "read_margins_csv",
     "read_population_csv",
 ]
+
+from deliberatie.core.weighting.intervals import (  # noqa: E402
+    ShareEstimate,
+    SharesResult,
+    weighted_shares,
+)
+from deliberatie.core.weighting.representation import (  # noqa: E402
+    CategoryShare,
+    ChiSquare,
+    RepresentationResult,
+    representation,
+)
+
+__all__ += [
+    "CategoryShare",
+    "ChiSquare",
+    "RepresentationResult",
+    "ShareEstimate",
+    "SharesResult",
+    "representation",
+    "weighted_shares",
+]

@@ -33,6 +33,10 @@ class RakingDesign:
         ``(C,)`` respondents per cell (float).
     cell_codes : numpy.ndarray
         ``(C, V)`` category index of each cell on each variable.
+    exact_shares : tuple of tuple of Fraction
+        The shares as exact fractions of the targets as written (decimal
+        ``0.8`` is 4/5), so that a cap equal to the lowest feasible cap is
+        not refused for a rounding error.
     """
 
     variables: tuple
@@ -41,6 +45,7 @@ class RakingDesign:
     cell_of: np.ndarray
     cell_counts: np.ndarray
     cell_codes: np.ndarray
+    exact_shares: tuple = ()
 
     @property
     def n(self):
@@ -57,7 +62,7 @@ class RakingDesign:
         for v, (name, cats) in enumerate(zip(self.variables, self.categories)):
             counts = np.bincount(self.cell_codes[:, v], self.cell_counts, len(cats))
             for k, category in enumerate(cats):
-                ratio = Fraction(float(self.shares[v][k])) * n / int(round(counts[k]))
+                ratio = self.exact_shares[v][k] * n / int(round(counts[k]))
                 if ratio > best[0]:
                     best = (ratio, name, category)
         return best
@@ -87,9 +92,10 @@ def build_design(sample, margins, *, total_tolerance=1e-6):
         ``weights.totals_disagree``, ``weights.bad_target``,
         ``weights.missing_value``, ``weights.unknown_variable``.
     """
-    variables, categories, shares, codes = _validate_design(sample, margins, total_tolerance)
+    variables, categories, shares, codes, exact = _validate_design(sample, margins,
+                                                                   total_tolerance)
     cell_of, cell_codes, cell_counts = _cells(codes, [len(c) for c in categories])
-    return RakingDesign(variables, categories, shares, cell_of, cell_counts, cell_codes)
+    return RakingDesign(variables, categories, shares, cell_of, cell_counts, cell_codes, exact)
 
 
 def _validate_design(sample, margins, total_tolerance):
@@ -97,8 +103,8 @@ def _validate_design(sample, margins, total_tolerance):
         raise InputError("weights.no_margins")
     variables = tuple(margins)
     n = None
-    reference = None
-    categories, shares, codes = [], [], []
+    totals = []
+    categories, shares, codes, exact = [], [], [], []
     for name in variables:
         if name not in sample:
             raise InputError("weights.unknown_variable", variable=name)
@@ -119,11 +125,7 @@ def _validate_design(sample, margins, total_tolerance):
         total = math.fsum(values.values())
         if total <= 0:
             raise InputError("weights.zero_total", variable=name)
-        if reference is None:
-            reference = (name, total)
-        elif abs(total - reference[1]) > total_tolerance * max(total, reference[1]):
-            raise InputError("weights.totals_disagree", variable=name, total=total,
-                             expected=reference[1], reference_variable=reference[0])
+        totals.append((name, total))
         labels, inverse = _factorize(sample[name], name)
         if n is None:
             n = inverse.shape[0]
@@ -158,8 +160,24 @@ def _validate_design(sample, margins, total_tolerance):
         categories.append(tuple(cats[k] for k in kept))
         share = np.array([values[cats[k]] for k in kept]) / total
         shares.append(share)
+        fractions = [_exact(targets[cats[k]]) for k in kept]
+        exact_total = sum(_exact(t) for t in targets.values())
+        exact.append(tuple(f / exact_total for f in fractions))
         codes.append(renumber[to_category][inverse])
-    return variables, tuple(categories), tuple(shares), codes
+    # after the categories: a missing category is the likelier cause of a total that differs
+    reference = totals[0]
+    for name, total in totals[1:]:
+        if abs(total - reference[1]) > total_tolerance * max(total, reference[1]):
+            raise InputError("weights.totals_disagree", variable=name, total=total,
+                             expected=reference[1], reference_variable=reference[0])
+    return variables, tuple(categories), tuple(shares), codes, tuple(exact)
+
+
+def _exact(value):
+    """A target as an exact fraction of what was written (floats via their repr)."""
+    if isinstance(value, (int, np.integer)):
+        return Fraction(int(value))
+    return Fraction(repr(float(value)))
 
 
 def _label_keys(values):
@@ -181,27 +199,41 @@ def _is_missing(label):
 
 def _factorize(values, name):
     """Distinct labels and each respondent's label index, refusing missing labels."""
-    array = values if isinstance(values, np.ndarray) else None
-    if array is not None and array.ndim != 1:
+    if isinstance(values, np.ndarray) and values.ndim != 1:
         raise InputError("weights.bad_column", variable=name)
-    if array is not None and array.dtype.kind in "iub":
-        labels, inverse = np.unique(array, return_inverse=True)
-        return labels.tolist(), inverse.reshape(-1).astype(np.int64, copy=False)
-    if array is not None and array.dtype.kind == "f":
-        if np.isnan(array).any():
-            raise InputError("weights.missing_value", variable=name,
-                             row=int(np.flatnonzero(np.isnan(array))[0]) + 1)
-        labels, inverse = np.unique(array, return_inverse=True)
-        return labels.tolist(), inverse.reshape(-1).astype(np.int64, copy=False)
-    index = {}
-    setdefault = index.setdefault
-    inverse = np.fromiter((setdefault(label, len(index)) for label in values), dtype=np.int64)
-    labels = list(index)
-    for label in labels:
-        if _is_missing(label):
-            row = next(i for i, value in enumerate(values) if _is_missing(value))
-            raise InputError("weights.missing_value", variable=name, row=row + 1)
+    labels, inverse = _factorize_allowing_missing(values)
+    if labels and inverse.shape[0] and inverse.min() < 0:
+        raise InputError("weights.missing_value", variable=name,
+                         row=int(np.flatnonzero(inverse < 0)[0]) + 1)
+    if not labels and inverse.shape[0]:
+        raise InputError("weights.missing_value", variable=name, row=1)
     return labels, inverse
+
+
+def _factorize_allowing_missing(values):
+    """Distinct non-missing labels, and each respondent's index (-1 = missing)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iub":
+        labels, inverse = np.unique(values.reshape(-1), return_inverse=True)
+        return labels.tolist(), inverse.reshape(-1).astype(np.int64, copy=False)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        flat = values.reshape(-1)
+        missing = np.isnan(flat)
+        labels, inverse = np.unique(flat[~missing], return_inverse=True)
+        codes = np.full(flat.shape[0], -1, dtype=np.int64)
+        codes[~missing] = inverse.reshape(-1)
+        return labels.tolist(), codes
+    if isinstance(values, np.ndarray) and values.dtype.kind in "US":
+        values = values.tolist()
+    labels = list(set(values))
+    index = {label: j for j, label in enumerate(labels)}
+    inverse = np.fromiter(map(index.__getitem__, values), dtype=np.int64)
+    bad = [j for j, label in enumerate(labels) if _is_missing(label)]
+    if not bad:
+        return labels, inverse
+    renumber = np.full(len(labels), -1, dtype=np.int64)
+    good = [j for j in range(len(labels)) if j not in bad]
+    renumber[good] = np.arange(len(good))
+    return [labels[j] for j in good], renumber[inverse]
 
 
 def _cells(codes, sizes):

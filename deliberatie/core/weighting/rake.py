@@ -54,6 +54,8 @@ class RakeResult:
         The options used (kept for re-raking bootstrap replicates).
     design : RakingDesign
         The cells, used by :func:`deliberatie.core.weighting.weighted_shares`.
+    cell_weights : numpy.ndarray
+        ``(C,)`` the weight of every respondent in each cell (mean-1 scale).
     """
 
     weights: np.ndarray
@@ -72,6 +74,7 @@ class RakeResult:
     tolerance: float
     max_iterations: int
     design: RakingDesign
+    cell_weights: np.ndarray
 
 
 def rake(sample, margins, *, cap=None, tolerance=1e-10, max_iterations=1000,
@@ -165,7 +168,7 @@ def rake_design(design, *, cap=None, tolerance=1e-10, max_iterations=1000):
     """Rake an already validated :class:`RakingDesign` (used for replicates)."""
     _validate_options(cap, tolerance, max_iterations)
     lowest, variable, category = design.lowest_feasible_cap()
-    if cap is not None and Fraction(cap) < lowest:
+    if cap is not None and _exact_cap(cap) < lowest and cap != float(lowest):
         raise InputError("weights.cap_infeasible", variable=variable, category=str(category),
                          cap=cap, lowest_feasible_cap=float(lowest))
     n = design.n
@@ -195,6 +198,7 @@ def rake_design(design, *, cap=None, tolerance=1e-10, max_iterations=1000):
         lowest_feasible_cap=float(lowest), capped=capped,
         weighted_shares=weighted, population_shares=population, method="rake",
         tolerance=tolerance, max_iterations=max_iterations, design=design,
+        cell_weights=w * n,
     )
 
 
@@ -261,6 +265,10 @@ def _validate_options(cap, tolerance, max_iterations):
     if int(max_iterations) != max_iterations or max_iterations < 1:
         raise InputError("weights.bad_max_iterations", field="max_iterations",
                          value=max_iterations)
+
+
+def _exact_cap(cap):
+    return Fraction(repr(float(cap)))
 
 
 def _cell_key(key, width):

@@ -1,0 +1,179 @@
+"""Who took part compared with the population.
+
+For any group of participants (a burgerraad pool, wijkbudget voters, a drawn
+panel) and each variable: the sample share, the population share, their
+ratio, and a chi-square goodness-of-fit test. The result is plain data; the
+web layer writes the Dutch sentence ("jongeren onder de 25 zijn
+ondervertegenwoordigd: 5% van de deelnemers, 14% van de inwoners") from
+:attr:`RepresentationResult.under` and :attr:`RepresentationResult.over`.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from deliberatie.core.errors import InputError
+from deliberatie.core.weighting.design import _factorize_allowing_missing, _label_keys
+
+
+@dataclass(frozen=True)
+class CategoryShare:
+    """One category of one variable: participants against population."""
+
+    variable: str
+    category: object
+    sample_count: int
+    sample_share: float
+    population_share: float
+    ratio: float
+    direction: str  # "under", "over" or "ok"
+
+
+@dataclass(frozen=True)
+class ChiSquare:
+    """Goodness of fit of the participants' distribution to the population's."""
+
+    statistic: float
+    df: int
+    p_value: float
+
+
+@dataclass(frozen=True)
+class RepresentationResult:
+    """Representativeness of one group of participants.
+
+    Attributes
+    ----------
+    rows : tuple of CategoryShare
+        Every variable and category, in margin order.
+    chi_square : dict
+        ``{variable: ChiSquare}``; ``None`` for a variable with fewer than
+        two categories or no answers.
+    answered : dict
+        ``{variable: respondents with a value}`` (missing values are left out).
+    under, over : tuple of CategoryShare
+        Categories flagged as under- / over-represented, most extreme first:
+        ratio beyond the thresholds on a variable whose chi-square test
+        rejects at ``alpha``.
+    """
+
+    rows: tuple
+    chi_square: dict
+    answered: dict
+    under: tuple
+    over: tuple
+
+    def as_list(self):
+        """Rows as plain dicts (the console's ``representation`` list)."""
+        return [
+            {"variable": r.variable, "category": r.category, "sample_share": r.sample_share,
+             "population_share": r.population_share, "ratio": r.ratio,
+             "direction": r.direction}
+            for r in self.rows
+        ]
+
+
+def representation(sample, margins, *, under_ratio=0.8, over_ratio=1.25, alpha=0.05):
+    """Compare the participants' composition with the population's.
+
+    Parameters
+    ----------
+    sample : mapping of str to sequence
+        ``{variable: labels}``; ``None`` or ``""`` = not answered (left out
+        of that variable only).
+    margins : mapping of str to mapping
+        ``{variable: {category: target}}``, counts or shares.
+    under_ratio, over_ratio : float
+        Ratio (sample share / population share) below / above which a
+        category is flagged.
+    alpha : float
+        Significance level of the chi-square test a flag also needs, so
+        that small groups are not flagged for noise.
+
+    Returns
+    -------
+    RepresentationResult
+
+    Raises
+    ------
+    InputError
+        ``weights.missing_target`` / ``weights.zero_target`` naming variable
+        and category when participants fall outside the margins.
+    """
+    _validate_representation(sample, margins, under_ratio, over_ratio, alpha)
+    rows, tests, answered = [], {}, {}
+    for name, targets in margins.items():
+        values = {category: float(t) for category, t in targets.items()}
+        total = math.fsum(values.values())
+        categories = list(values)
+        population = np.array([values[c] / total for c in categories])
+        counts = _category_counts(sample[name], name, values, categories)
+        n = int(counts.sum())
+        answered[name] = n
+        share = counts / n if n else np.zeros_like(population)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(population > 0, share / population, np.nan)
+        positive = population > 0
+        if n and positive.sum() >= 2:
+            result = stats.chisquare(counts[positive], population[positive] * n)
+            test = ChiSquare(float(result.statistic), int(positive.sum() - 1),
+                             float(result.pvalue))
+        else:
+            test = None
+        tests[name] = test
+        notable = test is not None and test.p_value < alpha
+        for k, category in enumerate(categories):
+            direction = "ok"
+            if notable and positive[k]:
+                if ratio[k] < under_ratio:
+                    direction = "under"
+                elif ratio[k] > over_ratio:
+                    direction = "over"
+            rows.append(CategoryShare(name, category, int(counts[k]), float(share[k]),
+                                      float(population[k]), float(ratio[k]), direction))
+    under = tuple(sorted((r for r in rows if r.direction == "under"), key=lambda r: r.ratio))
+    over = tuple(sorted((r for r in rows if r.direction == "over"), key=lambda r: -r.ratio))
+    return RepresentationResult(tuple(rows), tests, answered, under, over)
+
+
+def _category_counts(column, name, values, categories):
+    labels, inverse = _factorize_allowing_missing(column)
+    present = np.bincount(inverse[inverse >= 0], minlength=len(labels))
+    keys = _label_keys(values)
+    counts = np.zeros(len(categories))
+    for j, label in enumerate(labels):
+        key = keys.get(label, keys.get(str(label)))
+        if key is None:
+            raise InputError("weights.missing_target", variable=name, category=str(label),
+                             respondents=int(present[j]))
+        if values[key] == 0:
+            raise InputError("weights.zero_target", variable=name, category=str(key),
+                             respondents=int(present[j]))
+        counts[categories.index(key)] += present[j]
+    return counts
+
+
+def _validate_representation(sample, margins, under_ratio, over_ratio, alpha):
+    if not margins:
+        raise InputError("weights.no_margins")
+    if not 0 < under_ratio <= 1 <= over_ratio:
+        raise InputError("weights.bad_ratio_thresholds", under_ratio=under_ratio,
+                         over_ratio=over_ratio)
+    if not 0 < alpha < 1:
+        raise InputError("weights.bad_alpha", value=alpha)
+    for name, targets in margins.items():
+        if name not in sample:
+            raise InputError("weights.unknown_variable", variable=name)
+        for category, target in targets.items():
+            try:
+                value = float(target)
+            except (TypeError, ValueError):
+                raise InputError("weights.bad_target", variable=name, category=str(category),
+                                 value=target) from None
+            if not math.isfinite(value) or value < 0:
+                raise InputError("weights.bad_target", variable=name, category=str(category),
+                                 value=target)
+        if math.fsum(float(t) for t in targets.values()) <= 0:
+            raise InputError("weights.zero_total", variable=name)
