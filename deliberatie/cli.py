@@ -37,6 +37,25 @@ def create_admin_command(email, password):
     click.echo(f"Beheerder {email} created.")
 
 
+@click.group("audit")
+def audit_group():
+    """The hash-chained audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify_command():
+    """Recompute the chain; exit 1 when an entry was edited or deleted."""
+    from . import audit
+
+    problems = audit.verify()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("audit log intact")
+
+
 def init_app(app):
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(audit_group)

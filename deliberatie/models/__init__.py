@@ -4,11 +4,13 @@ Components keep their own models in their package (``wijkbudget/models.py``)
 and hang them off :class:`Traject`.
 """
 
+from .audit import AuditEntry
 from .gemeente import Gemeente, Wijk, WijkPopulatie
 from .traject import LadderRung, Terugkoppeling, Traject, TrajectFase, TrajectStatus
 from .user import Role, User
 
 __all__ = [
+    "AuditEntry",
     "Gemeente",
     "LadderRung",
     "Role",
