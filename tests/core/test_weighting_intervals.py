@@ -172,3 +172,23 @@ def test_representation_shares_sum_to_one(labels, targets):
     result = representation({"v": labels}, {"v": dict(zip("abc", targets))})
     assert sum(r.sample_share for r in result.rows) == pytest.approx(1.0)
     assert sum(r.population_share for r in result.rows) == pytest.approx(1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(20, 120))
+def test_cell_level_linearization_equals_respondent_level(seed, n):
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 3, n)
+    b = rng.integers(0, 2, n)
+    a[:3], b[:2] = [0, 1, 2], [0, 1]
+    answers = rng.choice([0.0, 1.0, np.nan], n, p=[0.45, 0.45, 0.1])
+    answers[:2] = [0.0, 1.0]
+    margins = {"a": {0: 0.2, 1: 0.3, 2: 0.5}, "b": {0: 0.6, 1: 0.4}}
+    result = rake({"a": a, "b": b}, margins)
+    estimate = weighted_shares(result, answers, categories=[1.0]).estimates[0]
+    answered = (~np.isnan(answers)).astype(float)
+    yes = np.nan_to_num(answers)
+    p, se = brute_force_linearization(result.weights, answered, yes,
+                                      [(a, 3), (b, 2)])
+    assert estimate.weighted_share == pytest.approx(p, rel=1e-9, abs=1e-12)
+    assert estimate.standard_error == pytest.approx(se, rel=1e-6, abs=1e-12)

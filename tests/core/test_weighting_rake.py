@@ -297,3 +297,16 @@ def test_order_of_respondents_does_not_matter(problem, random):
     a = rake(sample, margins).weights
     b = rake(shuffled, margins).weights
     assert np.allclose(a[order], b, atol=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+def test_weightipy_misses_a_margin_silently_where_we_refuse(capsys):
+    weightipy = pytest.importorskip("weightipy")
+    pd = pytest.importorskip("pandas")
+    margins = {"sex": {"m": 50, "f": 50}, "age": {"young": 30, "old": 60, "middle": 10}}
+    theirs = weightipy.weight(pd.DataFrame(SMALL), weightipy.scheme_from_dict(margins))
+    theirs = theirs.to_numpy()
+    assert margin_errors(SMALL, margins, theirs) > 0.05       # no error, wrong weights
+    with pytest.raises(InputError) as info:
+        rake(SMALL, margins)
+    assert info.value.params["category"] == "middle"

@@ -203,16 +203,22 @@ def ipf_batch(design, cell_counts, *, upper=None, tolerance=1e-10, max_iteration
     (numpy.ndarray, numpy.ndarray)
         ``(B, C)`` per-respondent weights (summing to 1 over respondents of
         each replicate) and a ``(B,)`` mask of replicates that converged.
+        A replicate in which a category lost all respondents, or whose
+        lowest feasible cap exceeds the cap, is marked failed up front.
     """
     b, c = cell_counts.shape
     codes = [design.cell_codes[:, v] for v in range(len(design.variables))]
     onehots = [sparse.csr_matrix((np.ones(c), (np.arange(c), code)), shape=(c, len(share)))
                for code, share in zip(codes, design.shares)]
     w = np.ones((b, c)) / cell_counts.sum(axis=1, keepdims=True)
-    empty = np.zeros(b, dtype=bool)
+    live = np.ones(b, dtype=bool)
+    n = cell_counts.sum(axis=1, keepdims=True)
     for onehot, share in zip(onehots, design.shares):
-        empty |= ((cell_counts @ onehot) == 0).any(axis=1)
-    live = ~empty
+        per_category = cell_counts @ onehot
+        live &= (per_category > 0).all(axis=1)
+        if upper is not None:                # the replicate's lowest feasible cap is too high
+            with np.errstate(divide="ignore"):
+                live &= (share / per_category * n <= upper * n * (1 + 1e-12)).all(axis=1)
     error = np.full(b, np.inf)
     with np.errstate(divide="ignore", invalid="ignore"):
         for _ in range(max_iterations):
