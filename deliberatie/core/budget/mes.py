@@ -143,21 +143,27 @@ class MESRun:
             if self.exact_sum(alive, t) < self.p.costs[j]:
                 return None
         pos = b > 0
-        b, m, w, mw = b[pos], m[pos], self.p.w[j][pos], self.p.mw[j][pos]
-        ratio = b / w
-        lam0 = c / mw.sum()
-        if ratio.min() >= lam0:
-            lam = lam0
+        if self.p.cost_sat:
+            b, m = b[pos], m[pos]
+            ratio, mw = b, m
         else:
-            order = np.argsort(ratio, kind="stable")
-            mb = (m * b)[order]
-            mw = mw[order]
-            prefix = np.concatenate(([0.0], np.cumsum(mb)[:-1]))
-            suffix = np.cumsum(mw[::-1])[::-1]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                lams = (c - prefix) / suffix
-            ok = np.nonzero(lams <= ratio[order] * (1 + 1e-12))[0]
-            lam = lams[ok[0]] if len(ok) else lams[-1]
+            b, m, mw = b[pos], m[pos], self.p.mw[j][pos]
+            ratio = b / self.p.w[j][pos]
+        # poor/rich iteration: the price only rises as poor voters drop out
+        poor_money, rich_w = 0.0, mw.sum()
+        lam = c / rich_w
+        rich = None
+        while True:
+            new_poor = ratio < lam if rich is None else rich & (ratio < lam)
+            if not new_poor.any():
+                break
+            poor_money += b[new_poor] @ m[new_poor]
+            rich_w -= mw[new_poor].sum()
+            rich = ~new_poor if rich is None else rich & ~new_poor
+            if rich_w <= 0:
+                lam = ratio.max()
+                break
+            lam = (c - poor_money) / rich_w
         rho = lam / c if self.p.cost_sat else lam
         return rho, lam
 
