@@ -273,14 +273,19 @@ def test_converged_weights_meet_every_margin(problem):
     assert result.converged == (recomputed <= result.tolerance + 1e-15)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(problems(), st.floats(1.0, 3.0))
 def test_cap_is_refused_below_the_lowest_feasible_cap_and_held_above(problem, factor):
     sample, margins = problem
     lowest = rake(sample, margins, max_iterations=1).lowest_feasible_cap
     with pytest.raises(InputError):
         rake(sample, margins, cap=lowest * 0.999)
-    result = rake(sample, margins, cap=lowest * factor, max_iterations=300)
+    try:
+        result = rake(sample, margins, cap=lowest * factor, max_iterations=300)
+    except InputError as error:                  # other margins push the true bound higher
+        assert error.params["reason"] == "joint"
+        assert error.params["lowest_feasible_cap"] > lowest * factor
+        return
     assert result.weights.max() <= lowest * factor * (1 + 1e-9)
     if result.converged:
         assert margin_errors(sample, margins, result.weights) <= 1e-10
@@ -310,3 +315,18 @@ def test_weightipy_misses_a_margin_silently_where_we_refuse(capsys):
     with pytest.raises(InputError) as info:
         rake(SMALL, margins)
     assert info.value.params["category"] == "middle"
+
+
+def test_cap_that_no_weights_can_meet_jointly_is_refused_with_the_true_lowest_cap():
+    # one respondent per cell; b1 must be tiny, so (a2, b1) is small and (a2, b2)
+    # must carry a2 almost alone: x22 >= 3 - 0.25 = 2.75, above every share ratio (1.875)
+    sample = {"a": ["a1", "a2", "a2", "a1"], "b": ["b1", "b1", "b2", "b2"]}
+    margins = {"a": {"a1": 0.25, "a2": 0.75}, "b": {"b1": 0.0625, "b2": 0.9375}}
+    assert rake(sample, margins).lowest_feasible_cap == pytest.approx(1.875)
+    with pytest.raises(InputError) as info:
+        rake(sample, margins, cap=2.0, max_iterations=200)
+    assert info.value.code == "weights.cap_infeasible"
+    assert info.value.params["lowest_feasible_cap"] == pytest.approx(2.75, rel=1e-6)
+    result = rake(sample, margins, cap=2.9, max_iterations=5000)
+    assert result.weights.max() <= 2.9 * (1 + 1e-9)
+    assert margin_errors(sample, margins, result.weights) <= 1e-8

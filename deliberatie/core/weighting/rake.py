@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+from scipy import optimize, sparse
 
 from deliberatie.core.errors import InputError
 from deliberatie.core.weighting.design import RakingDesign, build_design
@@ -177,6 +178,8 @@ def rake_design(design, *, cap=None, tolerance=1e-10, max_iterations=1000):
     upper = None if cap is None else cap / n
     w, iterations, error = ipf_cells(codes, design.shares, counts, upper=upper,
                                      tolerance=tolerance, max_iterations=max_iterations)
+    if upper is not None and error > tolerance:
+        _refuse_if_jointly_infeasible(design, cap)
     capped = 0
     cap_holds = True
     if upper is not None:
@@ -255,6 +258,31 @@ def _adjust(w, code, size, counts, share, upper):
         if not more.any():
             return new
         capped |= more
+
+
+def _refuse_if_jointly_infeasible(design, cap):
+    """After capped raking failed: decide exactly (by LP) whether any weights fit.
+
+    The largest share ratio is only a necessary bound; other margins can force
+    some respondents of a category low and so others above it. The LP finds
+    the true lowest cap: minimise ``t`` subject to every margin and
+    ``0 <= w_c <= t`` (mean weight 1).
+    """
+    cells = design.cell_counts.shape[0]
+    rows, rhs = [], []
+    for v, share in enumerate(design.shares):
+        rows.append(sparse.csr_matrix(
+            (design.cell_counts, (design.cell_codes[:, v], np.arange(cells))),
+            shape=(share.shape[0], cells + 1)))
+        rhs.append(share * design.n)
+    bound = sparse.hstack([sparse.identity(cells), -np.ones((cells, 1))]).tocsr()
+    cost = np.zeros(cells + 1)
+    cost[-1] = 1.0
+    solution = optimize.linprog(cost, A_ub=bound, b_ub=np.zeros(cells), A_eq=sparse.vstack(rows).tocsr(),
+                                b_eq=np.concatenate(rhs), bounds=(0, None), method="highs")
+    if solution.status == 0 and cap < solution.fun * (1 - 1e-9):
+        raise InputError("weights.cap_infeasible", cap=cap,
+                         lowest_feasible_cap=float(solution.fun), reason="joint")
 
 
 def _validate_options(cap, tolerance, max_iterations):
