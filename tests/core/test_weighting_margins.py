@@ -115,3 +115,32 @@ def test_margins_csv():
         read_margins_csv("variable,category,target\nsex,m,1\nsex,m,2\n".splitlines())
     assert info.value.code == "weights.duplicate_target"
     assert info.value.params["category"] == "m"
+
+
+def wijk_rows():
+    """Per-wijk CBS-like rows only (no gemeente rows), bases as CBS words them."""
+    from deliberatie.core.weighting import PopulationRow
+
+    out = []
+    for wijk, scale in (("Centrum", 1), ("Oost", 2)):
+        for variable, category, count, base in (
+                ("geslacht", "man", 500, "alle inwoners"), ("geslacht", "vrouw", 500, "alle inwoners"),
+                ("leeftijd", "0 tot 15 jaar", 200, "alle inwoners"),
+                ("leeftijd", "15 tot 65 jaar", 600, "alle inwoners"),
+                ("leeftijd", "65 jaar of ouder", 200, "alle inwoners"),
+                ("opleiding", "laag", 300, "15-74 jaar"), ("opleiding", "hoog", 450, "15-74 jaar")):
+            out.append(PopulationRow(wijk, variable, category, count * scale, base))
+    return out
+
+
+def test_several_wijken_are_added_up_with_a_derived_wijk_margin():
+    result = population_margins(wijk_rows(), base="15+")
+    assert result.total == 3 * 800
+    assert result.margins["leeftijd"] == {"15 tot 65 jaar": 1800, "65 jaar of ouder": 600}
+    assert result.margins["wijk"] == {"Centrum": 800, "Oost": 1600}
+    assert result.margins["opleiding"]["laag"] == pytest.approx(2400 * 300 / 750)
+    assert result.margins["geslacht"] == {"man": 1200, "vrouw": 1200}
+    one = population_margins(wijk_rows(), wijk="Oost", base="15+")
+    assert one.total == 1600 and "wijk" not in one.margins
+    subset = population_margins(wijk_rows(), wijk=["Oost"], base="15+")
+    assert subset.margins == one.margins

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from deliberatie.core.errors import InputError
 
 _REQUIRED = ("variable", "category", "count")
-_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+)|\+|\s*(?:jaar\s*)?(?:en\s*ouder|plus))\s*(?:jaar)?\s*$")
-_ALL = {"", "all", "alle", "alle leeftijden", "0+"}
+_CLOSED = re.compile(r"^(\d+) ?(-|–|t/m|tot) ?(\d+)$")
+_OPEN = re.compile(r"^(\d+) ?(\+|en ouder|of ouder|en meer|plus)$")
+_ALL = {"", "all", "alle", "alle leeftijden", "alle inwoners", "inwoners", "totaal", "0+"}
 _SHARE_TOTAL_TOLERANCE = 1e-6
 
 
@@ -30,8 +31,8 @@ class PopulationRow:
     variable: str
     category: str
     count: float
-    base: str
-    line: int
+    base: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,21 +64,26 @@ class PopulationMargins:
 
 
 def parse_age_range(text):
-    """``"15-24"`` -> ``(15, 24)``, ``"65+"`` -> ``(65, None)``, ``""`` -> ``(0, None)``.
+    """An age range as ``(lowest, highest)``; ``None`` = open; ``None`` if not a range.
 
-    Returns ``None`` when the text is not an age range.
+    Accepts ``"15-24"``, ``"15–24"``, ``"15 t/m 24"``, CBS's ``"15 tot 25 jaar"``
+    (upper bound exclusive), ``"65+"``, ``"65 jaar of ouder"``, and ``""`` or
+    ``"alle inwoners"`` for all ages.
+
+    >>> parse_age_range("15 tot 25 jaar"), parse_age_range("65+")
+    ((15, 24), (65, None))
     """
-    text = (text or "").strip().lower()
+    text = " ".join((text or "").strip().lower().replace("jaar", " ").split())
     if text in _ALL:
         return (0, None)
-    match = _RANGE.match(text)
-    if not match:
-        return None
-    low = int(match.group(1))
-    high = int(match.group(2)) if match.group(2) else None
-    if high is not None and high < low:
-        return None
-    return (low, high)
+    match = _CLOSED.match(text)
+    if match:
+        low, high = int(match.group(1)), int(match.group(3))
+        if match.group(2) == "tot":
+            high -= 1
+        return (low, high) if high >= low else None
+    match = _OPEN.match(text)
+    return (int(match.group(1)), None) if match else None
 
 
 def format_age_range(age_range):
@@ -175,15 +181,18 @@ def read_margins_csv(lines, *, file=None):
 
 
 def population_margins(rows, *, wijk=None, base=None, age_variable="leeftijd",
-                       variables=None, rescale=True, prorate=False, total_tolerance=1e-6):
+                       variables=None, rescale=True, prorate=False, total_tolerance=1e-6,
+                       wijk_variable="wijk"):
     """Bring one area's one-way counts to a common base.
 
     Parameters
     ----------
     rows : sequence of PopulationRow
         From :func:`read_population_csv`.
-    wijk : str, optional
-        The area; ``None`` takes the gemeente rows (empty ``wijk``).
+    wijk : str or sequence of str, optional
+        The area: one wijk, or several whose counts are added up. ``None``
+        takes the gemeente rows (empty ``wijk``), or all wijken when the
+        file has no gemeente rows.
     base : str or tuple, optional
         The population to represent, e.g. ``"16+"`` or ``(16, None)``.
         Default: the range the age bands cover, else the variables' common base.
@@ -201,15 +210,69 @@ def population_margins(rows, *, wijk=None, base=None, age_variable="leeftijd",
         ``False`` refuses.
     total_tolerance : float
         Relative difference of totals accepted when ``rescale`` is False.
+    wijk_variable : str or None
+        When several wijken are added up, also return a margin of this name
+        with each wijk's total on the base (unless the rows already have it).
 
     Returns
     -------
     PopulationMargins
     """
-    area = wijk or ""
+    options = dict(base=base, age_variable=age_variable, variables=variables, rescale=rescale,
+                   prorate=prorate, total_tolerance=total_tolerance)
+    areas = _areas(rows, wijk)
+    if len(areas) == 1:
+        return _one_area(_rows_of(rows, areas[0]), wijk=wijk, **options)
+    summed = _sum_rows([row for area in areas for row in _rows_of(rows, area)])
+    result = _one_area(summed, wijk=wijk, **options)
+    if not wijk_variable or wijk_variable in result.margins:
+        return result
+    per_wijk = {}
+    for area in areas:
+        part = _one_area(_rows_of(rows, area), wijk=area,
+                         **{**options, "base": result.base, "variables": None})
+        per_wijk[area] = part.total
+    factor = result.total / math.fsum(per_wijk.values())
+    margins = dict(result.margins)
+    margins[wijk_variable] = {area: total * factor for area, total in per_wijk.items()}
+    return PopulationMargins(margins=margins, base=result.base, total=result.total, wijk=wijk,
+                             factors={**result.factors, wijk_variable: factor})
+
+
+def _areas(rows, wijk):
+    if wijk is None:
+        if any(row.wijk == "" for row in rows):
+            return [""]
+        return list(dict.fromkeys(row.wijk for row in rows))
+    if isinstance(wijk, str):
+        return [wijk]
+    return list(dict.fromkeys(wijk))
+
+
+def _rows_of(rows, area):
     chosen = [row for row in rows if row.wijk == area]
     if not chosen:
-        raise InputError("population.no_rows", wijk=wijk)
+        raise InputError("population.no_rows", wijk=area or None)
+    return chosen
+
+
+def _sum_rows(rows):
+    """Add up the counts of several wijken per (variable, category)."""
+    summed, first = {}, {}
+    for row in rows:
+        key = (row.variable, row.category)
+        if row.variable in first and parse_age_range(first[row.variable].base) != parse_age_range(
+                row.base):
+            raise InputError("population.mixed_base", line=row.line, field="base",
+                             variable=row.variable, base=row.base, wijk=row.wijk)
+        first.setdefault(row.variable, row)
+        count = summed[key].count + row.count if key in summed else row.count
+        summed[key] = PopulationRow("", row.variable, row.category, count, row.base, row.line)
+    return list(summed.values())
+
+
+def _one_area(chosen, *, wijk, base, age_variable, variables, rescale, prorate,
+              total_tolerance):
     by_variable = {}
     for row in chosen:
         by_variable.setdefault(row.variable, []).append(row)
