@@ -28,13 +28,13 @@ def raked(municipality):
 
 
 def brute_force_linearization(weights, answered, yes, margins_codes):
-    """svymean on a calibrated design, respondent by respondent."""
+    """svymean on a calibrated design, respondent by respondent (survey's svyrecvar:
+    residuals of the influence values on the calibration model, design weights 1)."""
     n = weights.shape[0]
     p = (weights * answered * yes).sum() / (weights * answered).sum()
     z = answered * (yes - p)
     x = np.hstack([np.eye(k)[codes] for codes, k in margins_codes])
-    root = np.sqrt(weights)
-    beta = np.linalg.lstsq(x * root[:, None], z * root, rcond=None)[0]
+    beta = np.linalg.lstsq(x, z, rcond=None)[0]
     e = z - x @ beta
     variance = n / (n - 1) * ((weights * e) ** 2).sum() / (weights * answered).sum() ** 2
     return p, math.sqrt(variance)
@@ -60,6 +60,25 @@ def test_linearization_equals_respondent_level_computation(municipality, raked):
     assert voor.raw_share == pytest.approx(yes.sum() / answered.sum())
     assert shares.estimates[0].weighted_share + shares.estimates[1].weighted_share == (
         pytest.approx(1.0))
+
+
+def test_linearization_equals_survey_rake_backfitting(municipality, raked):
+    """survey's svyrecvar for rake() designs: subtract per-margin means of x/w, iterated."""
+    index, sample, margins, result = raked
+    w = result.weights
+    y = municipality.support[index].astype(float)
+    p = (w * y).sum() / w.sum()
+    x = w * (y - p)
+    for _ in range(200):
+        for v in VARIABLES:
+            labels = np.asarray(sample[v], dtype=object)
+            for category in margins[v]:
+                members = labels == category
+                x[members] -= w[members] * (x[members] / w[members]).mean()
+    n = len(w)
+    se = math.sqrt(n / (n - 1) * (x ** 2).sum()) / w.sum()
+    ours = weighted_shares(result, municipality.support[index], categories=[True])
+    assert ours.estimates[0].standard_error == pytest.approx(se, rel=1e-8)
 
 
 def test_raking_makes_intervals_narrower_than_ignoring_calibration(municipality, raked):

@@ -2,9 +2,10 @@
 
 Weighting moves the estimate, and raking also makes it more precise for
 outcomes related to the weighting variables. The linearisation does what R's
-``survey::svymean`` does on a raked / calibrated design: the variance is
-computed from the residuals of a weighted regression of the linearised
-variable on the indicators of all raking margins. The bootstrap resamples
+``survey::svymean`` does on a design from ``rake()`` or ``calibrate()``: the
+linearised variable is regressed on the indicators of all raking margins
+(weighted by the design weights, here equal), and the variance is computed
+from the residuals multiplied by the final weights. The bootstrap resamples
 respondents and re-rakes every replicate. Both run on (cell, answer) groups,
 so a million respondents cost about as much as a thousand.
 
@@ -101,8 +102,9 @@ def weighted_shares(result, answers, *, categories=None, method="linearization",
     Raw intervals are Wilson score intervals. Linearised weighted intervals
     are normal intervals clipped to [0, 1], with variance
     ``n/(n-1) * sum((w_i e_i)^2) / (sum w_i d_i)^2`` where ``e_i`` are the
-    weighted-regression residuals of ``d_i (y_i - p)`` on the margin
-    indicators. With a cap, capped weights are treated as raked ones (as
+    residuals of ``d_i (y_i - p)`` (``d_i`` = answered) regressed on the
+    margin indicators with the design weights, as ``survey``'s ``svyrecvar``
+    does for ``calibrate()`` designs (and ``rake()`` designs by backfitting). With a cap, capped weights are treated as raked ones (as
     ``survey::trimWeights`` does). Bootstrap intervals are percentile intervals.
     """
     labels, codes, counts = _validate_shares(result, answers, categories, method, confidence,
@@ -148,7 +150,7 @@ def _linearized(result, yes, answered):
     big_z = yes - np.outer(answered, share)                    # sum of z_i per cell
     q = yes * (1 - share) ** 2 + (answered[:, None] - yes) * share ** 2  # sum of z_i^2
     x = _indicators(design)
-    root = np.sqrt(w * m)
+    root = np.sqrt(m)                  # regression weighted by the design weights (all 1)
     beta, *_ = np.linalg.lstsq(x * root[:, None], big_z / m[:, None] * root[:, None],
                                rcond=None)
     fitted = x @ beta
