@@ -330,3 +330,15 @@ def test_cap_that_no_weights_can_meet_jointly_is_refused_with_the_true_lowest_ca
     result = rake(sample, margins, cap=2.9, max_iterations=5000)
     assert result.weights.max() <= 2.9 * (1 + 1e-9)
     assert margin_errors(sample, margins, result.weights) <= 1e-8
+
+
+def test_poststratify_cells_refuse_missing_values_and_missing_cells():
+    sample = {"sex": ["m", "f", None], "age": ["y", "o", "o"]}
+    with pytest.raises(InputError) as info:
+        poststratify(sample, {("m", "y"): 1, ("f", "o"): 1}, variables=("sex", "age"))
+    assert info.value.params == {"variable": "sex", "row": 3}
+    sample["sex"][2] = "m"
+    with pytest.raises(InputError) as info:
+        poststratify(sample, {("m", "y"): 1, ("f", "o"): 1}, variables=("sex", "age"))
+    assert info.value.code == "weights.missing_target"
+    assert info.value.params["category"] == "('m', 'o')"

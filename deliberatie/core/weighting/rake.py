@@ -7,14 +7,14 @@ solved with its capped cells held at the cap, which is the limit of
 "trim, then re-rake, until both hold" and reaches it exactly when it can.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import numpy as np
 from scipy import optimize, sparse
 
 from deliberatie.core.errors import InputError
-from deliberatie.core.weighting.design import RakingDesign, build_design
+from deliberatie.core.weighting.design import RakingDesign, _factorize, build_design
 
 #: Relative slack when checking that no weight exceeds the cap.
 _CAP_SLACK = 1e-9
@@ -140,29 +140,33 @@ def poststratify(sample, targets, *, variables=None, total_tolerance=1e-6):
         ``method="poststratify"``; the stratum variable is named by joining
         ``variables`` with ``" x "``.
     """
+    columns, margins = _validate_poststratify(sample, targets, variables)
+    design = build_design(columns, margins, total_tolerance=total_tolerance)
+    return replace(rake_design(design, tolerance=1e-10, max_iterations=1),
+                   method="poststratify")
+
+
+def _validate_poststratify(sample, targets, variables):
+    """The strata as one column of labels (tuples for cells) and its targets."""
     if variables is None:
         if len(targets) != 1:
             raise InputError("weights.poststratify_variables")
         (name, cell_targets), = targets.items()
-        variables = (name,)
-        columns = {name: sample[name] if name in sample else None}
-        if columns[name] is None:
+        if name not in sample:
             raise InputError("weights.unknown_variable", variable=name)
-        margins = {name: cell_targets}
+        return {name: sample[name]}, {name: cell_targets}
+    variables = tuple(variables)
+    for name in variables:
+        if name not in sample:
+            raise InputError("weights.unknown_variable", variable=name)
+        _factorize(sample[name], name)                  # refuses missing values, naming the row
+    name = " x ".join(variables)
+    if len(variables) == 1:
+        column = sample[variables[0]]
     else:
-        variables = tuple(variables)
-        for name in variables:
-            if name not in sample:
-                raise InputError("weights.unknown_variable", variable=name)
-        name = " x ".join(variables)
-        if len(variables) == 1:
-            columns = {name: sample[variables[0]]}
-        else:
-            columns = {name: list(zip(*(list(sample[v]) for v in variables)))}
-        margins = {name: {_cell_key(key, len(variables)): t for key, t in targets.items()}}
-    design = build_design(columns, margins, total_tolerance=total_tolerance)
-    result = rake_design(design, tolerance=1e-10, max_iterations=1)
-    return _replace(result, method="poststratify")
+        column = list(zip(*(list(sample[v]) for v in variables)))
+    return {name: column}, {name: {_cell_key(key, len(variables)): t
+                                   for key, t in targets.items()}}
 
 
 def rake_design(design, *, cap=None, tolerance=1e-10, max_iterations=1000):
@@ -307,7 +311,3 @@ def _cell_key(key, width):
     return key
 
 
-def _replace(result, **changes):
-    from dataclasses import replace
-
-    return replace(result, **changes)
