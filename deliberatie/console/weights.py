@@ -11,6 +11,8 @@ from deliberatie.core.errors import InputError
 #: Core error codes that are about the sample file (the rest are about the margins).
 _SAMPLE_CODES = {"weights.missing_value", "weights.unknown_variable", "weights.column_length",
                  "weights.empty_sample"}
+#: Core error codes about a command-line option (no file to name).
+_OPTION_CODES = {"weights.bad_cap", "weights.bad_tolerance", "weights.bad_max_iterations"}
 
 
 def register(parser):
@@ -143,7 +145,7 @@ def _read_sample(path, id_column, margins):
 
 def _with_file(error, args):
     """Name the file a core error is about (the core knows variables, not files)."""
-    if "file" in error.params:
+    if "file" in error.params or error.code in _OPTION_CODES:
         return error
     params = dict(error.params)
     params["file"] = args.sample if error.code in _SAMPLE_CODES else args.margins

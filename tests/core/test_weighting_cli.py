@@ -137,3 +137,13 @@ def test_not_converged_is_reported(files, capsys):
     assert document["converged"] is False
     assert document["max_margin_error"] > 1e-10
     assert "did not converge" in err
+
+
+@pytest.mark.parametrize("option, value", [("--cap", 0), ("--tolerance", -1),
+                                           ("--max-iterations", 0)])
+def test_bad_options_exit_2_naming_the_option(files, capsys, option, value):
+    _, sample, margins, _ = files
+    code, out, err = run(capsys, "--sample", sample, "--margins", margins, option, value)
+    assert code == 2 and out == ""
+    assert f"field {option.lstrip('-').replace('-', '_')}" in err
+    assert "margins.csv" not in err
