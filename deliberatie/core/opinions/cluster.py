@@ -7,6 +7,8 @@ All functions are pure numpy/scipy; randomness comes in as a
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
 
 
 def centered(matrix, voted, rows):
@@ -28,15 +30,16 @@ def centered(matrix, voted, rows):
 def principal_components(centred_rows, n_components, rng):
     """Top right singular vectors of the centred matrix (the PCA axes).
 
-    Small matrices go through a dense SVD (exact); large ones through
-    ``scipy.sparse.linalg.svds`` with a seeded start vector. Signs are fixed
-    so that the largest loading of each axis is positive.
+    ``scipy.sparse.linalg.svds`` (ARPACK, sparse products only, seeded start
+    vector): no dense participant matrix, and no multithreaded dense LAPACK
+    call that stalls on a busy machine. Tiny matrices use a dense SVD. Signs
+    are fixed so that the largest loading of each axis is positive.
     """
     n, m = centred_rows.shape
-    k = min(n_components, min(n, m))
+    k = min(n_components, n, m)
     if k == 0:
         return np.zeros((n_components, m))
-    if min(n, m) <= 400 or k >= min(n, m) - 1:
+    if min(n, m) <= 10:
         _, _, vt = np.linalg.svd(centred_rows.toarray(), full_matrices=False)
         comps = vt[:k]
     else:
@@ -63,65 +66,76 @@ def project(centred_all, comps, n_votes, n_statements):
 
 
 def _sq_dist(points, centers):
-    d = (
-        (points**2).sum(axis=1)[:, None]
-        - 2.0 * points @ centers.T
-        + (centers**2).sum(axis=1)[None, :]
-    )
-    return np.maximum(d, 0.0)
+    """Squared distances, points (n, d) × centres (..., k, d) → (..., n, k)."""
+    out = None
+    for dim in range(points.shape[1]):
+        diff = points[:, dim][:, None] - centers[..., None, :, dim]
+        out = diff * diff if out is None else out + diff * diff
+    return out
 
 
-def _plus_plus(points, weights, k, rng):
+def _plus_plus(points, weights, k, n_init, rng):
+    """k-means++ starts for ``n_init`` runs at once, shape (n_init, k, d)."""
     n = len(points)
-    centers = np.empty((k, points.shape[1]))
-    first = rng.choice(n, p=weights / weights.sum())
-    centers[0] = points[first]
-    closest = _sq_dist(points, centers[:1]).ravel()
-    for i in range(1, k):
-        prob = weights * closest
-        total = prob.sum()
-        if total <= 0:
-            pick = rng.choice(n)
-        else:
-            pick = rng.choice(n, p=prob / total)
-        centers[i] = points[pick]
-        closest = np.minimum(closest, _sq_dist(points, centers[i : i + 1]).ravel())
+    cum_w = np.cumsum(weights)
+    first = np.minimum(np.searchsorted(cum_w, rng.random(n_init) * cum_w[-1], side="right"), n - 1)
+    centers = np.empty((n_init, k, points.shape[1]))
+    centers[:, 0] = points[first]
+    closest = _sq_dist(points, centers[:, :1])[..., 0]  # (n_init, n)
+    for j in range(1, k):
+        cum = np.cumsum(weights * closest, axis=1)
+        total = cum[:, -1]
+        draw = rng.random(n_init) * total
+        pick = (cum < draw[:, None]).sum(axis=1)
+        fallback = rng.integers(0, n, size=n_init)
+        pick = np.where(total > 0, np.minimum(pick, n - 1), fallback)
+        centers[:, j] = points[pick]
+        np.minimum(closest, _sq_dist(points, centers[:, j : j + 1])[..., 0], out=closest)
     return centers
 
 
-def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100):
-    """Weighted Lloyd k-means with k-means++ starts; the lowest inertia wins.
+def _assign(points, centers):
+    """Nearest centre and squared distance for each run: (n_init, n) each."""
+    if centers.shape[0] == 1 and len(points) * centers.shape[1] > 500_000:
+        dist, labels = cKDTree(centers[0]).query(points)  # big: a k-d tree is faster
+        return labels[None].astype(np.int64), (dist**2)[None]
+    d = np.stack([cdist(points, c, "sqeuclidean") for c in centers])
+    labels = d.argmin(axis=2)
+    return labels, np.take_along_axis(d, labels[..., None], axis=2)[..., 0]
 
-    Returns ``(labels, centers, inertia)``; empty clusters are re-seeded with
-    the farthest point so exactly ``k`` clusters come back when possible.
+
+def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100):
+    """Weighted Lloyd k-means, ``n_init`` k-means++ runs side by side; lowest inertia wins.
+
+    Returns ``(labels, centers, inertia)``; an empty cluster is re-seeded
+    with the point farthest from its centre, so ``k`` clusters come back
+    whenever there are ``k`` distinct points.
     """
     points = np.asarray(points, dtype=np.float64)
-    n = len(points)
+    n, dim = points.shape
     weights = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
-    best = None
-    for _ in range(n_init):
-        centers = _plus_plus(points, weights, k, rng)
-        labels = None
-        for _ in range(max_iter):
-            dist = _sq_dist(points, centers)
-            new = dist.argmin(axis=1)
-            if labels is not None and np.array_equal(new, labels):
-                break
-            labels = new
-            mass = np.bincount(labels, weights=weights, minlength=k)
-            for dim in range(points.shape[1]):
-                sums = np.bincount(labels, weights=weights * points[:, dim], minlength=k)
-                centers[:, dim] = np.divide(sums, mass, out=centers[:, dim].copy(), where=mass > 0)
-            empty = np.flatnonzero(mass == 0)
-            if len(empty):
-                far = np.argsort(-dist[np.arange(n), labels])[: len(empty)]
-                centers[empty] = points[far]
-        dist = _sq_dist(points, centers)
-        labels = dist.argmin(axis=1)
-        inertia = float((weights * dist[np.arange(n), labels]).sum())
-        if best is None or inertia < best[2] - 1e-12:
-            best = (labels, centers.copy(), inertia)
-    return best
+    centers = _plus_plus(points, weights, k, n_init, rng)
+    offsets = (np.arange(n_init) * k)[:, None]
+    tiled_w = np.tile(weights, n_init)
+    labels = None
+    for _ in range(max_iter):
+        new, dist = _assign(points, centers)
+        if labels is not None and np.array_equal(new, labels):
+            break
+        labels = new
+        flat = (labels + offsets).ravel()
+        mass = np.bincount(flat, weights=tiled_w, minlength=n_init * k).reshape(n_init, k)
+        for d in range(dim):
+            sums = np.bincount(flat, weights=np.tile(weights * points[:, d], n_init),
+                               minlength=n_init * k).reshape(n_init, k)
+            np.divide(sums, mass, out=centers[:, :, d], where=mass > 0)
+        for run, cl in zip(*np.nonzero(mass == 0)):
+            centers[run, cl] = points[int(np.argmax(dist[run]))]
+            dist[run, int(np.argmax(dist[run]))] = 0.0
+    labels, dist = _assign(points, centers)
+    inertia = (weights[None, :] * dist).sum(axis=1)
+    best = int(np.argmin(inertia))
+    return labels[best], centers[best].copy(), float(inertia[best])
 
 
 def silhouette(points, labels, weights=None):
@@ -136,7 +150,7 @@ def silhouette(points, labels, weights=None):
     groups = np.unique(labels)
     if len(groups) < 2:
         return -1.0
-    dist = np.sqrt(_sq_dist(points, points))
+    dist = cdist(points, points)
     onehot = (labels[:, None] == groups[None, :]).astype(np.float64) * weights[:, None]
     sums = dist @ onehot
     mass = onehot.sum(axis=0)

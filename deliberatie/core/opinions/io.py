@@ -109,7 +109,8 @@ def _latest(participants, statements, ts, rows, cols, vals, moderated_out, texts
     n_cols = max(len(statements), 1)
     pair = rows * n_cols + cols
     # stable sort by (pair, timestamp): the last row of each pair is the latest vote
-    order = np.lexsort((np.arange(len(pair)), ts, pair))
+    by_time = np.argsort(ts, kind="stable")
+    order = by_time[np.argsort(pair[by_time], kind="stable")]
     pair_sorted = pair[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = pair_sorted[1:] != pair_sorted[:-1]

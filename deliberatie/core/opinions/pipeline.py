@@ -266,11 +266,10 @@ def _prepared(conversation):
         vals = np.concatenate([vals[live], np.zeros(n * len(mod_cols), dtype=vals.dtype)])
     new_col = np.cumsum(has_votes) - 1
     shape = (n, int(has_votes.sum()))
-    order = np.lexsort((cols, rows))
-    rows, cols = rows[order], new_col[cols[order]]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
-    votes = sp.csr_matrix((vals[order].astype(np.float64), cols, indptr), shape=shape)
-    voted = sp.csr_matrix((np.ones(len(cols)), cols.copy(), indptr.copy()), shape=shape)
+    # COO -> CSR keeps stored zeros (passes); pairs are unique after io._latest
+    votes = sp.csr_matrix((vals.astype(np.float64), (rows, new_col[cols])), shape=shape)
+    votes.sort_indices()
+    voted = sp.csr_matrix((np.ones(votes.nnz), votes.indices, votes.indptr), shape=shape)
     return votes, voted
 
 
@@ -283,8 +282,8 @@ def _groups(points, max_groups, base_clusters, rng):
     k_base = min(base_clusters, distinct)
     # restarts make the base clusters (and so the groups) far less seed-dependent;
     # fewer for big conversations, where one run is already stable
-    n_init = int(np.clip(50_000 // n, 1, 10))
-    base_labels, centers, _ = cluster.kmeans(points, k_base, rng, n_init=n_init)
+    n_init = int(np.clip(5_000 // n, 1, 10))
+    base_labels, centers, _ = cluster.kmeans(points, k_base, rng, n_init=n_init, max_iter=20)
     weights = np.bincount(base_labels, minlength=k_base).astype(np.float64)
     used = weights > 0
     centers, weights = centers[used], weights[used]

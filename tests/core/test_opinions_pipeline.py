@@ -1,0 +1,176 @@
+"""The opinion-mapping pipeline on generated conversations with planted opinion groups."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deliberatie.core.errors import InputError
+from deliberatie.core.opinions import from_votes, in_conversation, map_opinions
+from deliberatie.core.opinions import cluster, stats
+from deliberatie.core.opinions.pipeline import _prepared
+
+
+def planted(rng, sizes, n_statements, density, agree=0.88):
+    """Votes of groups that each agree with their own random half of the statements."""
+    stance = rng.choice([-1, 1], size=(len(sizes), n_statements))
+    truth, votes, t = {}, [], 0
+    pid = 0
+    for g, size in enumerate(sizes):
+        for _ in range(size):
+            person = f"p{pid}"
+            truth[person] = g
+            pid += 1
+            seen = rng.random(n_statements) < density
+            seen[rng.choice(n_statements, size=8, replace=False)] = True  # enough to be clustered
+            for s in np.flatnonzero(seen):
+                u = rng.random()
+                vote = stance[g, s] if u < agree else (0 if u < agree + 0.04 else -stance[g, s])
+                t += 1
+                votes.append((t, person, f"s{s}", int(vote)))
+    order = rng.permutation(len(votes))  # the export's row order is not the vote order
+    return from_votes([votes[i] for i in order]), truth
+
+
+def agreement(result, truth):
+    """For each planted group, (share of it in its best group, share of that group from it)."""
+    label = dict(zip(result.participants, result.labels))
+    out = []
+    for g in set(truth.values()):
+        members = {p for p, t in truth.items() if t == g}
+        best = max(result.groups, key=lambda h: len(members & set(h.members)))
+        overlap = len(members & set(best.members))
+        out.append((overlap / len(members), overlap / len(best.members)))
+    assert all(label[p] >= 0 for p in truth)
+    return out
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(200, 500),
+    n_groups=st.integers(2, 3),
+    n_statements=st.integers(40, 70),
+    density=st.floats(0.5, 0.9),
+)
+def test_planted_groups_with_a_five_percent_minority_are_recovered(seed, n, n_groups, n_statements, density):
+    """Each person votes on 20+ statements; each planted group is found, none merged or split."""
+    rng = np.random.default_rng(seed)
+    minority = max(10, round(0.05 * n))
+    rest = n - minority
+    sizes = [rest] if n_groups == 2 else [round(rest * 0.6), rest - round(rest * 0.6)]
+    conversation, truth = planted(rng, sizes + [minority], n_statements, density)
+    result = map_opinions(conversation, seed=seed % 1000)
+    assert len(result.groups) == n_groups
+    for recall, precision in agreement(result, truth):
+        assert recall >= 0.9 and precision >= 0.9
+    smallest = min(result.groups, key=lambda g: len(g.members))
+    assert abs(len(smallest.members) - minority) <= 0.1 * minority
+
+
+def test_same_seed_same_result_and_seed_is_recorded():
+    conversation, _ = planted(np.random.default_rng(3), [120, 60, 12], 30, 0.5)
+    a = map_opinions(conversation, seed=11)
+    assert a == map_opinions(conversation, seed=11)
+    assert a.parameters.seed == 11 and a.parameters.min_votes == 7
+
+
+def test_only_participants_with_min_votes_are_clustered():
+    conversation, _ = planted(np.random.default_rng(4), [60, 40], 20, 0.2)
+    extra = [(10**9 + i, f"few{i}", f"s{i}", 1) for i in range(3)]
+    votes = [(0, conversation.participants[r], conversation.statements[c], int(v))
+             for r, c, v in zip(conversation.rows, conversation.cols, conversation.values)]
+    result = map_opinions(from_votes(votes + extra))
+    counts = dict(zip(*np.unique([result.participants[r] for r in from_votes(votes + extra).rows],
+                                 return_counts=True)))
+    assert set(result.clustered) == {p for p, k in counts.items() if k >= 7}
+    assert "few0" not in result.clustered
+    assert result.labels[result.participants.index("few0")] == -1
+    kept = map_opinions(from_votes(votes + extra), keep=["few1"])
+    assert "few1" in kept.clustered and kept.parameters.keep == ("few1",)
+
+
+def test_greedy_minimum_of_fifteen():
+    n_votes = np.array([1, 9, 3, 2, 8, 0] + [1] * 20, dtype=float)
+    mask = in_conversation(n_votes, 50, min_votes=7)
+    assert mask.sum() == 15 and mask[1] and mask[4] and mask[2] and not mask[5]
+    assert in_conversation(np.array([3.0, 2.0] * 20), 3).sum() == 20  # min(7, statements)
+
+
+def test_projection_is_mean_imputed_pca_scaled_by_vote_sparsity():
+    """Dense reference: impute the statement mean, centre, SVD, scale sqrt(m / own votes)."""
+    conversation, _ = planted(np.random.default_rng(5), [50, 30], 15, 0.5)
+    matrix, voted = _prepared(conversation)
+    dense = np.where(voted.toarray() > 0, matrix.toarray(), np.nan)
+    means = np.nanmean(dense, axis=0)
+    centred = np.where(np.isnan(dense), means, dense) - means
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    n_votes = (~np.isnan(dense)).sum(axis=1)
+    expected = centred @ vt[:2].T * np.sqrt(dense.shape[1] / n_votes)[:, None]
+    got = np.array(map_opinions(conversation).coordinates)
+    for axis in range(2):
+        sign = np.sign(expected[:, axis] @ got[:, axis])
+        np.testing.assert_allclose(got[:, axis], sign * expected[:, axis], atol=1e-6)
+
+
+def test_moderated_statement_is_zeroed_and_never_reported():
+    conversation, _ = planted(np.random.default_rng(6), [80, 40], 20, 0.6)
+    votes = [(0, conversation.participants[r], conversation.statements[c], int(v))
+             for r, c, v in zip(conversation.rows, conversation.cols, conversation.values)]
+    cut = from_votes(votes, moderated_out={"s0", "s1"})
+    result = map_opinions(cut)
+    reported = {s.statement for g in result.groups for s in g.representative}
+    reported |= {s.statement for s in result.consensus} | {s for s, _ in result.group_aware_consensus}
+    assert not reported & {"s0", "s1"}
+    matrix, voted = _prepared(cut)
+    col = cut.statements.index("s0")
+    assert voted[:, col].sum() == len(cut.participants) and abs(matrix[:, col]).sum() == 0
+
+
+def test_z_tests_match_the_formulas():
+    assert stats.prop_test(9, 10) == pytest.approx(2 * math.sqrt(11) * (10 / 11 - 0.5))
+    p1, p2, p = 8 / 11, 3 / 21, 11 / 32
+    z = (p1 - p2) / math.sqrt(p * (1 - p) * (1 / 11 + 1 / 21))
+    assert stats.two_prop_test(7, 2, 10, 20) == pytest.approx(z)
+    assert stats.z_for(0.95) == pytest.approx(1.6448536, abs=1e-6)
+
+
+def test_group_aware_consensus_is_the_product_over_groups():
+    na = np.array([[3, 0], [5, 1]])
+    nd = np.array([[1, 4], [0, 3]])
+    ns = np.array([[4, 4], [6, 5]])
+    agree, disagree = stats.group_aware(na, nd, ns)
+    assert agree[0] == pytest.approx((4 / 6) * (6 / 8))
+    assert disagree[1] == pytest.approx((5 / 6) * (4 / 7))
+
+
+def test_silhouette_matches_sklearn_and_kmeans_finds_blobs():
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(7)
+    points = np.vstack([rng.normal(c, 0.3, size=(40, 2)) for c in ((0, 0), (4, 0), (0, 4))])
+    labels, centers, _ = cluster.kmeans(points, 3, rng, n_init=3)
+    assert sorted(np.bincount(labels)) == [40, 40, 40]
+    assert cluster.silhouette(points, labels) == pytest.approx(metrics.silhouette_score(points, labels))
+    # a weight w counts as w participants at that point
+    weights = rng.integers(1, 4, size=len(points))
+    repeated = np.repeat(points, weights, axis=0)
+    assert cluster.silhouette(points, labels, weights) == pytest.approx(
+        metrics.silhouette_score(repeated, np.repeat(labels, weights)))
+
+
+@pytest.mark.parametrize("option, value", [
+    ("min_votes", 0), ("max_groups", 1), ("pick_max", 0), ("confidence", 1.5), ("base_clusters", "x"),
+])
+def test_bad_options(option, value):
+    conversation, _ = planted(np.random.default_rng(8), [20, 20], 10, 0.5)
+    with pytest.raises(InputError) as info:
+        map_opinions(conversation, **{option: value})
+    assert info.value.params["field"] == option
+
+
+def test_not_a_conversation():
+    with pytest.raises(InputError) as info:
+        map_opinions({"votes": []})
+    assert info.value.code == "opinions.not_a_conversation"
