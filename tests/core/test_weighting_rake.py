@@ -342,3 +342,29 @@ def test_poststratify_cells_refuse_missing_values_and_missing_cells():
         poststratify(sample, {("m", "y"): 1, ("f", "o"): 1}, variables=("sex", "age"))
     assert info.value.code == "weights.missing_target"
     assert info.value.params["category"] == "('m', 'o')"
+
+
+def brute_force_ipf(codes, shares, sweeps=2000):
+    """Textbook raking respondent by respondent: the slow, obvious oracle."""
+    w = np.ones(codes[0].shape[0])
+    for _ in range(sweeps):
+        for code, share in zip(codes, shares):
+            totals = np.bincount(code, w, len(share))
+            w = w * (share * w.sum() / totals)[code]
+    return w / w.mean()
+
+
+def test_many_sparse_cells_match_textbook_raking():
+    # 6 variables x 8 categories = 262,144 possible cells for 300 respondents
+    rng = np.random.default_rng(6)
+    n, k = 300, 8
+    codes = [rng.integers(0, k, n) for _ in range(6)]
+    for code in codes:
+        code[:k] = np.arange(k)
+    shares = [rng.dirichlet(np.ones(k) * 5) for _ in range(6)]
+    sample = {f"v{i}": code for i, code in enumerate(codes)}
+    margins = {f"v{i}": dict(enumerate(share)) for i, share in enumerate(shares)}
+    result = rake(sample, margins, tolerance=1e-12, max_iterations=5000)
+    assert result.converged
+    assert result.design.cell_counts.shape[0] <= n
+    assert np.abs(result.weights - brute_force_ipf(codes, shares)).max() < 1e-8

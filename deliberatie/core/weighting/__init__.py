@@ -1,11 +1,18 @@
 """Survey weighting: population margins, raking, representativeness, intervals.
 
-The public API the web layer and the console call::
+Public API (plain data in, frozen dataclasses out, InputError on bad input)::
 
-    read_population_csv, population_margins, read_margins_csv   (margins)
-    rake, poststratify, rake_design, build_design               (weights)
-    representation                                             (who took part)
-    weighted_shares                                            (raw vs weighted + 95% CI)
+    rows = read_population_csv(lines, file=None)                  # docs/population-csv.md
+    pm = population_margins(rows, wijk=None, base="15+", rescale=True, prorate=False)
+    margins = pm.margins                                          # {variable: {category: count}}
+    margins = read_margins_csv(lines, file=None)                  # variable,category,target
+
+    result = rake(sample, margins, cap=None, tolerance=1e-10, max_iterations=1000)
+    result = poststratify(sample, {cell: target}, variables=("geslacht", "leeftijd"))
+    rep = representation(sample, margins)                          # shares, ratios, chi-square
+    shares = weighted_shares(result, answers, method="linearization" | "bootstrap", rng=...)
+
+``sample`` is ``{variable: labels}`` with one label per respondent.
 """
 
 from deliberatie.core.weighting.design import RakingDesign, build_design
