@@ -159,6 +159,13 @@ def test_representation_of_a_biased_sample(municipality, raked):
     assert result.chi_square["leeftijd"].p_value < 1e-6
     assert result.chi_square["leeftijd"].df == 3
     assert all(r.ratio <= 0.8 for r in result.under)
+    summary = result.summary()
+    assert len(summary) == len(result.under) + len(result.over)
+    assert {"variable": "leeftijd", "category": "16-24", "direction": "under",
+            "sample_share": young.sample_share,
+            "population_share": young.population_share} in summary
+    extremity = [abs(math.log(row["sample_share"] / row["population_share"])) for row in summary]
+    assert extremity == sorted(extremity, reverse=True)
 
 
 def test_representation_chi_square_matches_the_formula():

@@ -65,6 +65,19 @@ class RepresentationResult:
     under: tuple
     over: tuple
 
+    def summary(self):
+        """The flagged categories, most extreme first, as plain dicts for a sentence.
+
+        E.g. ``{"variable": "leeftijd", "category": "16-24", "direction": "under",
+        "sample_share": 0.05, "population_share": 0.14}`` becomes "jongeren onder
+        de 25 zijn ondervertegenwoordigd: 5% van de deelnemers, 14% van de inwoners".
+        """
+        flagged = sorted(self.under + self.over, key=lambda r: -abs(math.log(r.ratio))
+                         if r.ratio > 0 else -math.inf)
+        return [{"variable": r.variable, "category": r.category, "direction": r.direction,
+                 "sample_share": r.sample_share, "population_share": r.population_share}
+                for r in flagged]
+
     def as_list(self):
         """Rows as plain dicts (the console's ``representation`` list)."""
         return [
