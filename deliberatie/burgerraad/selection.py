@@ -1,0 +1,283 @@
+"""Burgerraad use cases, stage 2: feasibility, selection job, commitment, draw, reserves, purge.
+
+All sortition mathematics is in :mod:`deliberatie.core.sortition`; this
+module turns rows into its plain inputs and its results back into rows.
+Pool members appear there only by their anonymous id; households by a
+salted hash of the address id, so the public record names nobody.
+"""
+
+import hashlib
+import json
+from collections import Counter
+
+from sqlalchemy import select
+
+from .. import audit, jobs
+from ..core import sortition
+from ..core.errors import InputError
+from ..extensions import db
+from ..models import User
+from ..models.types import utcnow
+from .models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus, Uitnodiging
+from .services import NotAllowedNow
+
+DISTRIBUTION_JOB = "burgerraad.distribution"
+DRAW_JOB = "burgerraad.draw"
+COMMITMENT_FORMAT = "deliberatie-burgerraad-commitment/1"
+
+
+def subject(burgerraad):
+    return f"burgerraad:{burgerraad.id}"
+
+
+def _household(burgerraad, address_id):
+    text = f"{burgerraad.id}\x1f{burgerraad.letters_seed}\x1f{address_id}"
+    return "h-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def quotas(burgerraad):
+    """Core quotas; an unset bound means 0 or the panel size."""
+    k = burgerraad.panel_size
+    return [sortition.Quota(v.name, q.value, q.min_count if q.min_count is not None else 0,
+                            q.max_count if q.max_count is not None else k)
+            for v in burgerraad.vragen for q in v.waarden]
+
+
+def build_instance(burgerraad):
+    """The core :class:`~deliberatie.core.sortition.Instance` of the available pool."""
+    pool = [a for a in burgerraad.aanmeldingen if a.available]
+    return sortition.make_instance(
+        [a.anon_id for a in pool], [a.answers for a in pool], quotas(burgerraad),
+        [_household(burgerraad, a.uitnodiging.address_id) for a in pool], file="pool")
+
+
+def frozen_instance(burgerraad):
+    return sortition.instance_from_record({"inputs": json.loads(burgerraad.inputs_json)})
+
+
+def check_feasibility(burgerraad):
+    """Core feasibility of the current pool and quotas (raises InputError on bad input)."""
+    instance = build_instance(burgerraad)
+    if burgerraad.panel_size > instance.n:
+        raise InputError("sortition.panel_larger_than_pool", field="panel_size",
+                                   value=burgerraad.panel_size, pool=instance.n)
+    return sortition.feasibility(instance, burgerraad.panel_size, households=burgerraad.one_per_household)
+
+
+def apply_relaxation(burgerraad, *, actor):
+    """Apply the smallest relaxation the core proposes; returns the changed quotas."""
+    report = check_feasibility(burgerraad)
+    if report.feasible or not report.relaxation:
+        return ()
+    by_key = {(v.name, q.value): q for v in burgerraad.vragen for q in v.waarden}
+    for change in report.relaxation:
+        quotum = by_key[(change.category, change.value)]
+        quotum.min_count, quotum.max_count = change.new_min, change.new_max
+    db.session.flush()
+    audit.record(actor, "burgerraad.quotas_relaxed", subject(burgerraad), traject_id=burgerraad.traject_id,
+                 changes=[f"{c.category}={c.value} {c.min}..{c.max} -> {c.new_min}..{c.new_max}"
+                          for c in report.relaxation])
+    return report.relaxation
+
+
+def start_selection(burgerraad, *, algorithm, actor):
+    """Queue the computation of the selection distribution (quotas must be feasible)."""
+    if burgerraad.status is not BurgerraadStatus.AANMELDEN:
+        raise NotAllowedNow()
+    burgerraad.algorithm = algorithm
+    job = jobs.enqueue(DISTRIBUTION_JOB, {"burgerraad_id": burgerraad.id, "algorithm": algorithm},
+                       subject=subject(burgerraad))
+    audit.record(actor, "burgerraad.selection_started", subject(burgerraad), traject_id=burgerraad.traject_id,
+                 algorithm=algorithm, job=job.id)
+    return job
+
+
+@jobs.handler(DISTRIBUTION_JOB)
+def _distribution_job(job, report):
+    burgerraad = db.session.get(Burgerraad, job.params["burgerraad_id"])
+    instance = build_instance(burgerraad)
+    report(10)
+    dist = sortition.distribution(instance, burgerraad.panel_size, algorithm=job.params["algorithm"],
+                                  households=burgerraad.one_per_household)
+    return {
+        "algorithm": dist.algorithm, "k": dist.k, "n": instance.n, "inputs_sha256": instance.sha256(),
+        "probabilities": [[pid, float(p)] for pid, p in zip(dist.ids, dist.probabilities)],
+        "min": float(dist.min_probability), "mean": float(dist.mean_probability), "gini": float(dist.gini),
+        "panels": len(dist.compositions), "seconds": dist.diagnostics.get("seconds"),
+    }
+
+
+def latest_distribution(burgerraad):
+    """The latest finished distribution job for the current inputs, or ``None``."""
+    job = jobs.latest(subject(burgerraad), DISTRIBUTION_JOB)
+    return job
+
+
+# ----------------------------------------------------------------- the transparent draw
+
+
+def commitment_of(record_or_fields):
+    """sha256 of everything that fixes the lottery except the seed (published before the seed)."""
+    fields = {key: record_or_fields[key] for key in
+              ("inputs_sha256", "algorithm", "k", "households", "lottery_size", "version")}
+    fields["format"] = COMMITMENT_FORMAT
+    text = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def commit_inputs(burgerraad, *, actor):
+    """Close registration, freeze the inputs and publish the commitment hash."""
+    if burgerraad.status is not BurgerraadStatus.AANMELDEN:
+        raise NotAllowedNow()
+    report = check_feasibility(burgerraad)
+    if not report.feasible:
+        raise sortition.InfeasibleQuotas(report, k=burgerraad.panel_size)
+    instance = build_instance(burgerraad)
+    burgerraad.inputs_json = json.dumps(instance.canonical(), sort_keys=True, ensure_ascii=False)
+    burgerraad.commitment = commitment_of({
+        "inputs_sha256": instance.sha256(), "algorithm": burgerraad.algorithm, "k": burgerraad.panel_size,
+        "households": burgerraad.one_per_household, "lottery_size": burgerraad.lottery_size,
+        "version": _version()})
+    burgerraad.committed_at = utcnow()
+    burgerraad.status = BurgerraadStatus.VASTGELEGD
+    db.session.flush()
+    audit.record(actor, "burgerraad.commitment", subject(burgerraad), traject_id=burgerraad.traject_id,
+                 commitment=burgerraad.commitment, inputs_sha256=instance.sha256(),
+                 algorithm=burgerraad.algorithm, pool=instance.n)
+    return burgerraad.commitment
+
+
+def _version():
+    from deliberatie import __version__
+
+    return __version__
+
+
+def start_draw(burgerraad, *, seed, actor):
+    """Record the announced seed and queue the draw."""
+    if burgerraad.status is not BurgerraadStatus.VASTGELEGD or burgerraad.draw_seed is not None:
+        raise NotAllowedNow()
+    burgerraad.draw_seed = seed
+    job = jobs.enqueue(DRAW_JOB, {"burgerraad_id": burgerraad.id, "actor_id": getattr(actor, "id", None)},
+                       subject=subject(burgerraad))
+    audit.record(actor, "burgerraad.seed", subject(burgerraad), traject_id=burgerraad.traject_id, seed=seed,
+                 job=job.id)
+    return job
+
+
+@jobs.handler(DRAW_JOB)
+def _draw_job(job, report):
+    burgerraad = db.session.get(Burgerraad, job.params["burgerraad_id"])
+    actor = db.session.get(User, job.params["actor_id"]) if job.params.get("actor_id") else None
+    instance = frozen_instance(burgerraad)
+    report(10)
+    result = sortition.select(instance, burgerraad.panel_size, algorithm=burgerraad.algorithm,
+                              seed=int(burgerraad.draw_seed), households=burgerraad.one_per_household,
+                              lottery_size=burgerraad.lottery_size)
+    record = sortition.make_record(result, instance)
+    if commitment_of(record) != burgerraad.commitment:
+        raise InputError("burgerraad.commitment_mismatch", field="commitment")
+    burgerraad.record_json = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    burgerraad.published_at = utcnow()
+    burgerraad.status = BurgerraadStatus.GELOOT
+    panel, rank = set(result.panel), {pid: i for i, pid in enumerate(result.reserves, start=1)}
+    for member in burgerraad.aanmeldingen:
+        if member.anon_id in panel:
+            member.status, member.reserve_rank = DeelnemerStatus.PANEL, None
+        elif member.anon_id in rank:
+            member.status, member.reserve_rank = DeelnemerStatus.RESERVE, rank[member.anon_id]
+    db.session.flush()
+    audit.record(actor, "burgerraad.published", subject(burgerraad), traject_id=burgerraad.traject_id,
+                 seed=result.seed, chosen_index=result.index, inputs_sha256=result.inputs_sha256,
+                 panel=list(result.panel))
+    return {"panel": list(result.panel), "index": result.index, "seconds": result.seconds}
+
+
+def verify_record(burgerraad):
+    """Re-run the published draw with the core; ``Verification``."""
+    return sortition.verify(burgerraad.record)
+
+
+def composition(burgerraad):
+    """``{question: Counter(value)}`` of the drawn panel, from the public record."""
+    record = burgerraad.record
+    if record is None:
+        return {}
+    categories = record["inputs"]["categories"]
+    features = {p[0]: p[1] for p in record["inputs"]["people"]}
+    counts = {c: Counter() for c in categories}
+    for pid in record["panel"]:
+        for category, value in zip(categories, features[pid]):
+            counts[category][value] += 1
+    return counts
+
+
+# ----------------------------------------------------------------- reserves
+
+
+def drop_out(burgerraad, member, *, actor):
+    """Mark a panel member as dropped out and seat the first reserve who keeps the quotas."""
+    if burgerraad.status is not BurgerraadStatus.GELOOT or member.status is not DeelnemerStatus.PANEL:
+        raise NotAllowedNow()
+    instance = frozen_instance(burgerraad)
+    panel = sorted(a.anon_id for a in burgerraad.aanmeldingen if a.status is DeelnemerStatus.PANEL)
+    reserves = [a.anon_id for a in sorted(
+        (a for a in burgerraad.aanmeldingen if a.status is DeelnemerStatus.RESERVE), key=lambda a: a.reserve_rank)]
+    chosen = sortition.replacement(instance, panel, member.anon_id, reserves,
+                                   households=burgerraad.one_per_household)
+    member.status = DeelnemerStatus.AFGEHAAKT
+    replacement = None
+    if chosen is not None:
+        replacement = next(a for a in burgerraad.aanmeldingen if a.anon_id == chosen)
+        replacement.status, replacement.reserve_rank = DeelnemerStatus.PANEL, None
+    db.session.flush()
+    audit.record(actor, "burgerraad.replaced", subject(burgerraad), traject_id=burgerraad.traject_id,
+                 dropout=member.anon_id, replacement=chosen)
+    return replacement
+
+
+# ----------------------------------------------------------------- privacy
+
+
+def anonymous_stats(burgerraad):
+    """Counts that stay after the purge: letters and registrations per wijk, pool and panel make-up."""
+    per_wijk = {}
+    addresses = {}
+    for item in burgerraad.uitnodigingen:
+        addresses.setdefault(item.wijk.name, set()).add(item.address_id)
+    for wijk, ids in addresses.items():
+        per_wijk[wijk] = {"letters": len(ids), "registrations": 0}
+    pool, panel = {}, {}
+    for member in burgerraad.aanmeldingen:
+        wijk = member.uitnodiging.wijk.name
+        per_wijk.setdefault(wijk, {"letters": 0, "registrations": 0})["registrations"] += 1
+        for name, value in member.answers.items():
+            pool.setdefault(name, Counter())[value] += 1
+            if member.status is DeelnemerStatus.PANEL:
+                panel.setdefault(name, Counter())[value] += 1
+    return {"letters": sum(len(v) for v in addresses.values()), "registrations": len(burgerraad.aanmeldingen),
+            "per_wijk": per_wijk, "pool": {k: dict(v) for k, v in pool.items()},
+            "panel": {k: dict(v) for k, v in panel.items()}}
+
+
+def purge(burgerraad, *, actor):
+    """Delete all personal data of the pool; keep anonymous counts and the draw record."""
+    if burgerraad.status is not BurgerraadStatus.GELOOT:
+        raise NotAllowedNow()
+    burgerraad.stats_json = json.dumps(anonymous_stats(burgerraad), sort_keys=True, ensure_ascii=False)
+    for model in (Aanmelding, Uitnodiging):
+        db.session.execute(model.__table__.delete().where(model.burgerraad_id == burgerraad.id))
+    db.session.expire(burgerraad, ["aanmeldingen", "uitnodigingen"])
+    burgerraad.purged_at = utcnow()
+    burgerraad.status = BurgerraadStatus.GEWIST
+    db.session.flush()
+    audit.record(actor, "burgerraad.purged", subject(burgerraad), traject_id=burgerraad.traject_id)
+
+
+def purge_expired(today):
+    """Purge every drawn burgerraad whose term ended before ``today``; returns them."""
+    due = db.session.scalars(select(Burgerraad).where(Burgerraad.status == BurgerraadStatus.GELOOT,
+                                                      Burgerraad.term_ends_on < today)).all()
+    for burgerraad in due:
+        purge(burgerraad, actor=None)
+    return due

@@ -1,0 +1,340 @@
+import secrets
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from .. import jobs
+from ..core.errors import InputError
+from ..extensions import db, limiter
+from ..models import Traject
+from ..models.job import Job
+from ..permissions import can_edit_traject, can_view_traject, require
+from . import blueprint, forms, messages, selection, services
+from .models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus
+from .pdf import letters_pdf
+from .permissions import can_manage_burgerraad, can_purge, can_view_draw, registration_open
+
+SESSION_KEY = "burgerraad_code"
+
+
+def _get(burgerraad_id, predicate=can_manage_burgerraad):
+    burgerraad = db.session.get(Burgerraad, burgerraad_id)
+    if burgerraad is None or not can_view_traject(current_user, burgerraad.traject):
+        abort(404)
+    require(predicate(current_user, burgerraad))
+    return burgerraad
+
+
+def _flash_input_error(error):
+    flash(messages.input_error(error.code, error.params), "error")
+
+
+@blueprint.route("/traject/<int:traject_id>/opzetten", methods=["GET", "POST"])
+def opzetten(traject_id):
+    traject = db.session.get(Traject, traject_id) or abort(404)
+    require(can_edit_traject(current_user, traject))
+    if services.for_traject(traject) is not None:
+        return redirect(url_for(".overzicht", burgerraad_id=services.for_traject(traject).id))
+    form = forms.SettingsForm(wijk_names=[w.name for w in traject.wijken])
+    if form.validate_on_submit():
+        burgerraad = services.create_burgerraad(traject, form.data, actor=current_user)
+        db.session.commit()
+        flash(_("De burgerraad is aangemaakt."), "success")
+        return redirect(url_for(".overzicht", burgerraad_id=burgerraad.id))
+    return render_template("burgerraad/instellingen.html", form=form, traject=traject, burgerraad=None)
+
+
+@blueprint.route("/<int:burgerraad_id>")
+def overzicht(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    return render_template("burgerraad/overzicht.html", burgerraad=burgerraad, confirm=forms.ConfirmForm(),
+                           selection_form=forms.SelectionForm(algorithm=burgerraad.algorithm),
+                           seed_form=forms.SeedForm(), can_purge=can_purge(current_user, burgerraad),
+                           job=jobs.latest(selection.subject(burgerraad)), Status=BurgerraadStatus)
+
+
+@blueprint.route("/<int:burgerraad_id>/instellingen", methods=["GET", "POST"])
+def instellingen(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    form = forms.SettingsForm(obj=burgerraad, wijk_names=[w.name for w in burgerraad.traject.wijken])
+    if not form.is_submitted():
+        form.vragen.data = services.vragen_text(burgerraad)
+    if form.validate_on_submit():
+        try:
+            services.update_settings(burgerraad, form.data, actor=current_user)
+        except services.NotAllowedNow:
+            abort(409)
+        db.session.commit()
+        flash(_("De instellingen zijn opgeslagen."), "success")
+        return redirect(url_for(".overzicht", burgerraad_id=burgerraad.id))
+    return render_template("burgerraad/instellingen.html", form=form, traject=burgerraad.traject,
+                           burgerraad=burgerraad)
+
+
+@blueprint.route("/<int:burgerraad_id>/brieven", methods=["GET", "POST"])
+def brieven(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    wijken = burgerraad.traject.wijken
+    form = forms.letters_form(wijken)
+    row_errors = []
+    if burgerraad.status is BurgerraadStatus.OPZET and form.validate_on_submit():
+        rates = ({w.id: form[f"respons_{w.id}"].data for w in wijken} if form.spread.data == "respons" else None)
+        seed = form.seed.data if form.seed.data is not None else secrets.randbits(63)
+        drawn, errors = services.draw_letters(burgerraad, form.extract.data.read(), total=form.total.data,
+                                              response_rates=rates, seed=seed, actor=current_user)
+        if not errors:
+            db.session.commit()
+            flash(_("%(n)s adressen zijn geloot. Download de brieven.", n=len(drawn)), "success")
+            return redirect(url_for(".brieven", burgerraad_id=burgerraad.id))
+        db.session.rollback()
+        row_errors = [messages.row_error(e) for e in errors]
+    return render_template("burgerraad/brieven.html", burgerraad=burgerraad, form=form, row_errors=row_errors,
+                           population=services.wijk_population(burgerraad)), (422 if row_errors else 200)
+
+
+@blueprint.route("/<int:burgerraad_id>/brieven.pdf")
+def brieven_pdf(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    if not burgerraad.uitnodigingen:
+        abort(404)
+    data = letters_pdf(gemeente=burgerraad.traject.gemeente.name, traject=burgerraad.traject,
+                       burgerraad=burgerraad, letters=services.letters_by_address(burgerraad),
+                       register_url=lambda code: url_for(".aanmelden", code=code, _external=True))
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="brieven-burgerraad-{burgerraad.id}.pdf"'})
+
+
+@blueprint.route("/aanmelden", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 40 per hour", methods=["POST"])
+def aanmelden():
+    form = forms.CodeForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        invitation = services.find_invitation(form.code.data)
+        if invitation is not None and invitation.aanmelding is None:
+            session[SESSION_KEY] = invitation.code
+            return redirect(url_for(".formulier"))
+        form.code.errors.append(_("Deze code is al gebruikt.") if invitation is not None
+                                else _("Deze code kennen we niet, of de aanmelding is gesloten."))
+    return render_template("burgerraad/aanmelden.html", form=form), (422 if form.errors else 200)
+
+
+@blueprint.route("/aanmelden/formulier", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def formulier():
+    invitation = services.find_invitation(session.get(SESSION_KEY, ""))
+    if invitation is None or invitation.aanmelding is not None:
+        flash(_("Vul eerst de code uit uw brief in."), "info")
+        return redirect(url_for(".aanmelden"))
+    burgerraad = invitation.burgerraad
+    form = forms.registration_form(burgerraad)
+    if form.validate_on_submit():
+        try:
+            services.register(invitation, form.data)
+            db.session.commit()
+        except (IntegrityError, services.AlreadyRegistered):
+            db.session.rollback()
+            flash(_("Met deze code is al iemand aangemeld."), "error")
+            return redirect(url_for(".aanmelden"))
+        session.pop(SESSION_KEY, None)
+        return render_template("burgerraad/bedankt.html", burgerraad=burgerraad)
+    return render_template("burgerraad/formulier.html", form=form, burgerraad=burgerraad, invitation=invitation)
+
+
+@blueprint.route("/<int:burgerraad_id>/quota", methods=["GET", "POST"])
+def quota(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    form = forms.quota_form(burgerraad)
+    if burgerraad.status is BurgerraadStatus.AANMELDEN and form.validate_on_submit():
+        bounds = {q.id: (form[f"min_{q.id}"].data, form[f"max_{q.id}"].data)
+                  for v in burgerraad.vragen for q in v.waarden}
+        services.save_quotas(burgerraad, panel_size=form.panel_size.data, bounds=bounds, actor=current_user)
+        db.session.commit()
+        flash(_("De quota zijn opgeslagen."), "success")
+        return redirect(url_for(".haalbaarheid", burgerraad_id=burgerraad.id))
+    return render_template("burgerraad/quota.html", burgerraad=burgerraad, form=form,
+                           derive=forms.DeriveForm(panel_size=burgerraad.panel_size),
+                           shares=services.population_shares(burgerraad), pool=services.pool_counts(burgerraad))
+
+
+@blueprint.route("/<int:burgerraad_id>/quota/afleiden", methods=["POST"])
+def afleiden(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    form = forms.DeriveForm()
+    if burgerraad.status is BurgerraadStatus.AANMELDEN and form.validate_on_submit():
+        services.derive_quotas(burgerraad, panel_size=form.panel_size.data, tolerance=form.tolerance.data / 100,
+                               actor=current_user)
+        db.session.commit()
+        flash(_("De quota zijn afgeleid uit de bevolkingscijfers. Controleer ze."), "success")
+    else:
+        flash(_("Vul het aantal leden en de speling goed in."), "error")
+    return redirect(url_for(".quota", burgerraad_id=burgerraad.id))
+
+
+@blueprint.route("/<int:burgerraad_id>/haalbaarheid")
+def haalbaarheid(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    report, error = None, None
+    try:
+        report = selection.check_feasibility(burgerraad)
+    except InputError as exc:
+        error = messages.input_error(exc.code, exc.params)
+    return render_template("burgerraad/haalbaarheid.html", burgerraad=burgerraad, report=report, error=error,
+                           confirm=forms.ConfirmForm(), selection_form=forms.SelectionForm(
+                               algorithm=burgerraad.algorithm), bound_text=messages.bound_text)
+
+
+@blueprint.route("/<int:burgerraad_id>/versoepelen", methods=["POST"])
+def versoepelen(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    if burgerraad.status is not BurgerraadStatus.AANMELDEN or not forms.ConfirmForm().validate_on_submit():
+        abort(409)
+    try:
+        changes = selection.apply_relaxation(burgerraad, actor=current_user)
+    except InputError as error:
+        _flash_input_error(error)
+        return redirect(url_for(".haalbaarheid", burgerraad_id=burgerraad.id))
+    db.session.commit()
+    flash(_("%(n)s quota zijn versoepeld.", n=len(changes)), "success")
+    return redirect(url_for(".haalbaarheid", burgerraad_id=burgerraad.id))
+
+
+@blueprint.route("/<int:burgerraad_id>/selectie", methods=["POST"])
+def selectie(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    form = forms.SelectionForm()
+    if burgerraad.status is not BurgerraadStatus.AANMELDEN or not form.validate_on_submit():
+        abort(409)
+    try:
+        feasible = selection.check_feasibility(burgerraad).feasible
+    except InputError as error:
+        _flash_input_error(error)
+        return redirect(url_for(".haalbaarheid", burgerraad_id=burgerraad.id))
+    if not feasible:
+        flash(_("Eerst de quota haalbaar maken."), "error")
+        return redirect(url_for(".haalbaarheid", burgerraad_id=burgerraad.id))
+    job = selection.start_selection(burgerraad, algorithm=form.algorithm.data, actor=current_user)
+    db.session.commit()
+    jobs.dispatch(job.id)
+    return redirect(url_for(".taak", burgerraad_id=burgerraad.id, job_id=job.id))
+
+
+@blueprint.route("/<int:burgerraad_id>/taak/<int:job_id>")
+def taak(burgerraad_id, job_id):
+    burgerraad = _get(burgerraad_id)
+    job = db.session.get(Job, job_id)
+    if job is None or job.subject != selection.subject(burgerraad):
+        abort(404)
+    if job.status.value == "done":
+        target = ".kansen" if job.kind == selection.DISTRIBUTION_JOB else ".loting"
+        return redirect(url_for(target, burgerraad_id=burgerraad.id))
+    failure = jobs.error_of(job)
+    return render_template("burgerraad/taak.html", burgerraad=burgerraad, job=job,
+                           error=messages.input_error(*failure) if failure else None)
+
+
+@blueprint.route("/<int:burgerraad_id>/kansen")
+def kansen(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    job = selection.latest_distribution(burgerraad)
+    result = job.result if job is not None and job.status.value == "done" else None
+    answers = {a.anon_id: a.answers for a in burgerraad.aanmeldingen}
+    return render_template("burgerraad/kansen.html", burgerraad=burgerraad, result=result, job=job,
+                           answers=answers, confirm=forms.ConfirmForm(), labels=forms.ALGORITHM_LABELS)
+
+
+@blueprint.route("/<int:burgerraad_id>/vastleggen", methods=["POST"])
+def vastleggen(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        selection.commit_inputs(burgerraad, actor=current_user)
+    except services.NotAllowedNow:
+        abort(409)
+    except InputError as error:
+        _flash_input_error(error)
+        return redirect(url_for(".haalbaarheid", burgerraad_id=burgerraad.id))
+    db.session.commit()
+    flash(_("De invoer is vastgelegd en de vastlegging is gepubliceerd. Kondig nu het getal aan."), "success")
+    return redirect(url_for(".loting", burgerraad_id=burgerraad.id))
+
+
+@blueprint.route("/<int:burgerraad_id>/loten", methods=["POST"])
+def loten(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    form = forms.SeedForm()
+    if not form.validate_on_submit():
+        flash(_("Vul een geheel getal van 0 of meer in."), "error")
+        return redirect(url_for(".overzicht", burgerraad_id=burgerraad.id))
+    try:
+        job = selection.start_draw(burgerraad, seed=form.seed.data, actor=current_user)
+    except services.NotAllowedNow:
+        abort(409)
+    db.session.commit()
+    jobs.dispatch(job.id)
+    return redirect(url_for(".taak", burgerraad_id=burgerraad.id, job_id=job.id))
+
+
+@blueprint.route("/<int:burgerraad_id>/loting")
+def loting(burgerraad_id):
+    burgerraad = _get(burgerraad_id, can_view_draw)
+    return render_template("burgerraad/loting.html", burgerraad=burgerraad, record=burgerraad.record,
+                           composition=selection.composition(burgerraad),
+                           can_manage=can_manage_burgerraad(current_user, burgerraad),
+                           seed_form=forms.SeedForm())
+
+
+@blueprint.route("/<int:burgerraad_id>/RECORD.json")
+def record(burgerraad_id):
+    burgerraad = _get(burgerraad_id, can_view_draw)
+    if burgerraad.record_json is None:
+        abort(404)
+    return Response(burgerraad.record_json, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="RECORD-burgerraad-{burgerraad.id}.json"'})
+
+
+@blueprint.route("/<int:burgerraad_id>/panel")
+def panel(burgerraad_id):
+    burgerraad = _get(burgerraad_id)
+    members = sorted(burgerraad.aanmeldingen, key=lambda a: (a.status.value, a.reserve_rank or 0, a.anon_id))
+    return render_template("burgerraad/panel.html", burgerraad=burgerraad, members=members,
+                           confirm=forms.ConfirmForm(), Deelnemer=DeelnemerStatus)
+
+
+@blueprint.route("/<int:burgerraad_id>/panel/<int:aanmelding_id>/afgehaakt", methods=["POST"])
+def afhaken(burgerraad_id, aanmelding_id):
+    burgerraad = _get(burgerraad_id)
+    member = db.session.get(Aanmelding, aanmelding_id)
+    if member is None or member.burgerraad_id != burgerraad.id:
+        abort(404)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        replacement = selection.drop_out(burgerraad, member, actor=current_user)
+    except services.NotAllowedNow:
+        abort(409)
+    db.session.commit()
+    if replacement is None:
+        flash(_("Geen reserve past binnen de quota. De plek blijft leeg."), "error")
+    else:
+        flash(_("%(old)s is vervangen door reserve %(new)s.", old=member.anon_id, new=replacement.anon_id),
+              "success")
+    return redirect(url_for(".panel", burgerraad_id=burgerraad.id))
+
+
+@blueprint.route("/<int:burgerraad_id>/wissen", methods=["POST"])
+def wissen(burgerraad_id):
+    burgerraad = _get(burgerraad_id, can_purge)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    selection.purge(burgerraad, actor=current_user)
+    db.session.commit()
+    flash(_("De persoonsgegevens van de pool zijn gewist. De loting en de tellingen blijven."), "success")
+    return redirect(url_for(".overzicht", burgerraad_id=burgerraad.id))
+
+
+def today():
+    return date.today()
