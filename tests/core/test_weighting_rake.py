@@ -17,9 +17,10 @@ def municipality():
     return synthetic_municipality(20261123)
 
 
-@pytest.fixture(scope="module")
-def biased(municipality):
-    index = participation_sample(municipality, 5, size=1500)
+@pytest.fixture(scope="module", params=[(5, 1500), (55, 300)], ids=["n1500", "n300"])
+def biased(municipality, request):
+    seed, size = request.param
+    index = participation_sample(municipality, seed, size=size)
     sample = municipality.take(index, VARIABLES)
     margins = {name: municipality.margins[name] for name in VARIABLES}
     return sample, margins
