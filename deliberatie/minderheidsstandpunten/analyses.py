@@ -1,0 +1,143 @@
+"""Opinion runs: the stored votes through the core's opinion mapping, stored as JSON.
+
+A run keeps its parameters, the algorithm version and the whole result, so
+the report can be reproduced (and explained) later even after more votes
+came in. Participants appear only by their random pseudonym.
+"""
+
+import json
+from dataclasses import asdict
+
+from sqlalchemy import select
+
+from .. import audit
+from ..core.opinions import from_votes, map_opinions
+from ..extensions import db
+from .models import Analyse, Deelnemer, Stelling, StellingStatus, Stem
+
+
+def conversation(traject):
+    """The traject's latest votes as a core :class:`Conversation`.
+
+    Statement ids are the stelling ids as strings; turned-down statements
+    are passed as moderated out (as pol.is does), proposals are left out.
+    """
+    rows = db.session.execute(
+        select(Stem.voted_at, Deelnemer.pseudonym, Stem.stelling_id, Stem.value, Stelling.status)
+        .join(Deelnemer, Deelnemer.id == Stem.deelnemer_id)
+        .join(Stelling, Stelling.id == Stem.stelling_id)
+        .where(Stelling.traject_id == traject.id, Stelling.status != StellingStatus.VOORGESTELD)
+        .order_by(Stem.id)
+    ).all()
+    moderated = {str(r.stelling_id) for r in rows if r.status is StellingStatus.AFGEWEZEN}
+    texts = {str(s.id): s.text for s in db.session.scalars(
+        select(Stelling).where(Stelling.traject_id == traject.id, Stelling.status == StellingStatus.ZICHTBAAR))}
+    votes = [(int(r.voted_at.timestamp() * 1000), r.pseudonym, r.stelling_id, r.value) for r in rows]
+    return from_votes(votes, moderated_out=moderated, texts=texts)
+
+
+def _score(score):
+    return {key: value for key, value in asdict(score).items()}
+
+
+def result_to_json(opinion_map) -> dict:
+    """The parts of an :class:`OpinionMap` the pages and the report need."""
+    return {
+        "participants": list(opinion_map.participants),
+        "coordinates": [list(xy) for xy in opinion_map.coordinates],
+        "labels": list(opinion_map.labels),
+        "clustered": len(opinion_map.clustered),
+        "groups": [
+            {"id": g.id, "size": len(g.members), "members": list(g.members),
+             "representative": [_score(s) for s in g.representative]}
+            for g in opinion_map.groups
+        ],
+        "consensus": [_score(s) for s in opinion_map.consensus],
+        "group_aware_consensus": [[s, v] for s, v in opinion_map.group_aware_consensus],
+        "silhouettes": [list(x) for x in opinion_map.silhouettes],
+        "statements": list(opinion_map.statements),
+    }
+
+
+def _totals(conv):
+    """{statement: [agree, disagree, pass]} over everyone at the time of the run."""
+    totals = {s: [0, 0, 0] for s in conv.statements}
+    for col, value in zip(conv.cols.tolist(), conv.values.tolist()):
+        totals[conv.statements[col]][{1: 0, -1: 1, 0: 2}[value]] += 1
+    return totals
+
+
+def run(traject, actor, *, min_votes=7, max_groups=5, seed=0) -> Analyse:
+    """Map the opinions on the stored votes and store the run.
+
+    Raises
+    ------
+    deliberatie.core.errors.InputError
+        ``opinions.no_votes`` when nobody voted yet.
+    """
+    conv = conversation(traject)
+    opinion_map = map_opinions(conv, min_votes=min_votes, max_groups=max_groups, seed=seed)
+    params = asdict(opinion_map.parameters)
+    params["keep"] = list(params["keep"])
+    result = result_to_json(opinion_map)
+    result["totals"] = _totals(conv)
+    analyse = Analyse(traject_id=traject.id, created_by_id=getattr(actor, "id", None),
+                      algorithm=opinion_map.parameters.algorithm[:200],
+                      parameters=json.dumps(params, sort_keys=True),
+                      result=json.dumps(result, separators=(",", ":")),
+                      participants=len(conv.participants), groups=len(opinion_map.groups))
+    db.session.add(analyse)
+    db.session.flush()
+    audit.record(actor, "minderheidsstandpunten.run", f"analyse:{analyse.id}", traject_id=traject.id,
+                 participants=analyse.participants, groups=analyse.groups, seed=seed,
+                 min_votes=min_votes, max_groups=max_groups)
+    return analyse
+
+
+def latest(traject):
+    return db.session.scalar(select(Analyse).filter_by(traject_id=traject.id).order_by(Analyse.id.desc()).limit(1))
+
+
+def runs(traject):
+    return db.session.scalars(select(Analyse).filter_by(traject_id=traject.id).order_by(Analyse.id.desc())).all()
+
+
+def group_name(index: int) -> str:
+    """Groups are called A, B, C, ... (index 0 is the largest)."""
+    return chr(ord("A") + index)
+
+
+SHAPES = ("circle", "square", "triangle", "diamond", "cross")
+COLOURS = ("#0b5394", "#b45f06", "#38761d", "#741b47", "#444444")  # colour-blind safe enough, and shapes too
+
+
+def map_view(analyse, texts) -> dict:
+    """Points scaled into a 0..400 SVG box, plus groups with statement texts."""
+    result = json.loads(analyse.result)
+    coords = result["coordinates"]
+    xs = [c[0] for c in coords] or [0.0]
+    ys = [c[1] for c in coords] or [0.0]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    points = []
+    for (x, y), label in zip(coords, result["labels"]):
+        points.append({
+            "x": round(20 + 360 * (x - min(xs)) / span_x, 1),
+            "y": round(20 + 360 * (1 - (y - min(ys)) / span_y), 1),
+            "group": label,
+            "shape": SHAPES[label % len(SHAPES)] if label >= 0 else "none",
+            "colour": COLOURS[label % len(COLOURS)] if label >= 0 else "#999999",
+        })
+    groups = []
+    for g in result["groups"]:
+        groups.append({
+            **g, "name": group_name(g["id"]), "shape": SHAPES[g["id"] % len(SHAPES)],
+            "colour": COLOURS[g["id"] % len(COLOURS)],
+            "representative": [{**s, "text": texts.get(int(s["statement"]), s["statement"])}
+                               for s in g["representative"]],
+        })
+    consensus = [{**s, "text": texts.get(int(s["statement"]), s["statement"])} for s in result["consensus"]]
+    gac = [{"statement": s, "score": v, "text": texts.get(int(s), s)} for s, v in result["group_aware_consensus"]]
+    return {"points": points, "groups": groups, "consensus": consensus, "group_aware": gac,
+            "participants": len(coords), "clustered": result["clustered"],
+            "parameters": json.loads(analyse.parameters)}

@@ -1,0 +1,167 @@
+"""The raad's report: one plain dict that the page, the PDF and the JSON share.
+
+Sections: 1 question, rung and promise; 2 who took part (raw and weighted);
+3 the majority outcome; 4 every minority view, never averaged away; 5 the
+common ground; 6 the terugkoppeling. :func:`participatieverslag` regroups the
+same content under the Omgevingswet headings.
+"""
+
+import json
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from .. import components
+from ..trajecten.forms import LADDER_LABELS
+from . import analyses, services, weging
+from .models import Afhandeling, StellingStatus
+
+OWN_SUMMARY_KEY = "minderheidsstandpunten"
+AFHANDELING_LABELS = {
+    Afhandeling.OPEN: "nog open", Afhandeling.OVERGENOMEN: "overgenomen",
+    Afhandeling.DEELS: "deels overgenomen", Afhandeling.NIET: "niet overgenomen",
+}
+
+
+def _direction(agree, disagree):
+    if agree > disagree:
+        return "agree"
+    if disagree > agree:
+        return "disagree"
+    return None
+
+
+def _statement(score, texts, totals):
+    """A representative/consensus statement with the overall result beside it."""
+    agree, disagree, passed = totals.get(score["statement"], [0, 0, 0])
+    overall = _direction(agree, disagree)
+    decided = agree + disagree
+    return {
+        "statement_id": int(score["statement"]),
+        "text": texts.get(int(score["statement"]), score["statement"]),
+        "direction": score["direction"],
+        "group_share": round(score["n_success"] / score["n_trials"], 3) if score["n_trials"] else None,
+        "group_votes": score["n_trials"],
+        "overall_agree_share": round(agree / decided, 3) if decided else None,
+        "overall_direction": overall,
+        "against_overall": overall is not None and overall != score["direction"],
+    }
+
+
+def build(traject) -> dict:
+    texts = {s.id: s.text for s in services.stellingen(traject)}
+    analyse = analyses.latest(traject)
+    result = json.loads(analyse.result) if analyse else None
+    totals = result.get("totals", {}) if result else {}
+    weights = weging.participant_weights(traject)
+    voters = services.voters(traject)
+
+    consensus = [_statement(s, texts, totals) for s in result["consensus"]] if result else []
+    groups = []
+    if result:
+        clustered = result["clustered"] or 1
+        for g in result["groups"]:
+            reps = [_statement(s, texts, totals) for s in g["representative"]]
+            groups.append({
+                "id": g["id"], "name": analyses.group_name(g["id"]), "size": g["size"],
+                "share": round(g["size"] / clustered, 3),
+                "weighted_share": weging.weighted_share(weights, g["members"], result),
+                "representative": reps,
+                "against_consensus": any(r["against_overall"] for r in reps),
+            })
+    largest = groups[0]["id"] if groups else None
+
+    minority_views, linked_groups = [], set()
+    for sessie in services.sessies(traject):
+        for st in sessie.standpunten:
+            group = next((g for g in groups if analyse and st.analyse_id == analyse.id and st.groep == g["id"]),
+                         None)
+            if group is not None:
+                linked_groups.add(group["id"])
+            minority_views.append({
+                "kind": "standpunt", "title": st.title, "session": sessie.title,
+                "session_kind": sessie.soort.value, "held_on": sessie.held_on.isoformat(),
+                "recognised_by": st.herkend_door, "present": sessie.voor + sessie.tegen + sessie.onthouding,
+                "reasons": st.redenen,
+                "statements": [{"statement_id": s.id, "text": s.text} for s in st.stellingen],
+                "group": group,
+                "conditions": [{"kind": v.soort.value, "text": v.text, "handled": v.afhandeling.value,
+                                "handled_label": AFHANDELING_LABELS[v.afhandeling], "reason": v.toelichting}
+                               for v in st.voorwaarden],
+            })
+    for group in groups:
+        if group["id"] != largest and group["id"] not in linked_groups:
+            minority_views.append({"kind": "opiniegroep", "title": _("Opiniegroep %(name)s", name=group["name"]),
+                                   "group": group, "conditions": [], "statements": [], "reasons": ""})
+
+    outcomes = [
+        {"title": o.title, "rows": [list(r) for r in o.rows], "url": o.url}
+        for o in components.outcome_summaries(current_app, traject)
+        if not (o.url or "").startswith(f"/{OWN_SUMMARY_KEY}/")
+    ]
+    common = ([{"statement_id": int(s), "text": texts.get(int(s), s), "score": round(v, 3)}
+               for s, v in result["group_aware_consensus"][:5]] if result else [])
+
+    return {
+        "traject": {"id": traject.id, "title": traject.title},
+        "question": {"opgave": traject.opgave, "ladder": traject.ladder.value,
+                     "ladder_step": traject.ladder.step, "ladder_label": str(LADDER_LABELS[traject.ladder]),
+                     "belofte": traject.belofte, "kaders": traject.kaders},
+        "participation": {
+            "statement_voters": len(voters),
+            "statements": len([t for t in services.stellingen(traject, StellingStatus.ZICHTBAAR)]),
+            "sessions": [{"title": s.title, "kind": s.soort.value, "held_on": s.held_on.isoformat(),
+                          "present": s.voor + s.tegen + s.onthouding} for s in services.sessies(traject)],
+            "representation": weging.representation_section(traject),
+        },
+        "majority": {
+            "outcomes": outcomes,
+            "consensus": consensus,
+            "sessions": [{"title": s.title, "proposal": s.voorstel, "for": s.voor, "against": s.tegen,
+                          "abstain": s.onthouding, "decision": s.besluit} for s in services.sessies(traject)],
+            "largest_group": groups[0] if groups else None,
+        },
+        "minority_views": minority_views,
+        "groups": groups,
+        "common_ground": common,
+        "terugkoppeling": [{"title": t.title, "body": t.body, "published_on": t.published_on.isoformat()}
+                           for t in traject.terugkoppelingen],
+        "analysis": ({"id": analyse.id, "algorithm": analyse.algorithm,
+                      "parameters": json.loads(analyse.parameters),
+                      "created_at": analyse.created_at.isoformat(), "participants": analyse.participants,
+                      "clustered": result["clustered"]} if analyse else None),
+    }
+
+
+def participatieverslag(report) -> dict:
+    """The Omgevingswet's participatieverslag: who, how, agreed, disagreed, what changed."""
+    changed = [
+        {"view": v["title"], "condition": c["text"], "handled": c["handled_label"], "reason": c["reason"]}
+        for v in report["minority_views"] for c in v["conditions"]
+        if c["handled"] in (Afhandeling.OVERGENOMEN.value, Afhandeling.DEELS.value)
+    ]
+    return {
+        "who": report["participation"],
+        "how": report["participation"]["sessions"],
+        "agreed": report["majority"]["consensus"] + report["common_ground"],
+        "disagreed": report["minority_views"],
+        "changed": changed,
+        "terugkoppeling": report["terugkoppeling"],
+    }
+
+
+def own_summary(traject):
+    """This component's outcome for the report of any traject (consensus statements)."""
+    analyse = analyses.latest(traject)
+    if analyse is None:
+        return []
+    result = json.loads(analyse.result)
+    texts = {s.id: s.text for s in services.stellingen(traject)}
+    rows = []
+    for s in result["consensus"]:
+        share = round(100 * s["n_success"] / s["n_trials"]) if s["n_trials"] else 0
+        word = _("eens") if s["direction"] == "agree" else _("oneens")
+        rows.append((texts.get(int(s["statement"]), s["statement"]), f"{share}% {word}"))
+    return [components.OutcomeSummary(
+        title=_("Stellingen: waar de meeste deelnemers het over eens zijn"), rows=tuple(rows),
+        url=url_for("minderheidsstandpunten.kaart", traject_id=traject.id, analyse_id=analyse.id))]

@@ -1,0 +1,144 @@
+"""Resident routes: answer statements, propose, stemcode, a few questions about yourself."""
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Traject
+from ..permissions import can_view_traject, require
+from . import blueprint, services
+from .forms import ProfielForm, StellingForm, StemcodeForm, StemForm
+from .models import Deelname, Stelling, StellingStatus
+from .permissions import can_take_part
+
+
+def get_traject(traject_id) -> Traject:
+    traject = db.session.get(Traject, traject_id)
+    if traject is None or not can_view_traject(current_user, traject):
+        abort(404)
+    return traject
+
+
+def get_in(model, object_id, traject_id, via=None):
+    """A row of ``model`` that belongs to the traject, else 404."""
+    row = db.session.get(model, object_id)
+    owner = via(row) if (row is not None and via) else getattr(row, "traject_id", None)
+    if row is None or owner != traject_id:
+        abort(404)
+    return row
+
+
+def _session_key(traject):
+    return f"mhs-{traject.id}"
+
+
+def current_deelnemer(traject, ronde, *, create=False):
+    """The visitor as a participant, by account, stemcode or browser pseudonym."""
+    if ronde.deelname is Deelname.ACCOUNT:
+        if not current_user.is_authenticated:
+            return None
+        return services.deelnemer_for_user(traject, current_user, create=create)
+    found = services.deelnemer_by_pseudonym(traject, session.get(_session_key(traject)))
+    if found is None and create and ronde.deelname is Deelname.PSEUDONIEM:
+        found = services.new_anonymous(traject)
+        session[_session_key(traject)] = found.pseudonym
+        session.permanent = True
+    return found
+
+
+def _open_ronde(traject_id):
+    traject = get_traject(traject_id)
+    ronde = services.find_ronde(traject)
+    require(can_take_part(current_user, traject, ronde))
+    if ronde.deelname is Deelname.ACCOUNT:
+        require(current_user.is_authenticated)
+    return traject, ronde
+
+
+@blueprint.route("/<int:traject_id>/stellingen")
+def stellingen(traject_id):
+    traject, ronde = _open_ronde(traject_id)
+    deelnemer = current_deelnemer(traject, ronde)
+    if ronde.deelname is Deelname.STEMCODE and deelnemer is None:
+        return redirect(url_for(".stemcode", traject_id=traject.id))
+    visible = services.stellingen(traject, StellingStatus.ZICHTBAAR)
+    answers = services.answered(deelnemer)
+    chosen = request.args.get("stelling", type=int)
+    stelling = next((s for s in visible if s.id == chosen), None) or next(
+        (s for s in visible if s.id not in answers), None)
+    form = StemForm(formdata=None)
+    if stelling is not None and stelling.id in answers:
+        form.stem.data = {1: "eens", -1: "oneens", 0: "overslaan"}[answers[stelling.id]]
+    done = len([s for s in visible if s.id in answers])
+    return render_template("minderheidsstandpunten/stellingen.html", traject=traject, ronde=ronde,
+                           stelling=stelling, form=form, done=done, total=len(visible), visible=visible,
+                           answers=answers, deelnemer=deelnemer)
+
+
+@blueprint.route("/<int:traject_id>/stellingen/<int:stelling_id>", methods=["POST"])
+def stem(traject_id, stelling_id):
+    traject, ronde = _open_ronde(traject_id)
+    stelling = get_in(Stelling, stelling_id, traject.id)
+    if stelling.status is not StellingStatus.ZICHTBAAR:
+        abort(404)
+    form = StemForm()
+    deelnemer = current_deelnemer(traject, ronde, create=True)
+    if deelnemer is None:
+        return redirect(url_for(".stemcode", traject_id=traject.id))
+    if not form.validate_on_submit():
+        flash(_("Kies eens, oneens of overslaan."), "error")
+        return redirect(url_for(".stellingen", traject_id=traject.id, stelling=stelling.id))
+    services.vote(stelling, deelnemer, form.stem.data)
+    db.session.commit()
+    return redirect(url_for(".stellingen", traject_id=traject.id))
+
+
+@blueprint.route("/<int:traject_id>/stemcode", methods=["GET", "POST"])
+def stemcode(traject_id):
+    traject, ronde = _open_ronde(traject_id)
+    if ronde.deelname is not Deelname.STEMCODE:
+        return redirect(url_for(".stellingen", traject_id=traject.id))
+    form = StemcodeForm()
+    if form.validate_on_submit():
+        deelnemer = services.deelnemer_for_code(traject, form.code.data)
+        if deelnemer is not None:
+            db.session.commit()
+            session[_session_key(traject)] = deelnemer.pseudonym
+            return redirect(url_for(".stellingen", traject_id=traject.id))
+        form.code.errors.append(_("Deze stemcode kennen we niet. Controleer de code op uw brief."))
+    return render_template("minderheidsstandpunten/stemcode.html", traject=traject, form=form)
+
+
+@blueprint.route("/<int:traject_id>/voorstellen", methods=["GET", "POST"])
+def voorstellen(traject_id):
+    traject, ronde = _open_ronde(traject_id)
+    require(ronde.voorstellen_toegestaan)
+    form = StellingForm()
+    if form.validate_on_submit():
+        deelnemer = current_deelnemer(traject, ronde, create=ronde.deelname is not Deelname.STEMCODE)
+        if deelnemer is None:
+            return redirect(url_for(".stemcode", traject_id=traject.id))
+        services.propose_stelling(traject, deelnemer, form.text.data)
+        db.session.commit()
+        flash(_("Dank u. Uw stelling wordt bekeken en verschijnt daarna bij de stellingen."), "success")
+        return redirect(url_for(".stellingen", traject_id=traject.id))
+    return render_template("minderheidsstandpunten/voorstellen.html", traject=traject, form=form)
+
+
+@blueprint.route("/<int:traject_id>/over-u", methods=["GET", "POST"])
+def profiel(traject_id):
+    traject, ronde = _open_ronde(traject_id)
+    deelnemer = current_deelnemer(traject, ronde)
+    if deelnemer is None:
+        return redirect(url_for(".stellingen", traject_id=traject.id))
+    form = ProfielForm(obj=deelnemer)
+    if form.validate_on_submit():
+        services.save_profile(deelnemer, form.data)
+        db.session.commit()
+        flash(_("Dank u. Zo kunnen we zien of alle inwoners mee hebben gedaan."), "success")
+        return redirect(url_for(".stellingen", traject_id=traject.id))
+    return render_template("minderheidsstandpunten/profiel.html", traject=traject, form=form)
+
+
+from . import views_beheer, views_verslag  # noqa: E402,F401

@@ -1,0 +1,123 @@
+"""Who took part compared with the population, and weights for group sizes.
+
+Uses the statistiek component's service when it offers one
+(``deliberatie.statistiek.services.report_section(traject)``), else the
+component hooks plus the core weighting functions directly. Everything
+degrades to ``{"available": False, ...}`` rather than failing the report.
+"""
+
+from importlib import import_module
+
+from flask import current_app
+
+from .. import components
+from ..core.errors import InputError
+from ..core.weighting import rake, representation
+from . import services
+
+VARIABLES = ("geslacht", "leeftijd")
+LEEFTIJDEN = ("15-24", "25-44", "45-64", "65+")  # the bands of the demo's CBS figures, minus 0-14
+GESLACHTEN = ("man", "vrouw")
+
+
+def margins(traject) -> dict:
+    """{variable: {category: count}} over the traject's wijken (all wijken when none)."""
+    wijken = traject.wijken or traject.gemeente.wijken
+    result = {}
+    for wijk in wijken:
+        for row in wijk.populatie:
+            if row.variable == "geslacht" or (row.variable == "leeftijd" and row.category in LEEFTIJDEN):
+                bucket = result.setdefault(row.variable, {})
+                bucket[row.category] = bucket.get(row.category, 0) + row.count
+    # shares, so that variables with different bases (leeftijd without 0-14) can be raked together
+    return {v: {c: n / sum(cats.values()) for c, n in cats.items()}
+            for v, cats in result.items() if sum(cats.values()) > 0}
+
+
+def records(traject):
+    """The statistics answers of statement voters who answered at least one question."""
+    out = []
+    for d in services.voters(traject):
+        record = {k: v for k, v in (("geslacht", d.geslacht), ("leeftijd", d.leeftijd)) if v}
+        if record:
+            out.append(record)
+    return tuple(out)
+
+
+def participant_weights(traject) -> dict:
+    """{pseudonym: weight} for voters who answered every question, raked to the population."""
+    pop = margins(traject)
+    if set(VARIABLES) - set(pop):
+        return {}
+    full = [d for d in services.voters(traject) if d.geslacht and d.leeftijd]
+    if len(full) < 2:
+        return {}
+    try:
+        result = rake({"geslacht": [d.geslacht for d in full], "leeftijd": [d.leeftijd for d in full]},
+                      {v: pop[v] for v in VARIABLES}, cap=5)
+    except InputError:
+        return {}
+    return {d.pseudonym: float(w) for d, w in zip(full, result.weights)}
+
+
+def weighted_share(weights, members, result):
+    """Weighted share of a group among the clustered participants who have a weight."""
+    if not weights:
+        return None
+    clustered = [p for p, label in zip(result["participants"], result["labels"]) if label >= 0]
+    total = sum(weights.get(p, 0.0) for p in clustered)
+    if total <= 0:
+        return None
+    return round(sum(weights.get(p, 0.0) for p in members) / total, 3)
+
+
+def _statistiek_section(traject):
+    try:
+        module = import_module("deliberatie.statistiek.services")
+    except ImportError:
+        return None
+    section = getattr(module, "report_section", None)
+    return section(traject) if callable(section) else None
+
+
+def representation_section(traject) -> dict:
+    """Per participant group and variable: sample, population and weighted shares."""
+    external = _statistiek_section(traject)
+    if external is not None:
+        return {"available": True, "source": "statistiek", **external}
+    pop = margins(traject)
+    if not pop:
+        return {"available": False, "reason": "geen bevolkingscijfers", "groups": []}
+    groups = []
+    for group in components.participant_groups(current_app, traject):
+        sample = {v: [r.get(v) for r in group.records] for v in pop}
+        if not group.records:
+            continue
+        try:
+            rep = representation(sample, pop)
+        except InputError as error:
+            groups.append({"key": group.key, "label": group.label, "n": len(group.records),
+                           "error": error.code, "rows": []})
+            continue
+        weighted = _weighted(group.records, pop)
+        groups.append({
+            "key": group.key, "label": group.label, "n": len(group.records),
+            "rows": [{"variable": r.variable, "category": r.category, "sample_share": round(r.sample_share, 3),
+                      "population_share": round(r.population_share, 3),
+                      "weighted_share": weighted.get(r.variable, {}).get(r.category),
+                      "direction": r.direction} for r in rep.rows],
+        })
+    return {"available": bool(groups), "source": "core", "groups": groups,
+            "reason": "" if groups else "nog niemand heeft de vragen over zichzelf beantwoord"}
+
+
+def _weighted(recs, pop):
+    full = [r for r in recs if all(r.get(v) for v in pop)]
+    if len(full) < 2:
+        return {}
+    try:
+        result = rake({v: [r[v] for r in full] for v in pop}, pop, cap=5)
+    except InputError:
+        return {}
+    return {v: {c: round(float(s), 3) for c, s in cats.items()} for v, cats in result.weighted_shares.items()}
+
