@@ -1,0 +1,181 @@
+"""Stemcodes: generating, hashing, revoking, and the CSV and PDF letters.
+
+A code is 16 characters from a 32-letter alphabet without look-alikes
+(no 0/O, 1/I): 80 bits from :mod:`secrets`, shown as ``XXXX-XXXX-XXXX-XXXX``.
+Only ``HMAC-SHA256(salt, code)`` is stored, with a random salt per
+wijkbudget; with 80 bits of randomness guessing from the hashes is hopeless,
+and the hashes do not depend on ``SECRET_KEY`` (rotating it keeps codes valid).
+The plain codes exist only in the organiser's download.
+"""
+
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+
+from sqlalchemy import select, update
+
+from ..extensions import db
+from .models import CodeStatus, WijkbudgetCode
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: 32 symbols, 5 bits each
+LENGTH = 16
+GROUP = 4
+MAX_PER_BATCH = 20_000
+
+
+class CodeRejected(Exception):
+    """Wrong, used or revoked: deliberately one exception, so one message."""
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def random_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    return format_code(raw)
+
+
+def normalise(text) -> str:
+    """Upper case, spaces and dashes removed."""
+    return "".join(ch for ch in str(text or "").upper() if ch.isascii() and ch.isalnum())
+
+
+def format_code(raw) -> str:
+    s = normalise(raw)
+    return "-".join(s[i:i + GROUP] for i in range(0, len(s), GROUP))
+
+
+def code_hash(wijkbudget, code) -> str:
+    return hmac.new(wijkbudget.code_salt.encode(), normalise(code).encode(), hashlib.sha256).hexdigest()
+
+
+def find_unused(wijkbudget, code) -> WijkbudgetCode:
+    row = db.session.scalar(select(WijkbudgetCode).where(
+        WijkbudgetCode.wijkbudget_id == wijkbudget.id,
+        WijkbudgetCode.code_hash == code_hash(wijkbudget, code)))
+    if row is None or row.status is not CodeStatus.UNUSED:
+        raise CodeRejected()
+    return row
+
+
+def generate_codes(wijkbudget, n: int) -> list[str]:
+    """Create ``n`` unused codes; returns the plain codes (shown once, never stored)."""
+    codes, hashes = [], set()
+    while len(codes) < n:
+        code = random_code()
+        h = code_hash(wijkbudget, code)
+        if h in hashes:
+            continue
+        hashes.add(h)
+        codes.append(code)
+    db.session.add_all(WijkbudgetCode(wijkbudget_id=wijkbudget.id, code_hash=h) for h in hashes)
+    db.session.flush()
+    return codes
+
+
+def mark_used(wijkbudget, digest, *, today) -> None:
+    """Flip the code with hash ``digest`` to used; exactly one row must change, else :class:`CodeRejected`.
+
+    This conditional UPDATE is what makes a second ballot with the same code
+    impossible: the database serialises concurrent updates of the row and the
+    loser sees ``status = 'used'`` and changes nothing.
+    """
+    result = db.session.execute(
+        update(WijkbudgetCode)
+        .where(WijkbudgetCode.wijkbudget_id == wijkbudget.id,
+               WijkbudgetCode.code_hash == digest,
+               WijkbudgetCode.status == CodeStatus.UNUSED)
+        .values(status=CodeStatus.USED, used_on=today)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise CodeRejected()
+
+
+def revoke_code(wijkbudget, code) -> None:
+    """Revoke an unused code (a lost letter); used codes stay used."""
+    row = find_unused(wijkbudget, code)
+    row.status = CodeStatus.REVOKED
+    db.session.flush()
+
+
+def verify_batch(wijkbudget, codes) -> list[str]:
+    """The codes (normalised) that are unused codes of this wijkbudget, in the given order."""
+    wanted = {code_hash(wijkbudget, c): format_code(c) for c in codes if normalise(c)}
+    if not wanted:
+        return []
+    found = set(db.session.scalars(select(WijkbudgetCode.code_hash).where(
+        WijkbudgetCode.wijkbudget_id == wijkbudget.id,
+        WijkbudgetCode.status == CodeStatus.UNUSED,
+        WijkbudgetCode.code_hash.in_(list(wanted)))))
+    return [code for h, code in wanted.items() if h in found]
+
+
+def code_counts(wijkbudget) -> dict:
+    rows = db.session.execute(
+        select(WijkbudgetCode.status, db.func.count()).where(WijkbudgetCode.wijkbudget_id == wijkbudget.id)
+        .group_by(WijkbudgetCode.status)).all()
+    counts = {status: 0 for status in CodeStatus}
+    counts.update(dict(rows))
+    return counts
+
+
+def codes_csv(codes, url_for_code) -> str:
+    """One row per code, for a mail merge with the municipality's address list."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["volgnummer", "stemcode", "stemlink"])
+    for i, code in enumerate(codes, start=1):
+        writer.writerow([i, code, url_for_code(code)])
+    return out.getvalue()
+
+
+def codes_pdf(codes, url_for_code, *, title, gemeente, period, budget) -> bytes:
+    """A printable letter per code with a QR code that opens the vote with the code filled in."""
+    import segno
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "windows-1252"  # has the euro sign; latin-1 does not
+    pdf.set_auto_page_break(False)
+    pdf.set_title(title)
+    for code in codes:
+        url = url_for_code(code)
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 18)
+        pdf.set_xy(20, 25)
+        pdf.multi_cell(170, 9, _latin(f"Gemeente {gemeente}"))
+        pdf.set_font("Helvetica", "B", 15)
+        pdf.set_x(20)
+        pdf.multi_cell(170, 8, _latin(f"Stem mee: {title}"))
+        pdf.ln(4)
+        pdf.set_font("Helvetica", "", 12)
+        body = (f"Beste bewoner,\n\nSamen beslissen we hoe {budget} wordt besteed in uw wijk. "
+                f"U kunt stemmen van {period}. Met de code hieronder kunt u één keer stemmen. "
+                "Uw stem is geheim: de gemeente ziet niet wat u kiest.\n\n"
+                "Ga naar de website hieronder of scan de QR-code met uw telefoon.")
+        pdf.set_x(20)
+        pdf.multi_cell(170, 6.5, _latin(body))
+        pdf.ln(6)
+        pdf.set_x(20)
+        pdf.set_font("Helvetica", "", 12)
+        pdf.cell(170, 8, "Uw persoonlijke stemcode:", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(20)
+        pdf.set_font("Courier", "B", 22)
+        pdf.cell(170, 14, code, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(20)
+        pdf.set_font("Helvetica", "", 10)
+        pdf.multi_cell(120, 5.5, _latin(url))
+        buf = io.BytesIO()
+        segno.make(url, error="m").save(buf, kind="png", scale=6, border=2)
+        buf.seek(0)
+        pdf.image(buf, x=145, y=pdf.get_y() - 40, w=45, h=45)
+    return bytes(pdf.output())
+
+
+def _latin(text: str) -> str:
+    """The PDF core fonts know Windows-1252 only; replace what they cannot show."""
+    return text.encode("cp1252", "replace").decode("cp1252")

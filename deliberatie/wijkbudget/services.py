@@ -1,0 +1,126 @@
+"""Wijkbudget set-up and phases. Services flush; the view commits."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..models import Wijk
+from . import codes as codes_module
+from .models import BallotType, Phase, Wijkbudget, WijkbudgetProject
+from .money import parse_euros
+
+
+class PhaseError(Exception):
+    """The action does not fit the current phase; ``message`` says why, in Dutch."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _apply(wijkbudget: Wijkbudget, data: dict) -> None:
+    wijkbudget.title = data["title"].strip()
+    wijkbudget.budget_cents = parse_euros(data["budget"])
+    wijkbudget.voting_starts_on = data["voting_starts_on"]
+    wijkbudget.voting_ends_on = data["voting_ends_on"]
+    wijkbudget.min_age = data["min_age"]
+    wijkbudget.ballot_type = BallotType(data["ballot_type"])
+    kind = wijkbudget.ballot_type
+    wijkbudget.min_choices = data.get("min_choices") if kind in (BallotType.APPROVAL, BallotType.RANKING) else None
+    wijkbudget.max_choices = data.get("max_choices") if kind in (BallotType.APPROVAL, BallotType.RANKING) else None
+    wijkbudget.min_share_percent = data.get("min_share_percent") if kind is BallotType.KNAPSACK else None
+    wijkbudget.points = data.get("points") if kind is BallotType.CUMULATIVE else None
+    wijkbudget.rule = data["rule"]
+    wijkbudget.explanation = (data.get("explanation") or "").strip()
+    wijkbudget.ask_statistics = bool(data.get("ask_statistics"))
+    wijkbudget.wijken = db.session.scalars(
+        select(Wijk).where(Wijk.id.in_(data.get("wijken") or []),
+                           Wijk.gemeente_id == wijkbudget.traject.gemeente_id)).all()
+
+
+def create_wijkbudget(traject, actor, data: dict) -> Wijkbudget:
+    wijkbudget = Wijkbudget(traject=traject, code_salt=codes_module.new_salt())
+    db.session.add(wijkbudget)
+    _apply(wijkbudget, data)
+    db.session.flush()
+    audit.record(actor, "wijkbudget.create", f"wijkbudget:{wijkbudget.id}", traject_id=traject.id,
+                 budget_cents=wijkbudget.budget_cents, rule=wijkbudget.rule)
+    return wijkbudget
+
+
+def update_wijkbudget(wijkbudget: Wijkbudget, actor, data: dict) -> Wijkbudget:
+    if wijkbudget.phase is not Phase.VOORBEREIDING:
+        raise PhaseError(_l("Tijdens en na het stemmen kunt u de instellingen niet meer wijzigen."))
+    _apply(wijkbudget, data)
+    db.session.flush()
+    audit.record(actor, "wijkbudget.update", f"wijkbudget:{wijkbudget.id}", traject_id=wijkbudget.traject_id,
+                 budget_cents=wijkbudget.budget_cents, rule=wijkbudget.rule,
+                 ballot_type=wijkbudget.ballot_type.value)
+    return wijkbudget
+
+
+def _require_preparation(wijkbudget):
+    if wijkbudget.phase is not Phase.VOORBEREIDING:
+        raise PhaseError(_l("Projecten kunt u alleen in de voorbereiding toevoegen of wijzigen."))
+
+
+def save_project(wijkbudget, data: dict, *, project=None, image=None) -> WijkbudgetProject:
+    _require_preparation(wijkbudget)
+    if project is None:
+        project = WijkbudgetProject(wijkbudget=wijkbudget, position=len(wijkbudget.projects) + 1)
+        db.session.add(project)
+    project.title = data["title"].strip()
+    project.description = (data.get("description") or "").strip()
+    project.cost_cents = parse_euros(data["cost"])
+    project.wijk_id = data.get("wijk_id") or None
+    if image is not None:
+        project.image = image
+    db.session.flush()
+    return project
+
+
+def delete_project(wijkbudget, project) -> None:
+    _require_preparation(wijkbudget)
+    db.session.delete(project)
+    db.session.flush()
+
+
+def add_projects(wijkbudget, rows) -> list[WijkbudgetProject]:
+    """Add checked rows (dicts with title, description, cost_cents, wijk_id) in one go."""
+    _require_preparation(wijkbudget)
+    start = len(wijkbudget.projects)
+    projects = [WijkbudgetProject(wijkbudget=wijkbudget, position=start + i, title=row["title"],
+                                  description=row["description"], cost_cents=row["cost_cents"],
+                                  wijk_id=row["wijk_id"])
+                for i, row in enumerate(rows, start=1)]
+    db.session.add_all(projects)
+    db.session.flush()
+    return projects
+
+
+TRANSITIONS = {
+    "open": (Phase.VOORBEREIDING, Phase.STEMMEN),
+    "close": (Phase.STEMMEN, Phase.GESLOTEN),
+    "publish": (Phase.GESLOTEN, Phase.GEPUBLICEERD),
+}
+
+
+def change_phase(wijkbudget: Wijkbudget, actor, action: str, *, now) -> Wijkbudget:
+    """Open, close or publish; each step is written to the audit log."""
+    if action not in TRANSITIONS:
+        raise PhaseError(_l("Onbekende stap."))
+    before, after = TRANSITIONS[action]
+    if wijkbudget.phase is not before:
+        raise PhaseError(_l("Deze stap past niet bij de huidige fase."))
+    if action == "open" and not wijkbudget.projects:
+        raise PhaseError(_l("Voeg eerst projecten toe voordat het stemmen opent."))
+    if action == "publish" and wijkbudget.result_json is None:
+        raise PhaseError(_l("Tel eerst de stemmen voordat u de uitslag publiceert."))
+    wijkbudget.phase = after
+    if action == "publish":
+        wijkbudget.published_at = now
+    db.session.flush()
+    audit.record(actor, f"wijkbudget.{action}", f"wijkbudget:{wijkbudget.id}",
+                 traject_id=wijkbudget.traject_id, phase=after.value)
+    return wijkbudget

@@ -1,0 +1,159 @@
+"""Resident-facing pages: overview, code entry, ballot, confirm, receipt, results, images."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, send_from_directory, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.errors import InputError
+from ..extensions import db, limiter
+from ..permissions import require
+from . import blueprint, codes, counting, voting
+from .forms import BallotForm, CodeForm
+from .messages import ballot_error, explain
+from .models import Wijkbudget, WijkbudgetProject
+from .permissions import can_manage_wijkbudget, can_see_results, can_view_wijkbudget
+from .uploads import upload_dir
+
+SESSION_KEY = "wijkbudget_code"
+
+
+def get_wijkbudget(wijkbudget_id) -> Wijkbudget:
+    wijkbudget = db.session.get(Wijkbudget, wijkbudget_id)
+    if wijkbudget is None or not (can_view_wijkbudget(current_user, wijkbudget)
+                                  or can_manage_wijkbudget(current_user, wijkbudget)):
+        abort(404)  # a wijkbudget in preparation does not exist for the public
+    return wijkbudget
+
+
+def code_rejected_message():
+    """One message for wrong, used and revoked codes, so a guess learns nothing."""
+    return _("Met deze code kunt u niet stemmen. Controleer of u de code goed hebt overgenomen. "
+             "Klopt de code wel? Neem dan contact op met de gemeente.")
+
+
+def _digest(wijkbudget):
+    return session.get(SESSION_KEY, {}).get(str(wijkbudget.id))
+
+
+def _render_ballot(wijkbudget, form, *, values=None, error=None, status=200):
+    return render_template("wijkbudget/ballot.html", wijkbudget=wijkbudget, form=form, values=values or {},
+                           error=error, statistics=(voting.GESLACHT, voting.LEEFTIJD),
+                           action=url_for("wijkbudget.ballot", wijkbudget_id=wijkbudget.id)), status
+
+
+def form_values(wijkbudget, data):
+    """The ballot as typed, to fill the form in again after an error."""
+    values = {"project": set(data.getlist("project")), "geslacht": data.get("geslacht", ""),
+              "leeftijd": data.get("leeftijd", "")}
+    for p in wijkbudget.projects:
+        for prefix in ("points", "rank"):
+            values[f"{prefix}-{p.id}"] = data.get(f"{prefix}-{p.id}", "")
+    return values
+
+
+@blueprint.route("/<int:wijkbudget_id>")
+def overview(wijkbudget_id):
+    wijkbudget = get_wijkbudget(wijkbudget_id)
+    require(can_view_wijkbudget(current_user, wijkbudget))
+    return render_template("wijkbudget/overview.html", wijkbudget=wijkbudget,
+                           open_now=voting.voting_is_open(wijkbudget, date.today()))
+
+
+@blueprint.route("/<int:wijkbudget_id>/stemmen", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def enter_code(wijkbudget_id):
+    wijkbudget = get_wijkbudget(wijkbudget_id)
+    require(can_view_wijkbudget(current_user, wijkbudget))
+    form = CodeForm(code=request.args.get("code", ""))
+    if not voting.voting_is_open(wijkbudget, date.today()):
+        return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
+    if form.validate_on_submit():
+        try:
+            row = codes.find_unused(wijkbudget, form.code.data)
+        except codes.CodeRejected:
+            form.code.errors.append(code_rejected_message())
+        else:
+            session[SESSION_KEY] = {str(wijkbudget.id): row.code_hash}
+            return redirect(url_for("wijkbudget.ballot", wijkbudget_id=wijkbudget.id))
+    return render_template("wijkbudget/code.html", wijkbudget=wijkbudget, form=form)
+
+
+@blueprint.route("/<int:wijkbudget_id>/stembiljet", methods=["GET", "POST"])
+def ballot(wijkbudget_id):
+    wijkbudget = get_wijkbudget(wijkbudget_id)
+    require(can_view_wijkbudget(current_user, wijkbudget))
+    if not voting.voting_is_open(wijkbudget, date.today()):
+        return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
+    if _digest(wijkbudget) is None:
+        return redirect(url_for("wijkbudget.enter_code", wijkbudget_id=wijkbudget.id))
+    form = BallotForm()
+    if not form.validate_on_submit():
+        return _render_ballot(wijkbudget, form)
+    try:
+        choice = voting.read_choice(wijkbudget, request.form)
+    except InputError as error:
+        return _render_ballot(wijkbudget, form, values=form_values(wijkbudget, request.form),
+                              error=ballot_error(error), status=422)
+    chosen = {p.id: p for p in wijkbudget.projects}
+    return render_template("wijkbudget/confirm.html", wijkbudget=wijkbudget, form=form, choice=choice,
+                           fields=choice.as_fields(wijkbudget.ballot_type), projects=chosen,
+                           total=sum(chosen[pid].cost_cents for pid, _ in choice.values))
+
+
+@blueprint.route("/<int:wijkbudget_id>/bevestigen", methods=["POST"])
+def confirm(wijkbudget_id):
+    wijkbudget = get_wijkbudget(wijkbudget_id)
+    require(can_view_wijkbudget(current_user, wijkbudget))
+    form = BallotForm()
+    digest = _digest(wijkbudget)
+    if not form.validate_on_submit() or digest is None:
+        return redirect(url_for("wijkbudget.enter_code", wijkbudget_id=wijkbudget.id))
+    try:
+        choice = voting.read_choice(wijkbudget, request.form)
+        if "change" in request.form:
+            return _render_ballot(wijkbudget, form, values=form_values(wijkbudget, request.form))
+        receipt = voting.submit_ballot(wijkbudget, digest, choice, today=date.today())
+    except InputError as error:
+        return _render_ballot(wijkbudget, form, values=form_values(wijkbudget, request.form),
+                              error=ballot_error(error), status=422)
+    except voting.VotingClosed:
+        db.session.rollback()
+        return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
+    except codes.CodeRejected:
+        db.session.rollback()
+        session.pop(SESSION_KEY, None)
+        flash(code_rejected_message(), "error")
+        return redirect(url_for("wijkbudget.enter_code", wijkbudget_id=wijkbudget.id))
+    db.session.commit()
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("wijkbudget.receipt", wijkbudget_id=wijkbudget.id, receipt_id=receipt))
+
+
+@blueprint.route("/<int:wijkbudget_id>/bewijs/<receipt_id>")
+def receipt(wijkbudget_id, receipt_id):
+    wijkbudget = get_wijkbudget(wijkbudget_id)
+    require(can_view_wijkbudget(current_user, wijkbudget))
+    row = voting.find_receipt(wijkbudget, receipt_id) or abort(404)
+    return render_template("wijkbudget/receipt.html", wijkbudget=wijkbudget, receipt=row)
+
+
+@blueprint.route("/<int:wijkbudget_id>/uitslag")
+def results(wijkbudget_id):
+    wijkbudget = get_wijkbudget(wijkbudget_id)
+    require(can_view_wijkbudget(current_user, wijkbudget))
+    if not can_see_results(current_user, wijkbudget):
+        abort(404)  # hidden until published
+    result = counting.result_of(wijkbudget)
+    return render_template("wijkbudget/results.html", wijkbudget=wijkbudget, result=result,
+                           reasons={p["id"]: explain(p, result) for p in result["projects"]})
+
+
+@blueprint.route("/afbeelding/<int:project_id>")
+def image(project_id):
+    project = db.session.get(WijkbudgetProject, project_id)
+    if project is None or not project.image:
+        abort(404)
+    require(can_view_wijkbudget(current_user, project.wijkbudget))
+    return send_from_directory(upload_dir(), project.image, max_age=3600)
