@@ -1,0 +1,318 @@
+"""Pitch use cases. Services flush; the view commits."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from fractions import Fraction
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..extensions import db
+from ..mail import send_mail
+from ..models import User
+from ..models.types import utcnow
+from .models import (Criterium, JuryKind, JuryLid, JuryScore, Pitch, PitchImage, PitchRonde, PitchStatus,
+                     PitchUpdate, Steun)
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_SIDE = 8000
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+class ServiceError(Exception):
+    def __init__(self, code, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def pitches_for(traject) -> list[Pitch]:
+    return db.session.scalars(select(Pitch).where(Pitch.traject_id == traject.id).order_by(Pitch.id)).all()
+
+
+def ronde_for(traject) -> PitchRonde | None:
+    return db.session.scalar(select(PitchRonde).where(PitchRonde.traject_id == traject.id))
+
+
+def support_count(pitch) -> int:
+    return db.session.scalar(select(func.count()).select_from(Steun).where(Steun.pitch_id == pitch.id))
+
+
+def check_image(data: bytes) -> str:
+    """The content type of an acceptable image, else ServiceError("bad_image").
+
+    Only PNG and JPEG, at most 2 MB, decodable by Pillow and of sane size:
+    we never serve what we could not read ourselves.
+    """
+    if not data or len(data) > MAX_IMAGE_BYTES:
+        raise ServiceError("image_too_big" if data else "bad_image")
+    from PIL import Image  # fpdf2's dependency
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, size = image.format, image.size
+            image.verify()
+    except Exception as error:  # Pillow raises many types for broken files
+        raise ServiceError("bad_image") from error
+    if kind not in IMAGE_TYPES or max(size) > MAX_IMAGE_SIDE:
+        raise ServiceError("bad_image")
+    return IMAGE_TYPES[kind]
+
+
+def _add_image(pitch, image):
+    if image and image[0]:
+        data, alt = image
+        pitch.images.append(PitchImage(content_type=check_image(data), data=data, alt=(alt or "").strip()[:300]))
+
+
+def submit_pitch(traject, user, data: dict, *, image=None) -> Pitch:
+    """A new pitch, status "ontvangen"; ``image`` is (bytes, alt text) or None."""
+    pitch = Pitch(traject=traject, initiator=user, title=data["title"].strip(), problem=data["problem"],
+                  plan=data["plan"], cost_cents=data["cost_cents"], wijk_id=data.get("wijk") or None,
+                  ask=data.get("ask") or "", dragers=data.get("dragers") or "")
+    _add_image(pitch, image)
+    pitch.updates.append(PitchUpdate(status=PitchStatus.ONTVANGEN, reason=""))
+    db.session.add(pitch)
+    db.session.flush()
+    return pitch
+
+
+def update_pitch(pitch, data: dict, *, image=None) -> Pitch:
+    for key in ("problem", "plan", "cost_cents", "ask", "dragers"):
+        setattr(pitch, key, data.get(key) or ("" if key != "cost_cents" else 0))
+    pitch.title = data["title"].strip()
+    pitch.wijk_id = data.get("wijk") or None
+    _add_image(pitch, image)
+    db.session.flush()
+    return pitch
+
+
+def pitch_from_idee(idee, actor) -> Pitch:
+    """Turn a thematafel idea into a pitch the organiser completes (cost still 0)."""
+    existing = db.session.scalar(select(Pitch).where(Pitch.idee_id == idee.id))
+    if existing is not None:
+        return existing
+    event = idee.tafel.thema.event
+    arguments = "\n".join(f"{a.side.value}: {a.text}" for a in idee.arguments)
+    pitch = Pitch(traject=event.traject, initiator=actor, idee_id=idee.id, title=idee.title[:200],
+                  problem=idee.description or idee.title,
+                  plan="\n\n".join(p for p in (idee.description, arguments) if p) or idee.title,
+                  cost_cents=0, dragers=_("Tafel %(t)s, %(e)s", t=idee.tafel.label, e=event.title))
+    pitch.updates.append(PitchUpdate(status=PitchStatus.ONTVANGEN, reason=_("Ontstaan aan een thematafel.")))
+    db.session.add(pitch)
+    db.session.flush()
+    audit.record(actor, "pitches.from_idee", f"pitch:{pitch.id}", traject_id=event.traject_id, idee=idee.id)
+    return pitch
+
+
+def pitch_ids_for_ideas(rows) -> dict[int, int]:
+    ids = [r.idee.id for r in rows]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Pitch.idee_id, Pitch.id).where(Pitch.idee_id.in_(ids))).all())
+
+
+def _notify(users, subject, body):
+    for user in {u.id: u for u in users if u is not None and u.active}.values():
+        send_mail(user.email, subject, body)
+
+
+def support(pitch, user) -> int:
+    """Add one resident's support; at the threshold the pitch goes on the agenda. Returns the count."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(Steun(pitch=pitch, user=user))
+    except IntegrityError:
+        raise ServiceError("already_supported") from None
+    count = support_count(pitch)
+    ronde = ronde_for(pitch.traject)
+    if ronde is not None and pitch.on_agenda_at is None and count >= ronde.support_threshold:
+        pitch.on_agenda_at = utcnow()
+        audit.record(None, "pitches.agenda", f"pitch:{pitch.id}", traject_id=pitch.traject_id,
+                     support=count, threshold=ronde.support_threshold)
+        _notify([pitch.initiator], _("Uw pitch staat op de agenda"),
+                _("Uw pitch \"%(title)s\" heeft %(n)s steunbetuigingen en staat nu op de agenda.",
+                  title=pitch.title, n=count))
+    db.session.flush()
+    return count
+
+
+def set_status(pitch, actor, status: PitchStatus, reason: str) -> PitchUpdate:
+    reason = (reason or "").strip()
+    if status is PitchStatus.AFGEWEZEN and not reason:
+        raise ServiceError("reason_required")
+    pitch.status, pitch.status_reason = status, reason
+    update = PitchUpdate(status=status, reason=reason)
+    pitch.updates.append(update)
+    db.session.flush()
+    audit.record(actor, "pitches.status", f"pitch:{pitch.id}", traject_id=pitch.traject_id,
+                 status=status.value, reason=reason)
+    supporters = [s.user for s in pitch.support]
+    _notify([pitch.initiator] + supporters, _("Nieuws over de pitch \"%(title)s\"", title=pitch.title),
+            _("De pitch \"%(title)s\" heeft een nieuwe status: %(status)s.\n\n%(reason)s",
+              title=pitch.title, status=status.value.replace("_", " "), reason=reason))
+    return update
+
+
+def parse_criteria(text: str):
+    """Lines "Naam" or "Naam | max" -> [(name, max)]; raises ValueError(line number)."""
+    out = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _sep, top = line.partition("|")
+        try:
+            top = int(top) if top.strip() else 10
+        except ValueError:
+            raise ValueError(number) from None
+        if not name.strip() or len(name.strip()) > 120 or not 1 <= top <= 100:
+            raise ValueError(number)
+        out.append((name.strip(), top))
+    return out
+
+
+def save_ronde(traject, actor, data: dict) -> PitchRonde:
+    ronde = ronde_for(traject) or PitchRonde(traject=traject)
+    db.session.add(ronde)
+    criteria = data["criteria"]
+    current = [(c.name, c.max_score) for c in ronde.criteria]
+    if criteria != current:
+        if ronde.id and db.session.scalar(select(func.count()).select_from(JuryScore).join(Criterium)
+                                          .where(Criterium.ronde_id == ronde.id)):
+            raise ServiceError("criteria_locked")
+        ronde.criteria = []
+        db.session.flush()
+        ronde.criteria = [Criterium(position=i, name=n, max_score=m) for i, (n, m) in enumerate(criteria, 1)]
+    for key in ("support_threshold", "jury_weight", "public_weight", "event_on"):
+        setattr(ronde, key, data[key])
+    ronde.event_place = data.get("event_place") or ""
+    db.session.flush()
+    audit.record(actor, "pitches.ronde", f"pitches-ronde:{ronde.id}", traject_id=traject.id,
+                 threshold=ronde.support_threshold, jury_weight=ronde.jury_weight,
+                 public_weight=ronde.public_weight, criteria=criteria)
+    return ronde
+
+
+def add_jurylid(ronde, actor, email: str, kind: str) -> JuryLid:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower(), User.active.is_(True)))
+    if user is None:
+        raise ServiceError("unknown_user")
+    if any(j.user_id == user.id for j in ronde.jury):
+        raise ServiceError("already_jury")
+    lid = JuryLid(ronde=ronde, user=user, kind=JuryKind(kind))
+    db.session.add(lid)
+    db.session.flush()
+    audit.record(actor, "pitches.jury", f"pitches-ronde:{ronde.id}", traject_id=ronde.traject_id,
+                 member=user.email, kind=kind)
+    return lid
+
+
+def jurylid_for(ronde, user) -> JuryLid | None:
+    if ronde is None or not user.is_authenticated:
+        return None
+    return next((j for j in ronde.jury if j.user_id == user.id), None)
+
+
+def record_scores(pitch, lid, scores: dict[int, int]) -> None:
+    if lid.ronde.published_at is not None:
+        raise ServiceError("ranking_published")
+    existing = {s.criterium_id: s for s in pitch.scores if s.jurylid_id == lid.id}
+    for criterium in lid.ronde.criteria:
+        value = scores[criterium.id]
+        if not 0 <= value <= criterium.max_score:
+            raise ServiceError("score_out_of_range")
+        if criterium.id in existing:
+            existing[criterium.id].score = value
+        else:
+            db.session.add(JuryScore(pitch=pitch, jurylid=lid, criterium=criterium, score=value))
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    pitch: Pitch
+    support: int
+    jurors: int  # jury members who scored every criterion
+    jury: Fraction  # mean share of the maximum score, 0..1
+    public: Fraction  # support relative to the most supported pitch, 0..1
+    combined: Fraction
+    per_criterion: tuple[tuple[str, Fraction, int], ...]  # (name, mean score, max)
+
+
+def ranking(traject) -> list[RankRow]:
+    """Combined ranking: (jury_weight * jury + public_weight * public) / (sum of weights), exact.
+
+    ``jury`` is the mean over jury members who scored every criterion of their
+    total as a share of the maximum total; ``public`` is the pitch's support
+    divided by the highest support of any ranked pitch. Rejected pitches are
+    not ranked. Ties: more support first, then the earlier pitch.
+    """
+    ronde = ronde_for(traject)
+    if ronde is None:
+        return []
+    pitches = [p for p in pitches_for(traject) if p.status is not PitchStatus.AFGEWEZEN]
+    counts = {p.id: support_count(p) for p in pitches}
+    top = max(counts.values(), default=0)
+    criteria = ronde.criteria
+    maximum = sum(c.max_score for c in criteria)
+    rows = []
+    for p in pitches:
+        by_juror = {}
+        for s in p.scores:
+            by_juror.setdefault(s.jurylid_id, {})[s.criterium_id] = s.score
+        complete = [v for v in by_juror.values() if all(c.id in v for c in criteria)]
+        jury = (sum(Fraction(sum(v[c.id] for c in criteria), maximum) for v in complete) / len(complete)
+                if complete and maximum else Fraction(0))
+        public = Fraction(counts[p.id], top) if top else Fraction(0)
+        combined = (ronde.jury_weight * jury + ronde.public_weight * public) / (ronde.jury_weight + ronde.public_weight)
+        per = tuple((c.name, (sum(Fraction(v[c.id]) for v in complete) / len(complete)) if complete else Fraction(0),
+                     c.max_score) for c in criteria)
+        rows.append((p, counts[p.id], len(complete), jury, public, combined, per))
+    rows.sort(key=lambda r: (-r[5], -r[1], r[0].id))
+    return [RankRow(i, *r) for i, r in enumerate(rows, start=1)]
+
+
+def publish_ranking(traject, actor, explanation: str) -> PitchRonde:
+    ronde = ronde_for(traject)
+    if ronde is None:
+        raise ServiceError("no_ronde")
+    ronde.explanation = (explanation or "").strip()
+    ronde.published_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "pitches.publish", f"pitches-ronde:{ronde.id}", traject_id=traject.id,
+                 ranking=[[r.rank, r.pitch.id, str(r.combined), str(r.jury), str(r.public)] for r in ranking(traject)])
+    return ronde
+
+
+def my_pitches(user):
+    """Pitches the user started and pitches the user supports, for the terugkoppeling page."""
+    own = db.session.scalars(select(Pitch).where(Pitch.initiator_id == user.id).order_by(Pitch.id)).all()
+    supported = db.session.scalars(select(Pitch).join(Steun).where(Steun.user_id == user.id)
+                                   .order_by(Pitch.id)).all()
+    return own, supported
+
+
+def to_wijkbudget(pitch, actor):
+    """Hand a selected pitch to the wijkbudget component as a project with its cost."""
+    if pitch.status is not PitchStatus.GESELECTEERD:
+        raise ServiceError("not_selected")
+    if pitch.wijkbudget_project_id is not None:
+        raise ServiceError("already_project")
+    from . import bridge
+
+    project_id = bridge.create_wijkbudget_project(pitch)
+    if project_id is None:
+        raise ServiceError("no_wijkbudget")
+    pitch.wijkbudget_project_id = project_id
+    db.session.flush()
+    audit.record(actor, "pitches.to_wijkbudget", f"pitch:{pitch.id}", traject_id=pitch.traject_id,
+                 project=project_id, cost_cents=pitch.cost_cents)
+    update = PitchUpdate(status=pitch.status, reason=_("De pitch is als project opgenomen in het wijkbudget."))
+    pitch.updates.append(update)
+    db.session.flush()
+    return project_id

@@ -1,0 +1,271 @@
+"""Thematafel use cases. Services flush; the view commits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from sqlalchemy import select
+
+from .. import audit
+from ..core import seating
+from ..extensions import db
+from ..models import User
+from ..models.types import utcnow
+from .models import (Aanmelding, Argument, Choice, EventKind, EventStatus, Idee, Notitie, Side, Tafel,
+                     Thema, ThematafelEvent)
+
+STAT_FIELDS = ("geslacht", "leeftijd", "wijk")
+
+
+class ServiceError(Exception):
+    """A refusal the view shows as a message; ``code`` picks the Dutch text."""
+
+    def __init__(self, code, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def events_for(traject) -> list[ThematafelEvent]:
+    return db.session.scalars(select(ThematafelEvent).where(ThematafelEvent.traject_id == traject.id)
+                              .order_by(ThematafelEvent.held_on, ThematafelEvent.id)).all()
+
+
+def create_event(traject, actor, data: dict) -> ThematafelEvent:
+    """An event with its themes, ``tables`` tables of ``capacity`` seats per theme."""
+    event = ThematafelEvent(traject=traject, kind=EventKind(data["kind"]), title=data["title"].strip(),
+                            description=data.get("description") or "", held_on=data["held_on"],
+                            place=data["place"].strip())
+    for position, (name, tables) in enumerate(data["themes"], start=1):
+        thema = Thema(position=position, name=name)
+        thema.tafels = [Tafel(number=n, capacity=data["capacity"]) for n in range(1, tables + 1)]
+        event.themas.append(thema)
+    db.session.add(event)
+    db.session.flush()
+    audit.record(actor, "thematafels.create", f"thematafels:{event.id}", traject_id=traject.id,
+                 themes=[t.name for t in event.themas], capacity=event.capacity)
+    return event
+
+
+def set_voorzitter(event, tafel: Tafel, email: str, actor) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower(), User.active.is_(True)))
+    if user is None:
+        raise ServiceError("unknown_user", email=email)
+    tafel.voorzitter = user
+    db.session.flush()
+    audit.record(actor, "thematafels.voorzitter", f"thematafels-tafel:{tafel.id}",
+                 traject_id=event.traject_id, voorzitter=user.email)
+    return user
+
+
+def signup_for(event, user) -> Aanmelding | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(select(Aanmelding).where(Aanmelding.event_id == event.id,
+                                                      Aanmelding.user_id == user.id))
+
+
+def _stats(data):
+    return {key: (data.get(key) or None) for key in STAT_FIELDS}
+
+
+def _thema(event, thema_id):
+    if not thema_id:
+        return None
+    thema = next((t for t in event.themas if t.id == int(thema_id)), None)
+    if thema is None:
+        raise ServiceError("unknown_thema")
+    return thema
+
+
+def sign_up(event, user, data: dict) -> Aanmelding:
+    """Sign up (or change one's choices before the seating)."""
+    if event.status is not EventStatus.AANMELDEN:
+        raise ServiceError("signup_closed")
+    first, second = _thema(event, data["first"]), _thema(event, data.get("second"))
+    if second is not None and second.id == first.id:
+        raise ServiceError("same_choice")
+    aanmelding = signup_for(event, user)
+    if aanmelding is None:
+        if len(event.aanmeldingen) >= event.capacity:
+            raise ServiceError("full")
+        aanmelding = Aanmelding(event=event, user=user)
+        db.session.add(aanmelding)
+    aanmelding.name = data["name"].strip()
+    aanmelding.first_thema, aanmelding.second_thema = first, second
+    for key, value in _stats(data).items():
+        setattr(aanmelding, key, value)
+    db.session.flush()
+    return aanmelding
+
+
+def _participant(a: Aanmelding):
+    return seating.Participant(a.first_thema_id, a.second_thema_id, (a.geslacht, a.leeftijd, a.wijk))
+
+
+def _tables(event):
+    tafels = event.tafels
+    return tafels, [seating.Table(t.thema_id, t.capacity) for t in tafels]
+
+
+def run_seating(event, actor, *, seed: int | None = None) -> seating.Seating:
+    """Seat everyone signed up (walk-ins included); replaces an earlier seating."""
+    if event.status is EventStatus.AFGEROND:
+        raise ServiceError("event_closed")
+    seed = secrets.randbits(32) if seed is None else seed
+    tafels, tables = _tables(event)
+    people = list(event.aanmeldingen)
+    try:
+        result = seating.seat(tables, [_participant(a) for a in people], rng=np.random.default_rng(seed))
+    except seating.InputError as error:
+        raise ServiceError(error.code, **error.params) from error
+    for a, t, choice in zip(people, result.tables, result.choice):
+        a.tafel, a.choice = tafels[t], Choice(choice)
+    event.seed, event.seated_at, event.status = seed, utcnow(), EventStatus.INGEDEELD
+    db.session.flush()
+    audit.record(actor, "thematafels.seat", f"thematafels:{event.id}", traject_id=event.traject_id,
+                 seed=seed, participants=len(people), first=result.first, second=result.second,
+                 other=result.other)
+    return result
+
+
+@dataclass(frozen=True)
+class SeatingReport:
+    participants: int
+    first: int
+    second: int
+    other: int
+    diversity: dict  # tafel id -> score against the pool
+    mean_diversity: float
+
+
+def seating_report(event) -> SeatingReport:
+    """The explanation of the current seating, recomputed from the rows."""
+    seated = [a for a in event.aanmeldingen if a.tafel_id]
+    pool = [_participant(a).traits for a in seated]
+    scores = {t.id: seating.diversity([_participant(a).traits for a in t.gasten], pool)
+              for t in event.tafels if t.gasten}
+    counts = {c: sum(a.choice is c for a in seated) for c in Choice}
+    mean = float(np.mean(list(scores.values()))) if scores else 1.0
+    return SeatingReport(len(seated), counts[Choice.FIRST], counts[Choice.SECOND], counts[Choice.OTHER],
+                         scores, mean)
+
+
+def add_walk_in(event, actor, data: dict) -> Aanmelding:
+    """Seat a walk-in at a free table without moving anyone."""
+    if event.status is not EventStatus.INGEDEELD:
+        raise ServiceError("not_seated")
+    first, second = _thema(event, data["first"]), _thema(event, data.get("second"))
+    if second is not None and second.id == first.id:
+        raise ServiceError("same_choice")
+    aanmelding = Aanmelding(event=event, name=data["name"].strip(), first_thema=first, second_thema=second,
+                            walk_in=True, **_stats(data))
+    db.session.add(aanmelding)
+    tafels, tables = _tables(event)
+    tafels_seated = [[_participant(a).traits for a in t.gasten if a is not aanmelding] for t in tafels]
+    seated = tafels_seated
+    try:
+        spot = seating.seat_walk_in(tables, seated, _participant(aanmelding),
+                                    rng=np.random.default_rng(secrets.randbits(32)))
+    except seating.InputError as error:
+        raise ServiceError(error.code, **error.params) from error
+    aanmelding.tafel, aanmelding.choice = tafels[spot.table], Choice(spot.choice)
+    db.session.flush()
+    audit.record(actor, "thematafels.walk_in", f"thematafels:{event.id}", traject_id=event.traject_id,
+                 tafel=aanmelding.tafel.label)
+    return aanmelding
+
+
+def close_event(event, actor) -> None:
+    event.status = EventStatus.AFGEROND
+    db.session.flush()
+    audit.record(actor, "thematafels.close", f"thematafels:{event.id}", traject_id=event.traject_id)
+
+
+def add_note(tafel, text: str) -> Notitie:
+    note = Notitie(tafel=tafel, text=text.strip())
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def add_idea(tafel, data: dict) -> Idee:
+    idee = Idee(tafel=tafel, title=data["title"].strip(), description=data.get("description") or "")
+    db.session.add(idee)
+    db.session.flush()
+    return idee
+
+
+def add_argument(idee, side: str, text: str) -> Argument:
+    argument = Argument(idee=idee, side=Side(side), text=text.strip())
+    db.session.add(argument)
+    db.session.flush()
+    return argument
+
+
+def record_table_vote(idee, votes: int, dissent: str) -> None:
+    idee.votes = votes
+    idee.dissent = (dissent or "").strip()
+    db.session.flush()
+
+
+def record_plenary_votes(event, actor, votes: dict[int, int]) -> None:
+    ideas = {i.id: i for i in ideas_of(event)}
+    for idee_id, count in votes.items():
+        if idee_id in ideas and count is not None:
+            ideas[idee_id].plenary_votes = count
+    db.session.flush()
+    audit.record(actor, "thematafels.plenary", f"thematafels:{event.id}", traject_id=event.traject_id,
+                 votes={str(k): v for k, v in sorted(votes.items())})
+
+
+def ideas_of(event) -> list[Idee]:
+    return db.session.scalars(
+        select(Idee).join(Tafel).join(Thema).where(Thema.event_id == event.id).order_by(Idee.id)).all()
+
+
+@dataclass(frozen=True)
+class HarvestRow:
+    rank: int
+    idee: Idee
+    table_share: Fraction  # the idea's share of its table's dots
+
+
+def harvest(event) -> list[HarvestRow]:
+    """All ideas ranked: plenary votes first, then the share of the table's dots (exact), then age.
+
+    Tables differ in size and in how many ideas they had, so the table vote
+    counts as a share of that table's dots, not as a raw count.
+    """
+    ideas = ideas_of(event)
+    dots = {}
+    for idee in ideas:
+        dots[idee.tafel_id] = dots.get(idee.tafel_id, 0) + idee.votes
+    share = {i.id: Fraction(i.votes, dots[i.tafel_id]) if dots[i.tafel_id] else Fraction(0) for i in ideas}
+    ranked = sorted(ideas, key=lambda i: (-i.plenary_votes, -share[i.id], i.id))
+    return [HarvestRow(rank, idee, share[idee.id]) for rank, idee in enumerate(ranked, start=1)]
+
+
+def harvest_csv(event) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["rang", "idee", "toelichting", "thema", "tafel", "stippen_tafel", "aandeel_tafel",
+                     "stemmen_plenair", "argumenten_voor", "argumenten_tegen", "minderheidsstandpunt"])
+    for row in harvest(event):
+        idee = row.idee
+        writer.writerow([row.rank, idee.title, idee.description, idee.tafel.thema.name, idee.tafel.label,
+                         idee.votes, f"{float(row.table_share):.3f}", idee.plenary_votes,
+                         " | ".join(a.text for a in idee.side(Side.VOOR)),
+                         " | ".join(a.text for a in idee.side(Side.TEGEN)), idee.dissent])
+    return out.getvalue()
+
+
+def statistics_records(event) -> tuple[dict, ...]:
+    """Only the statistics answers of those who were seated, no names."""
+    return tuple({k: getattr(a, k) for k in STAT_FIELDS if getattr(a, k)}
+                 for a in event.aanmeldingen if a.tafel_id)

@@ -1,0 +1,297 @@
+"""Thematafels through the client: every route and role, the event journey, the unhappy paths."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from deliberatie.audit import entries_for
+from deliberatie.extensions import db
+from deliberatie.models import Role, TrajectStatus
+from deliberatie.thematafels.models import (Aanmelding, Choice, EventStatus, Idee, Tafel, ThematafelEvent)
+from deliberatie.thematafels import services
+from tests.factories import make_gemeente, make_traject
+from tests.thematafels.helpers import fast_user as make_user
+
+ORG, OTHER_ORG, INA, RAAD, BEHEER, VOORZITTER = ("org@example.org", "ander@example.org", "ina@example.org",
+                                                 "raad@example.org", "beheer@example.org", "tafel@example.org")
+
+
+@pytest.fixture
+def world(app):
+    gemeente = make_gemeente()
+    organisator = make_user(Role.ORGANISATOR, ORG)
+    make_user(Role.ORGANISATOR, OTHER_ORG)
+    make_user(Role.INWONER, INA)
+    make_user(Role.RAADSLID, RAAD)
+    make_user(Role.BEHEERDER, BEHEER)
+    voorzitter = make_user(Role.INWONER, VOORZITTER)
+    traject = make_traject(gemeente, organisator)
+    event = services.create_event(traject, organisator, dict(
+        kind="burgertop", title="Burgertop Centrum", description="", held_on=date.today() + timedelta(days=7),
+        place="Wijkhuis", themes=[("Groen", 2), ("Verkeer", 1)], capacity=3))
+    event.tafels[0].voorzitter = voorzitter
+    concept = make_traject(gemeente, organisator, status=TrajectStatus.CONCEPT, title="Geheim")
+    hidden = services.create_event(concept, organisator, dict(
+        kind="anders", title="Verborgen", held_on=date.today(), place="X", themes=[("A", 1)], capacity=2))
+    db.session.commit()
+    return dict(traject=traject.id, event=event.id, tafel=event.tafels[0].id, other_tafel=event.tafels[1].id,
+                themas=[t.id for t in event.themas], hidden=hidden.id, gemeente=gemeente)
+
+
+def event_of(world):
+    return db.session.get(ThematafelEvent, world["event"])
+
+
+def seat_people(world, n=6):
+    event = event_of(world)
+    for i in range(n):
+        user = make_user(Role.INWONER, f"deelnemer{i}@example.org")
+        services.sign_up(event, user, dict(name=f"Deelnemer {i}", first=world["themas"][i % 2],
+                                           second=world["themas"][(i + 1) % 2], geslacht=("man", "vrouw")[i % 2],
+                                           leeftijd="25-44", wijk="Noord"))
+    services.run_seating(event, None, seed=1)
+    db.session.commit()
+
+
+def login(auth, who):
+    if who:
+        auth.login(who)
+
+
+PUBLIC = ["/thematafels/traject/{traject}", "/thematafels/{event}", "/thematafels/{event}/oogst",
+          "/thematafels/{event}/oogst/afdruk", "/thematafels/{event}/oogst.csv"]
+MANAGE = ["/thematafels/traject/{traject}/nieuw", "/thematafels/{event}/voorzitters",
+          "/thematafels/{event}/indelen", "/thematafels/{event}/inloper", "/thematafels/{event}/tafellijsten"]
+TABLE = "/thematafels/{event}/tafel/{tafel}"
+SIGN_UP = "/thematafels/{event}/aanmelden"
+POSTS = ["/thematafels/{event}/idee/{idee}/argument", "/thematafels/{event}/idee/{idee}/stemmen",
+         "/thematafels/{event}/plenair", "/thematafels/{event}/afsluiten", "/thematafels/{event}/idee/{idee}/pitch",
+         "/thematafels/{event}/indelen", "/thematafels/{event}/inloper", "/thematafels/{event}/voorzitters",
+         "/thematafels/traject/{traject}/nieuw", "/thematafels/{event}/tafel/{tafel}/notitie",
+         "/thematafels/{event}/tafel/{tafel}/idee"]
+
+# who -> (public, manage, table page, sign-up page)
+EXPECTED = {None: (200, 302, 302, 302), INA: (200, 403, 403, 200), RAAD: (200, 403, 403, 200),
+            OTHER_ORG: (200, 403, 403, 200), VOORZITTER: (200, 403, 200, 200), ORG: (200, 200, 200, 200),
+            BEHEER: (200, 200, 200, 200)}
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_every_route_for_every_role(client, auth, world, who):
+    event = event_of(world)
+    idee = services.add_idea(event.tafels[1], {"title": "Iets"})
+    db.session.commit()
+    ids = dict(world, idee=idee.id)
+    login(auth, who)
+    public, manage, table, sign_up = EXPECTED[who]
+    for path in PUBLIC:
+        assert client.get(path.format(**ids)).status_code == public, path
+    for path in MANAGE:
+        response = client.get(path.format(**ids))
+        expected = 200 if who == VOORZITTER and path.endswith("tafellijsten") else manage
+        assert response.status_code == expected, path
+        if expected == 302:
+            assert response.headers["Location"].startswith("/auth/inloggen?next=")
+    assert client.get(TABLE.format(**ids)).status_code == table
+    assert client.get(SIGN_UP.format(**ids)).status_code == sign_up
+    if manage != 200:
+        for path in POSTS:
+            if who == VOORZITTER and "/tafel/" in path:
+                continue  # his own table: allowed, tested in the journey
+            status = client.post(path.format(**ids), data={}).status_code
+            assert status == (302 if who is None else 403), path
+
+
+def test_voorzitter_only_for_own_table(client, auth, world):
+    auth.login(VOORZITTER)
+    assert client.get(f"/thematafels/{world['event']}/tafel/{world['other_tafel']}").status_code == 403
+    assert client.post(f"/thematafels/{world['event']}/tafel/{world['other_tafel']}/notitie",
+                       data={"text": "x"}).status_code == 403
+
+
+def test_concept_traject_event_hidden(client, auth, world):
+    for who in (None, INA, OTHER_ORG):
+        login(auth, who)
+        assert client.get(f"/thematafels/{world['hidden']}").status_code == 404
+        assert client.get(f"/thematafels/{world['hidden']}/oogst").status_code == 404
+    auth.logout()
+    auth.login(ORG)
+    assert client.get(f"/thematafels/{world['hidden']}").status_code == 200
+
+
+def test_create_event_and_bad_theme_lines(client, auth, world):
+    auth.login(ORG)
+    path = f"/thematafels/traject/{world['traject']}/nieuw"
+    form = {"kind": "klimaattafel", "title": "Klimaattafel", "held_on": date.today().isoformat(), "place": "Bieb",
+            "themes": "Energie | 2\nGroen\n", "capacity": "6"}
+    response = client.post(path, data=dict(form, themes="Energie | veel\nEnergie"))
+    assert response.status_code == 200 and "Regel 1 klopt niet" in response.text
+    response = client.post(path, data=dict(form, capacity="1"))
+    assert response.status_code == 200
+    assert db.session.scalar(db.select(db.func.count()).select_from(ThematafelEvent)) == 2
+    response = client.post(path, data=form)
+    assert response.status_code == 302
+    event = db.session.scalar(db.select(ThematafelEvent).filter_by(title="Klimaattafel"))
+    assert [(t.name, len(t.tafels)) for t in event.themas] == [("Energie", 2), ("Groen", 1)]
+    assert event.capacity == 18
+    assert entries_for(world["traject"])[-1].action == "thematafels.create"
+
+
+def test_sign_up_change_and_rules(client, auth, world):
+    auth.login(INA)
+    path = f"/thematafels/{world['event']}/aanmelden"
+    groen, verkeer = world["themas"]
+    response = client.post(path, data={"name": "Ina", "first": groen, "second": groen})
+    assert response.status_code == 200 and "Kies bij de tweede keus een ander thema." in response.text
+    assert client.post(path, data={"name": "", "first": groen}).status_code == 200
+    assert client.post(path, data={"name": "Ina", "first": groen, "second": verkeer, "leeftijd": "65+",
+                                   "geslacht": "vrouw", "wijk": "Noord"}).status_code == 302
+    assert client.post(path, data={"name": "Ina B.", "first": verkeer, "second": ""}).status_code == 302
+    rows = db.session.scalars(db.select(Aanmelding)).all()
+    assert len(rows) == 1 and rows[0].name == "Ina B." and rows[0].first_thema_id == verkeer
+    assert rows[0].second_thema_id is None and rows[0].leeftijd is None
+    assert "U bent aangemeld" in client.get(f"/thematafels/{world['event']}").text
+
+
+def test_sign_up_refused_when_full_or_seated(client, auth, world):
+    event = event_of(world)
+    for i in range(event.capacity):
+        services.sign_up(event, make_user(Role.INWONER, f"vol{i}@example.org"),
+                         {"name": f"P{i}", "first": world["themas"][0]})
+    db.session.commit()
+    auth.login(INA)
+    response = client.post(f"/thematafels/{world['event']}/aanmelden",
+                           data={"name": "Ina", "first": world["themas"][0]}, follow_redirects=True)
+    assert "Alle plaatsen zijn bezet." in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Aanmelding)) == event.capacity
+    services.run_seating(event_of(world), None, seed=3)
+    db.session.commit()
+    assert client.get(f"/thematafels/{world['event']}/aanmelden").status_code == 403
+
+
+def test_seating_through_the_client_is_reproducible_and_explained(client, auth, world):
+    seat_people(world)
+    first = {a.id: a.tafel_id for a in db.session.scalars(db.select(Aanmelding))}
+    auth.login(ORG)
+    assert client.post(f"/thematafels/{world['event']}/indelen", data={"seed": "1"}).status_code == 302
+    db.session.expire_all()
+    again = {a.id: a.tafel_id for a in db.session.scalars(db.select(Aanmelding))}
+    assert again == first
+    page = client.get(f"/thematafels/{world['event']}/tafellijsten").text
+    assert "kregen hun eerste keus" in page and "Deelnemer 0" in page and "Startgetal van de loting: 1" in page
+    for tafel in db.session.scalars(db.select(Tafel)):
+        assert len(tafel.gasten) <= tafel.capacity
+    assert entries_for(world["traject"])[-1].action == "thematafels.seat"
+
+
+def test_walk_ins_fill_free_seats_then_refused(client, auth, world):
+    seat_people(world, n=6)
+    before = {a.id: a.tafel_id for a in db.session.scalars(db.select(Aanmelding))}
+    auth.login(ORG)
+    path = f"/thematafels/{world['event']}/inloper"
+    for i in range(3):
+        response = client.post(path, data={"name": f"Inloper {i}", "first": world["themas"][1]})
+        assert response.status_code == 302
+    response = client.post(path, data={"name": "Te laat", "first": world["themas"][1]}, follow_redirects=True)
+    assert "Alle plaatsen zijn bezet." in response.text
+    db.session.expire_all()
+    rows = db.session.scalars(db.select(Aanmelding)).all()
+    assert {a.id: a.tafel_id for a in rows if a.id in before} == before
+    walk_ins = [a for a in rows if a.walk_in]
+    assert len(walk_ins) == 3 and all(a.tafel_id for a in walk_ins)
+    assert {a.choice for a in walk_ins} <= {Choice.FIRST, Choice.SECOND, Choice.OTHER}
+
+
+def test_walk_in_before_seating_refused(client, auth, world):
+    auth.login(ORG)
+    response = client.post(f"/thematafels/{world['event']}/inloper",
+                           data={"name": "Vroeg", "first": world["themas"][0]}, follow_redirects=True)
+    assert "Deel eerst de tafels in" in response.text
+
+
+def test_set_voorzitter_unknown_email(client, auth, world):
+    auth.login(ORG)
+    path = f"/thematafels/{world['event']}/voorzitters"
+    response = client.post(path, data={"tafel": world["other_tafel"], "email": "niemand@example.org"})
+    assert "Er is geen actief account" in response.text
+    assert client.post(path, data={"tafel": world["other_tafel"], "email": INA}).status_code == 302
+    assert db.session.get(Tafel, world["other_tafel"]).voorzitter.email == INA
+
+
+def test_event_journey_sign_up_to_harvest(client, auth, world):
+    """Sign-up, seating, a facilitator on the phone, plenary vote, harvest, CSV, idea to pitch."""
+    seat_people(world)
+    auth.login(VOORZITTER)
+    base = f"/thematafels/{world['event']}"
+    tafel = f"{base}/tafel/{world['tafel']}"
+    assert client.post(f"{tafel}/notitie", data={"text": "Veel zorgen over hitte."}).status_code == 302
+    assert client.post(f"{tafel}/idee", data={"title": "Geveltuinen", "description": "Tegels eruit"}).status_code == 302
+    assert client.post(f"{tafel}/idee", data={"title": "Boom per straat"}).status_code == 302
+    ideas = db.session.scalars(db.select(Idee).order_by(Idee.id)).all()
+    gevel, boom = ideas
+    assert client.post(f"{base}/idee/{gevel.id}/argument", data={"side": "voor", "text": "Koeler"}).status_code == 302
+    assert client.post(f"{base}/idee/{gevel.id}/argument", data={"side": "tegen", "text": "Onderhoud"}).status_code == 302
+    assert client.post(f"{base}/idee/{gevel.id}/stemmen", data={f"idee{gevel.id}-votes": "5",
+                       f"idee{gevel.id}-dissent": "Twee mensen vrezen voor parkeerplekken."}).status_code == 302
+    assert client.post(f"{base}/idee/{boom.id}/stemmen", data={f"idee{boom.id}-votes": "7"}).status_code == 302
+    response = client.post(f"{base}/idee/{boom.id}/stemmen", data={f"idee{boom.id}-votes": "-2"}, follow_redirects=True)
+    assert "Vul het aantal stippen in" in response.text
+    page = client.get(tafel).text
+    assert "Veel zorgen over hitte." in page and "Onderhoud" in page
+    auth.logout()
+    auth.login(ORG)
+    client.post(f"{base}/plenair", data={f"votes_{gevel.id}": "12", f"votes_{boom.id}": "3"})
+    harvest = client.get(f"{base}/oogst").text
+    assert harvest.index("Geveltuinen") < harvest.index("Boom per straat")
+    assert "Twee mensen vrezen voor parkeerplekken." in harvest
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}/oogst.csv").text)))
+    assert [r["idee"] for r in rows] == ["Geveltuinen", "Boom per straat"]
+    assert rows[0]["argumenten_tegen"] == "Onderhoud" and rows[0]["stemmen_plenair"] == "12"
+    assert "Ranglijst van de ideeën" in client.get(f"{base}/oogst/afdruk").text
+    response = client.post(f"{base}/idee/{gevel.id}/pitch")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/pitches/")
+    assert client.get(response.headers["Location"]).status_code == 200
+    assert client.post(f"{base}/idee/{gevel.id}/pitch").headers["Location"] == response.headers["Location"]
+    assert client.post(f"{base}/afsluiten").status_code == 302
+    assert event_of(world).status is EventStatus.AFGEROND
+    auth.logout()
+    auth.login(VOORZITTER)
+    assert client.get(tafel).status_code == 403  # closed events no longer take table input
+
+
+def test_harvest_ranks_by_share_of_table_dots_after_plenary(world):
+    event = event_of(world)
+    small, big = event.tafels[0], event.tafels[2]
+    a = services.add_idea(small, {"title": "Drie van vier"})
+    b = services.add_idea(small, {"title": "Een van vier"})
+    c = services.add_idea(big, {"title": "Vijf van tien"})
+    d = services.add_idea(big, {"title": "Ook vijf van tien"})
+    for idee, votes in ((a, 3), (b, 1), (c, 5), (d, 5)):
+        services.record_table_vote(idee, votes, "")
+    assert [r.idee.title for r in services.harvest(event)] == ["Drie van vier", "Vijf van tien",
+                                                               "Ook vijf van tien", "Een van vier"]
+    services.record_plenary_votes(event, None, {b.id: 1})
+    assert services.harvest(event)[0].idee.title == "Een van vier"
+
+
+def test_hooks_give_links_groups_and_summaries(app, world):
+    from deliberatie import components
+    from deliberatie.models import Traject
+
+    seat_people(world)
+    event = event_of(world)
+    idee = services.add_idea(event.tafels[0], {"title": "Bankjes"})
+    services.record_table_vote(idee, 4, "")
+    db.session.commit()
+    traject = db.session.get(Traject, world["traject"])
+    with app.test_request_context():
+        groups = [g for g in components.participant_groups(app, traject) if g.key.startswith("thematafels")]
+        assert len(groups) == 1 and len(groups[0].records) == 6
+        assert all("name" not in r and r["wijk"] == "Noord" for r in groups[0].records)
+        summaries = [s for s in components.outcome_summaries(app, traject) if "Oogst" in s.title]
+        assert summaries[0].rows[0][0] == "1. Bankjes"
+        from flask_login import AnonymousUserMixin
+        links = components.traject_links(app, traject, AnonymousUserMixin())
+        assert any("Burgertop Centrum" in label for label, _url in links)
