@@ -54,8 +54,9 @@ class Prepared:
         self.costs = [Fraction(c) for c in profile.costs]
         self.costf = [float(c) for c in profile.costs]
         support = profile.total_util()
+        # with cost satisfaction a free project satisfies nobody (pabutools' Cost_Sat)
         self.zero_cost = [j for j in range(profile.n_projects)
-                          if support[j] > 0 and self.costs[j] == 0]
+                          if support[j] > 0 and self.costs[j] == 0 and not cost_sat]
         self.candidates = [j for j in range(profile.n_projects)
                            if support[j] > 0 and self.costs[j] > 0]
 

@@ -238,14 +238,14 @@ def count(data, *, rule, tie_break="id"):
         selected, notes = _phragmen(profile, key)
     else:
         prep = _mes.Prepared(profile, cost_sat=profile.approval)
-        if rule == "mes":
-            run = _mes.run_mes(prep, Fraction(profile.budget) / max(profile.voters, 1), key)
+        if profile.voters == 0:
+            run = None
+        elif rule == "mes":
+            run = _mes.run_mes(prep, Fraction(profile.budget) / profile.voters, key)
         else:
             run, runs = _mes.mes_add1(prep, key, exhaustive_stop=(rule == "mes-add1-exhaustive"))
         selected = list(run.initial) + list(run.sel) if run is not None else \
             _mes.initial_selection(prep, key)
-        if profile.voters == 0:
-            selected = []
         mes_info = _mes_explanations(run, prep, set(selected))
         rho = dict(zip(run.sel, run.rho)) if run is not None else {}
         for j in selected:
