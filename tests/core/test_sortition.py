@@ -158,20 +158,20 @@ _CHILD = """
 import json, sys
 from deliberatie.core.sortition import read_instance, select, make_record
 inst, files = read_instance(sys.argv[1], id_column=sys.argv[2], household_columns=sys.argv[3].split(","))
-rec = make_record(select(inst, 22, algorithm=sys.argv[4], seed=42, lottery_size=100), inst)
+rec = make_record(select(inst, 22, algorithm=sys.argv[4], seed=42, lottery_size=int(sys.argv[5])), inst)
 print(json.dumps({"panel": rec["panel"], "index": rec["chosen_index"], "sha": rec["inputs_sha256"],
                   "lottery": rec["lottery"]}))
 """
 
 
-@pytest.mark.parametrize("algorithm", ["leximin", "legacy"])
-def test_draw_identical_across_hash_seeds(shared_dir, algorithm):
+@pytest.mark.parametrize("algorithm, size", [("maximin", 1000), ("legacy", 20)])
+def test_draw_identical_across_hash_seeds(shared_dir, algorithm, size):
     folder = str(shared_dir / "data" / "sortition" / "sfalg_fixture_22")
     outputs = []
     for hash_seed in ("0", "1", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=hash_seed)
         proc = subprocess.run([sys.executable, "-c", _CHILD, folder, "nationbuilder_id",
-                               "primary_address1,primary_zip", algorithm],
+                               "primary_address1,primary_zip", algorithm, str(size)],
                               capture_output=True, text=True, env=env, cwd=ROOT, check=True)
         outputs.append(json.loads(proc.stdout))
     assert outputs[0] == outputs[1] == outputs[2]

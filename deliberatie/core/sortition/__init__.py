@@ -11,7 +11,7 @@ Public API (plain data in, frozen dataclasses out):
 - :func:`replacement` (reserve who keeps the quotas), :func:`meets_quotas`
 """
 
-from deliberatie.core.sortition.distribution import Distribution, gini
+from deliberatie.core.sortition.optimise import Distribution, gini
 from deliberatie.core.sortition.instance import (
     Instance,
     Quota,

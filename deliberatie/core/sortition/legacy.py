@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from deliberatie.core.sortition.distribution import _summary
+from deliberatie.core.sortition.optimise import _summary
 
 
 class LegacyFailed(RuntimeError):

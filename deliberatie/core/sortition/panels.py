@@ -75,6 +75,10 @@ class PanelModel:
         self.household_matrix = csr_matrix((np.ones(len(hrows)), (hrows, hcols)),
                                            shape=(len(types.household_groups), ntypes))
         self.ilp_calls = 0
+        self._dense_quotas = self.quota_matrix.toarray().astype(np.int64)
+        self._dense_households = self.household_matrix.toarray().astype(np.int64)
+        self._lower = np.array([q.min for q in self.quotas], dtype=np.int64)
+        self._upper = np.array([q.max for q in self.quotas], dtype=np.int64)
 
     def _constraints(self, lower, upper):
         ntypes = len(self.sizes)
@@ -94,6 +98,41 @@ class PanelModel:
         if res.status != 0 or res.x is None:
             return None
         return np.rint(res.x).astype(np.int64)
+
+    def swaps(self, counts, weights, *, floor, limit=25):
+        """Compositions one swap away from ``counts`` whose weight exceeds ``floor``.
+
+        A cheap neighbourhood search that lets column generation add many
+        improving columns per integer program; best first, at most ``limit``.
+        """
+        counts = np.asarray(counts, dtype=np.int64)
+        weights = np.asarray(weights, dtype=float)
+        base = float(weights @ counts)
+        totals = self._dense_quotas @ counts
+        room = counts < self.sizes
+        hh_totals = self._dense_households @ counts if self._dense_households.shape[0] else None
+        found = []
+        for a in np.flatnonzero(counts):
+            gain = base - weights[a] + weights
+            candidates = room & (gain > floor)
+            candidates[a] = False
+            if not candidates.any():
+                continue
+            new_totals = (totals - self._dense_quotas[:, a])[:, None] + self._dense_quotas
+            ok = candidates & ((new_totals >= self._lower[:, None]) & (new_totals <= self._upper[:, None])).all(axis=0)
+            if hh_totals is not None:
+                new_hh = (hh_totals - self._dense_households[:, a])[:, None] + self._dense_households
+                ok &= (new_hh <= 1).all(axis=0)
+            for b in np.flatnonzero(ok):
+                found.append((-gain[b], int(a), int(b)))
+        found.sort()
+        result = []
+        for _, a, b in found[:limit]:
+            column = counts.copy()
+            column[a] -= 1
+            column[b] += 1
+            result.append(column)
+        return result
 
     def is_panel(self, counts):
         """Whether a composition satisfies size, quotas and households."""

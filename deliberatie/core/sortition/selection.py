@@ -13,7 +13,7 @@ import numpy as np
 
 from deliberatie import __version__
 from deliberatie.core.errors import InputError
-from deliberatie.core.sortition.distribution import find_distribution
+from deliberatie.core.sortition.optimise import find_distribution
 from deliberatie.core.sortition.instance import Quota, group_types, make_instance
 from deliberatie.core.sortition.legacy import LegacyFailed, legacy_distribution
 from deliberatie.core.sortition.lottery import draw_index, make_lottery, reserve_order

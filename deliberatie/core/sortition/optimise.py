@@ -12,16 +12,21 @@ probability, fix the types whose dual value is positive (complementary
 slackness: no optimal distribution gives them more), repeat.
 """
 
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
+from scipy.sparse import csc_matrix
 
 _LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
-_PRICE_TOL = 1e-10  # reduced cost needed to add a column
+_PRICE_TOL = 1e-9  # reduced cost needed to add a column
 _DUAL_TOL = 1e-7  # dual value above which a type is fixed
-_FIX_SLACK = 1e-10  # fixed probabilities may drop this much in later stages
+_FIX_SLACK = 1e-10
+_SWAP_SOURCES = 0  # swap-neighbour columns per round: measured slower (degenerate master LP)
+_SWAP_LIMIT = 0  # fixed probabilities may drop this much in later stages
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def gini(values):
     n, total = len(x), x.sum()
     if n == 0 or total <= 0:
         return 0.0
-    return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
+    return max(0.0, float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * total)))
 
 
 def _summary(algorithm, model, columns, weights, type_probs, diagnostics, panels=None, person_probs=None):
@@ -93,8 +98,99 @@ def _summary(algorithm, model, columns, weights, type_probs, diagnostics, panels
     )
 
 
+def _new_highs():
+    """A silent HiGHS instance (highspy prints a banner on fd 1 once; keep stdout clean)."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as sink:
+            os.dup2(sink.fileno(), 1)
+            highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("primal_feasibility_tolerance", 1e-9)
+    highs.setOptionValue("dual_feasibility_tolerance", 1e-9)
+    highs.setOptionValue("threads", 1)
+    return highs
+
+
+class _Master:
+    """Restricted master LP kept in one HiGHS instance across columns and stages (warm starts).
+
+    Row ``t`` is ``z*[t active] - sum_j A_tj pi_j <= rhs_t`` (rhs 0 for active
+    types, minus the fixed probability otherwise); the last row is ``sum pi = 1``.
+    Without ``highspy`` the same LP is rebuilt for ``scipy.optimize.linprog``.
+    """
+
+    def __init__(self, ntypes):
+        self.ntypes = ntypes
+        self.entries = []
+        self.rhs = np.zeros(ntypes)
+        self.z_coef = np.ones(ntypes)
+        try:
+            self.highs = _new_highs()
+        except ImportError:  # pragma: no cover - highspy ships with scipy's environment here
+            self.highs = None
+            return
+        import highspy
+
+        inf = highspy.kHighsInf
+        self.highs.addVar(-inf, inf)
+        self.highs.changeColCost(0, -1.0)
+        for t in range(ntypes):
+            self.highs.addRow(-inf, 0.0, 1, np.array([0], dtype=np.int32), np.array([1.0]))
+        self.highs.addRow(1.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
+
+    def add(self, support, values):
+        self.entries.append((support, values))
+        if self.highs is not None:
+            rows = np.concatenate([support, [self.ntypes]]).astype(np.int32)
+            self.highs.addCol(0.0, 0.0, np.inf, len(rows), rows, np.concatenate([-values, [1.0]]))
+
+    def set_rows(self, active, fixed):
+        for t in range(self.ntypes):
+            z, rhs = (0.0, -fixed[t]) if t in fixed else (1.0, 0.0)
+            if self.highs is not None and (z != self.z_coef[t] or rhs != self.rhs[t]):
+                self.highs.changeCoeff(t, 0, z)
+                self.highs.changeRowBounds(t, -np.inf, rhs)
+            self.z_coef[t], self.rhs[t] = z, rhs
+
+    def solve(self):
+        """``(z, pi, y)`` with ``y >= 0`` the duals of the type rows."""
+        if self.highs is None:
+            return self._solve_scipy()
+        self.highs.run()
+        if self.highs.getModelStatus() != self.highs.getModelStatus().__class__.kOptimal:
+            return self._solve_scipy()
+        solution = self.highs.getSolution()
+        x = np.asarray(solution.col_value)
+        y = np.maximum(-np.asarray(solution.row_dual)[: self.ntypes], 0.0)
+        return float(x[0]), x[1:], y
+
+    def _solve_scipy(self):
+        nj = len(self.entries)
+        data, indices, indptr = [self.z_coef], [np.arange(self.ntypes)], [0, self.ntypes]
+        for support, values in self.entries:
+            data.append(-values)
+            indices.append(support)
+            indptr.append(indptr[-1] + len(support))
+        a_ub = csc_matrix((np.concatenate(data), np.concatenate(indices), np.asarray(indptr)),
+                          shape=(self.ntypes, nj + 1))
+        c = np.zeros(nj + 1)
+        c[0] = -1.0
+        res = linprog(c, A_ub=a_ub, b_ub=self.rhs, A_eq=np.concatenate([[0.0], np.ones(nj)])[None, :],
+                      b_eq=[1.0], bounds=[(None, None)] + [(0, None)] * nj, method="highs", options=_LP_OPTIONS)
+        if res.status != 0:
+            raise RuntimeError(f"restricted master LP failed: {res.message}")
+        return float(res.x[0]), res.x[1:], np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
+
+
 class _ColumnGeneration:
-    """Restricted master LP over compositions with HiGHS duals."""
+    """Column generation over compositions: master LP, swap heuristic, pricing ILP."""
 
     def __init__(self, model):
         self.model = model
@@ -102,13 +198,17 @@ class _ColumnGeneration:
         self.columns = []
         self.index = {}
         self.lp_calls = 0
+        self.master = _Master(len(self.sizes))
 
     def add(self, counts):
         key = tuple(int(c) for c in counts)
         if key in self.index:
             return False
         self.index[key] = len(self.columns)
-        self.columns.append(np.asarray(key, dtype=float))
+        column = np.asarray(key, dtype=float)
+        self.columns.append(column)
+        support = np.flatnonzero(column)
+        self.master.add(support, column[support] / self.sizes[support])
         return True
 
     def matrix(self):
@@ -122,6 +222,15 @@ class _ColumnGeneration:
         for t in range(ntypes):
             if covered[t] or impossible[t]:
                 continue
+            if self.columns:  # one swap away from a known panel?
+                bonus = np.where(covered | impossible, 0.0, 1.0)
+                for column in self.columns[-3:]:
+                    options = self.model.swaps(column, bonus, floor=float(bonus @ column) + 0.5, limit=50)
+                    for option in options:
+                        self.add(option)
+                        covered |= option > 0
+                if covered[t]:
+                    continue
             weights = np.where(covered | impossible, 0.0, 1.0 / self.sizes)
             weights[t] = ntypes + 1.0
             counts = self.model.best(weights)
@@ -136,34 +245,29 @@ class _ColumnGeneration:
     def stage(self, active, fixed):
         """Maximise the minimum over ``active`` types given ``fixed`` {type: probability}.
 
-        Returns ``(z, pi, duals)`` at column-generation convergence.
+        Returns ``(z, pi, duals)`` at column-generation convergence (an ILP
+        confirms that no composition has positive reduced cost).
         """
+        relaxed = {t: v - _FIX_SLACK for t, v in fixed.items()}
+        self.master.set_rows(active, relaxed)
         fixed_types = sorted(fixed)
-        rows = list(active) + fixed_types
         while True:
-            a = self.matrix()
-            nj = a.shape[1]
-            a_ub = np.zeros((len(rows), nj + 1))
-            a_ub[:, :nj] = -a[rows]
-            a_ub[: len(active), nj] = 1.0
-            b_ub = np.concatenate([np.zeros(len(active)), [-(fixed[t] - _FIX_SLACK) for t in fixed_types]])
-            a_eq = np.concatenate([np.ones(nj), [0.0]])[None, :]
-            c = np.zeros(nj + 1)
-            c[nj] = -1.0
             self.lp_calls += 1
-            res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0],
-                          bounds=[(0, None)] * nj + [(None, None)], method="highs", options=_LP_OPTIONS)
-            if res.status != 0:
-                raise RuntimeError(f"restricted master LP failed: {res.message}")
-            z = float(res.x[nj])
-            y = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
-            duals = np.zeros(len(self.sizes))
-            duals[rows] = y
-            threshold = z + sum(duals[t] * (fixed[t] - _FIX_SLACK) for t in fixed_types)
-            counts = self.model.best(duals / self.sizes)
-            value = float(duals @ (counts / self.sizes)) if counts is not None else -np.inf
-            if value <= threshold + _PRICE_TOL or not self.add(counts):
-                return z, res.x[:nj], duals
+            z, pi, duals = self.master.solve()
+            threshold = z + sum(duals[t] * relaxed[t] for t in fixed_types) + _PRICE_TOL
+            weights = duals / self.sizes
+            added = 0
+            for j in np.argsort(-pi, kind="stable")[:_SWAP_SOURCES]:
+                for column in self.model.swaps(self.columns[j], weights, floor=threshold, limit=_SWAP_LIMIT):
+                    added += self.add(column)
+            if added:
+                continue
+            counts = self.model.best(weights)
+            value = float(weights @ counts) if counts is not None else -np.inf
+            if value <= threshold or not self.add(counts):
+                return z, pi, duals
+            for column in self.model.swaps(counts, weights, floor=threshold, limit=_SWAP_LIMIT):
+                self.add(column)
 
 
 def find_distribution(model, *, algorithm="leximin", max_stages=None):
