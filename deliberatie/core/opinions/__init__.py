@@ -1,6 +1,6 @@
 """Opinion mapping as pol.is does it (see :func:`map_opinions`)."""
 
-from deliberatie.core.opinions.io import Conversation, from_votes, read_conversation
+from deliberatie.core.opinions.io import Conversation, from_arrays, from_votes, read_conversation
 from deliberatie.core.opinions.pipeline import (
     ALGORITHM,
     OpinionGroup,
@@ -13,5 +13,5 @@ from deliberatie.core.opinions.pipeline import (
 
 __all__ = [
     "ALGORITHM", "Conversation", "OpinionGroup", "OpinionMap", "Parameters",
-    "StatementScore", "from_votes", "in_conversation", "map_opinions", "read_conversation",
+    "StatementScore", "from_arrays", "from_votes", "in_conversation", "map_opinions", "read_conversation",
 ]

@@ -99,7 +99,10 @@ def _assign(points, centers):
     if centers.shape[0] == 1 and len(points) * centers.shape[1] > 500_000:
         dist, labels = cKDTree(centers[0]).query(points)  # big: a k-d tree is faster
         return labels[None].astype(np.int64), (dist**2)[None]
-    d = np.stack([cdist(points, c, "sqeuclidean") for c in centers])
+    if centers.size * len(points) <= 400_000:
+        d = _sq_dist(points, centers)  # small: one broadcast beats a call per run
+    else:
+        d = np.stack([cdist(points, c, "sqeuclidean") for c in centers])
     labels = d.argmin(axis=2)
     return labels, np.take_along_axis(d, labels[..., None], axis=2)[..., 0]
 
@@ -117,6 +120,7 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100):
     centers = _plus_plus(points, weights, k, n_init, rng)
     offsets = (np.arange(n_init) * k)[:, None]
     tiled_w = np.tile(weights, n_init)
+    tiled_wp = [np.tile(weights * points[:, d], n_init) for d in range(dim)]
     labels = None
     for _ in range(max_iter):
         new, dist = _assign(points, centers)
@@ -126,8 +130,7 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100):
         flat = (labels + offsets).ravel()
         mass = np.bincount(flat, weights=tiled_w, minlength=n_init * k).reshape(n_init, k)
         for d in range(dim):
-            sums = np.bincount(flat, weights=np.tile(weights * points[:, d], n_init),
-                               minlength=n_init * k).reshape(n_init, k)
+            sums = np.bincount(flat, weights=tiled_wp[d], minlength=n_init * k).reshape(n_init, k)
             np.divide(sums, mass, out=centers[:, :, d], where=mass > 0)
         for run, cl in zip(*np.nonzero(mass == 0)):
             centers[run, cl] = points[int(np.argmax(dist[run]))]

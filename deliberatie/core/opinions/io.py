@@ -27,7 +27,7 @@ class Conversation:
     Attributes
     ----------
     participants : tuple of str
-        Voter ids, row order (first appearance in ``votes.csv``).
+        Voter ids, row order (ascending number when numeric).
     statements : tuple of str
         Comment ids, column order (ascending number when numeric).
     rows, cols : numpy.ndarray of int
@@ -98,11 +98,38 @@ def from_votes(votes, *, moderated_out=(), texts=None):
         vv.append(int(vote))
     comments = sorted(comment_set, key=_sort_key)
     comment_pos = {c: i for i, c in enumerate(comments)}
+    # canonical row order (by id), so the result does not hang on the file's row order
+    voters = sorted(voter_pos, key=_sort_key)
+    new_row = np.empty(len(voters), dtype=np.int64)
+    new_row[[voter_pos[v] for v in voters]] = np.arange(len(voters))
     ts = np.asarray(ts, dtype=np.int64)
-    vr = np.asarray(vr, dtype=np.int64)
+    vr = new_row[np.asarray(vr, dtype=np.int64)] if vr else np.zeros(0, dtype=np.int64)
     cc = np.asarray([comment_pos[c] for c in cm], dtype=np.int64)
     vv = np.asarray(vv, dtype=np.int8)
-    return _latest(tuple(voter_pos), tuple(comments), ts, vr, cc, vv, moderated_out, texts)
+    return _latest(tuple(voters), tuple(comments), ts, vr, cc, vv, moderated_out, texts)
+
+
+def from_arrays(participants, statements, rows, cols, values, *, timestamps=None,
+                moderated_out=(), texts=None):
+    """Build a :class:`Conversation` from index arrays (fast path for big or generated data).
+
+    ``rows[i]``/``cols[i]`` index ``participants``/``statements``; with
+    several entries for one pair the latest ``timestamps`` (else the last
+    entry) counts.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    values = np.asarray(values, dtype=np.int8)
+    if timestamps is None:
+        timestamps = np.arange(len(rows), dtype=np.int64)
+    participants, statements = tuple(map(str, participants)), tuple(map(str, statements))
+    if len(rows) and (rows.min() < 0 or rows.max() >= len(participants)
+                      or cols.min() < 0 or cols.max() >= len(statements)):
+        raise InputError("opinions.index_out_of_range", field="rows/cols")
+    if not np.isin(values, (-1, 0, 1)).all():
+        raise InputError("opinions.bad_vote", field="values")
+    return _latest(participants, statements, np.asarray(timestamps, dtype=np.int64),
+                   rows, cols, values, moderated_out, texts)
 
 
 def _latest(participants, statements, ts, rows, cols, vals, moderated_out, texts):

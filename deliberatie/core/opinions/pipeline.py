@@ -18,6 +18,7 @@ from deliberatie.core.opinions.io import Conversation
 
 ALGORITHM = "deliberatie-opinions/1 (pol.is math: pca-2 sparsity-scaled, kmeans base-100, silhouette k)"
 GREEDY_MIN = 15  # pol.is clusters at least the 15 most active voters
+RESTARTS = 5  # independent base+group clusterings; the most typical one is kept
 
 
 @dataclass(frozen=True)
@@ -274,15 +275,45 @@ def _prepared(conversation):
 
 
 def _groups(points, max_groups, base_clusters, rng):
-    """Base clusters, then the group count with the best silhouette."""
+    """The most typical of several independent clusterings (pol.is has one, from history).
+
+    Base clusters and group choice differ between random starts when two
+    splits are nearly as good; we run ``RESTARTS`` of them and keep the one
+    that agrees best (adjusted Rand index) with the others, so the answer
+    hardly depends on the seed.
+    """
+    runs = [_groups_once(points, max_groups, base_clusters, rng) for _ in range(RESTARTS)]
+    agree = np.zeros(RESTARTS)
+    for i in range(RESTARTS):
+        for j in range(i + 1, RESTARTS):
+            a = _ari(runs[i][0], runs[j][0])
+            agree[i] += a
+            agree[j] += a
+    return runs[int(np.argmax(agree))]
+
+
+def _ari(a, b):
+    """Adjusted Rand index of two labelings (numpy, for choosing among restarts)."""
+    n = len(a)
+    if n < 2:
+        return 1.0
+    table = np.zeros((a.max() + 1, b.max() + 1))
+    np.add.at(table, (a, b), 1)
+    pairs = lambda x: (x * (x - 1) / 2).sum()  # noqa: E731
+    index, sa, sb = pairs(table), pairs(table.sum(1)), pairs(table.sum(0))
+    expected = sa * sb / (n * (n - 1) / 2)
+    top = (sa + sb) / 2
+    return 1.0 if top == expected else float((index - expected) / (top - expected))
+
+
+def _groups_once(points, max_groups, base_clusters, rng):
+    """Base clusters (k-means), then 2..max groups over them; best silhouette wins."""
     n = len(points)
     if n == 0:
         return np.zeros(0, dtype=np.int64), []
     distinct = len(np.unique(np.round(points, 12), axis=0))
     k_base = min(base_clusters, distinct)
-    # restarts make the base clusters (and so the groups) far less seed-dependent;
-    # fewer for big conversations, where one run is already stable
-    n_init = int(np.clip(5_000 // n, 1, 10))
+    n_init = 3 if n <= 2_000 else 1  # best of 3 base clusterings where it is cheap
     base_labels, centers, _ = cluster.kmeans(points, k_base, rng, n_init=n_init, max_iter=20)
     weights = np.bincount(base_labels, minlength=k_base).astype(np.float64)
     used = weights > 0
@@ -292,7 +323,7 @@ def _groups(points, max_groups, base_clusters, rng):
     k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
     best, silhouettes = None, []
     for k in range(2, k_max + 1):
-        labels, _, _ = cluster.kmeans(centers, k, rng, weights=weights, n_init=10)
+        labels, _, _ = cluster.kmeans(centers, k, rng, weights=weights, n_init=6, max_iter=50)
         # pol.is scores the base clusters unweighted (it matches its groups better)
         score = cluster.silhouette(centers, labels)
         silhouettes.append((k, score))
