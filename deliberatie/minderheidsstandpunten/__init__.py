@@ -2,6 +2,7 @@
 
 from flask import Blueprint, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 blueprint = Blueprint("minderheidsstandpunten", __name__, url_prefix="/minderheidsstandpunten")
 
@@ -33,7 +34,7 @@ def participant_groups(traject):
     if not found:
         return []
     return [ParticipantGroup(key=f"minderheidsstandpunten-{traject.id}-stemmers",
-                             label=_("Deelnemers aan de stellingen"), records=found)]
+                             label=_l("Deelnemers aan de stellingen"), records=found)]
 
 
 def outcome_summaries(traject):

@@ -108,7 +108,7 @@ def seed(traject, users, today):
     """Statements, ~300 pseudonymous voters in three planted groups, one run, one session."""
     organisator = users[Role.ORGANISATOR]
     ronde = services.ronde_for(traject)
-    if not services.stellingen(traject):
+    if not any(s.text == STATEMENTS[0][0] for s in services.stellingen(traject)):
         ronde.deelname, ronde.open, ronde.voorstellen_toegestaan = Deelname.PSEUDONIEM, True, True
         stellingen = [Stelling(traject_id=traject.id, text=text, status=StellingStatus.ZICHTBAAR)
                       for text, *_p in STATEMENTS]
@@ -120,7 +120,7 @@ def seed(traject, users, today):
         probabilities = np.array([p for _t, *p in STATEMENTS]).T
         votes = planted_votes(rng, probabilities, GROUP_SIZES)
         store_votes(traject, stellingen, votes, prefix=f"demo{traject.id}-", rng=rng, ages=AGE_BIAS)
-    if analyses.latest(traject) is None:
+    if analyses.latest(traject) is None and services.voters(traject):
         analyses.run(traject, organisator, seed=0)
     if db.session.scalar(select(Sessie).filter_by(traject_id=traject.id)) is None:
         _session(traject, organisator, today)

@@ -234,6 +234,7 @@ def add_sessie(traject, actor, data) -> Sessie:
 def add_standpunt(sessie, actor, data) -> Standpunt:
     standpunt = Standpunt(sessie=sessie, title=data["title"].strip(), redenen=data["redenen"],
                           herkend_door=data["herkend_door"])
+    db.session.add(standpunt)
     link = data.get("groep") or ""
     if link:
         analyse_id, groep = (int(x) for x in link.split(":"))
@@ -241,7 +242,6 @@ def add_standpunt(sessie, actor, data) -> Standpunt:
     if data.get("stellingen"):
         standpunt.stellingen = db.session.scalars(select(Stelling).where(
             Stelling.id.in_(data["stellingen"]), Stelling.traject_id == sessie.traject_id)).all()
-    db.session.add(standpunt)
     db.session.flush()
     audit.record(actor, "minderheidsstandpunten.minority_add", f"standpunt:{standpunt.id}",
                  traject_id=sessie.traject_id, title=standpunt.title, herkend_door=standpunt.herkend_door,

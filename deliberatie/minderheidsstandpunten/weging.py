@@ -44,20 +44,34 @@ def records(traject):
     return tuple(out)
 
 
-def participant_weights(traject) -> dict:
-    """{pseudonym: weight} for voters who answered every question, raked to the population."""
-    pop = margins(traject)
-    if set(VARIABLES) - set(pop):
-        return {}
-    full = [d for d in services.voters(traject) if d.geslacht and d.leeftijd]
-    if len(full) < 2:
-        return {}
+def _rake(recs, pop):
+    """Weights for the records, raked on every variable whose categories all have respondents.
+
+    A category nobody in the sample is in cannot be weighted up, so such a
+    variable is left out of the raking (and shown weighted but not matched).
+    Returns ``(records used, weights)`` or ``(None, None)``.
+    """
+    usable = [v for v in pop
+              if all(any(r.get(v) == c for r in recs) for c, share in pop[v].items() if share > 0)]
+    full = [r for r in recs if all(r.get(v) for v in usable)]
+    if not usable or len(full) < 2:
+        return None, None
     try:
-        result = rake({"geslacht": [d.geslacht for d in full], "leeftijd": [d.leeftijd for d in full]},
-                      {v: pop[v] for v in VARIABLES}, cap=5)
+        result = rake({v: [r[v] for r in full] for v in usable}, {v: pop[v] for v in usable}, cap=5)
     except InputError:
+        return None, None
+    return full, [float(w) for w in result.weights]
+
+
+def participant_weights(traject) -> dict:
+    """{pseudonym: weight} for statement voters, raked to the population where possible."""
+    pop = margins(traject)
+    voters = [d for d in services.voters(traject) if d.geslacht or d.leeftijd]
+    recs = [{"geslacht": d.geslacht, "leeftijd": d.leeftijd, "pseudonym": d.pseudonym} for d in voters]
+    full, weights = _rake(recs, pop)
+    if full is None:
         return {}
-    return {d.pseudonym: float(w) for d, w in zip(full, result.weights)}
+    return {r["pseudonym"]: w for r, w in zip(full, weights)}
 
 
 def weighted_share(weights, members, result):
@@ -96,12 +110,12 @@ def representation_section(traject) -> dict:
         try:
             rep = representation(sample, pop)
         except InputError as error:
-            groups.append({"key": group.key, "label": group.label, "n": len(group.records),
+            groups.append({"key": group.key, "label": str(group.label), "n": len(group.records),
                            "error": error.code, "rows": []})
             continue
         weighted = _weighted(group.records, pop)
         groups.append({
-            "key": group.key, "label": group.label, "n": len(group.records),
+            "key": group.key, "label": str(group.label), "n": len(group.records),
             "rows": [{"variable": r.variable, "category": r.category, "sample_share": round(r.sample_share, 3),
                       "population_share": round(r.population_share, 3),
                       "weighted_share": weighted.get(r.variable, {}).get(r.category),
@@ -112,12 +126,15 @@ def representation_section(traject) -> dict:
 
 
 def _weighted(recs, pop):
-    full = [r for r in recs if all(r.get(v) for v in pop)]
-    if len(full) < 2:
+    full, weights = _rake(recs, pop)
+    if full is None:
         return {}
-    try:
-        result = rake({v: [r[v] for r in full] for v in pop}, pop, cap=5)
-    except InputError:
-        return {}
-    return {v: {c: round(float(s), 3) for c, s in cats.items()} for v, cats in result.weighted_shares.items()}
-
+    total = sum(weights)
+    shares = {}
+    for v in pop:
+        for r, w in zip(full, weights):
+            if r.get(v):
+                shares.setdefault(v, {}).setdefault(r[v], 0.0)
+                shares[v][r[v]] += w
+    return {v: {c: round(x / sum(cats.values()), 3) for c, x in cats.items()} for v, cats in shares.items()
+            if total > 0}

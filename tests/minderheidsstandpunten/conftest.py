@@ -40,25 +40,26 @@ def world(app):
     return dict(traject=traject.id, organisator=organisator, stellingen=[s.id for s in stellingen])
 
 
-def planted_matrix(rng, n_statements=20, sizes=(150, 90, 12), minority_statement=0):
-    """Agree probabilities for three planted groups; the small last group differs on six statements.
+def planted_matrix(rng, n_statements=20, sizes=(150, 90, 20)):
+    """Agree probabilities of three planted groups (rows) on ``n_statements`` statements.
 
-    On ``minority_statement`` the minority agrees and both larger groups disagree.
+    The two large groups split on statements 8-13; the small last group differs
+    from both on statements 1-6, and on statement 0 it agrees (97%) while
+    both large groups disagree (95%): the overall consensus points the other way.
     """
-    base = rng.uniform(0.2, 0.8, n_statements)
+    base = rng.uniform(0.3, 0.7, n_statements)
     probabilities = np.vstack([base, base, base])
-    half = n_statements // 2
-    probabilities[0, 6:half + 3] = 0.9
-    probabilities[1, 6:half + 3] = 0.1
-    for s in range(6):
-        majority_agrees = s % 2
-        probabilities[0, s] = probabilities[1, s] = 0.9 if majority_agrees else 0.08
-        probabilities[2, s] = 0.05 if majority_agrees else 0.95
-    probabilities[:, minority_statement] = (0.08, 0.08, 0.95)
+    probabilities[0, 8:14] = 0.9
+    probabilities[1, 8:14] = 0.1
+    for s in range(1, 7):
+        agree = s % 2
+        probabilities[0, s] = probabilities[1, s] = 0.85 if agree else 0.15
+        probabilities[2, s] = 0.15 if agree else 0.85
+    probabilities[:, 0] = (0.05, 0.05, 0.97)
     return probabilities, sizes
 
 
-def seed_planted(traject, rng, *, prefix="p", sizes=(150, 90, 12), n_statements=20):
+def seed_planted(traject, rng, *, prefix="p", sizes=(150, 90, 20), n_statements=20):
     """Statements plus planted votes stored in the DB; returns (stellingen, votes)."""
     probabilities, sizes = planted_matrix(rng, n_statements, sizes)
     stellingen = [Stelling(traject_id=traject.id, text=f"Geplante stelling {i:02d}", status=StellingStatus.ZICHTBAAR)

@@ -1,0 +1,144 @@
+"""The report never averages a minority away; the demo seed; the report degrades gracefully."""
+
+from datetime import date
+from html import escape
+
+import numpy as np
+import pytest
+from sqlalchemy import insert
+
+from deliberatie.extensions import db
+from deliberatie.minderheidsstandpunten import analyses
+from deliberatie.minderheidsstandpunten.models import Analyse, Deelnemer, Sessie, Stelling, StellingStatus, Stem
+from deliberatie.models import Role, Traject
+from deliberatie.models.types import utcnow
+
+from .conftest import ORG, RAAD, seed_planted
+
+
+def _against(report):
+    """(group, statement) pairs where a group's representative statement runs against everyone's majority."""
+    return [(g, r) for g in report["groups"] for r in g["representative"] if r["against_overall"]]
+
+
+def test_minority_statement_shown_although_consensus_points_the_other_way(client, auth, world):
+    traject = db.session.get(Traject, world["traject"])
+    stellingen, votes = seed_planted(traject, np.random.default_rng(0))
+    db.session.commit()
+    auth.login(ORG)
+    assert client.post(f"/minderheidsstandpunten/{traject.id}/analyses",
+                       data={"min_votes": "7", "max_groups": "5", "seed": "0"}).status_code == 302
+    auth.logout()
+    auth.login(RAAD)
+    report = client.get(f"/minderheidsstandpunten/{traject.id}/verslag.json").json
+    planted_minority = {f"p{p:05d}" for p, _s, _v, g in votes if g == 2}
+    minority = max(report["groups"], key=lambda g: len(planted_minority & set(
+        next(x for x in _members(traject) if x["id"] == g["id"])["members"])))
+    assert minority["id"] != report["groups"][0]["id"]
+    target = stellingen[0]  # the minority agrees, everybody else disagrees
+    row = next(r for r in minority["representative"] if r["statement_id"] == target.id)
+    assert row["direction"] == "agree" and row["overall_direction"] == "disagree" and row["against_overall"]
+    assert minority["against_consensus"]
+    assert any(v["group"] and v["group"]["id"] == minority["id"] for v in report["minority_views"])
+    page = client.get(f"/minderheidsstandpunten/{traject.id}/verslag").text
+    section4 = page.split('id="s4"')[1].split('id="s5"')[0]
+    assert escape(target.text) in section4 and "anders dan de meerderheid" in section4
+
+
+def _members(traject):
+    import json
+    return json.loads(analyses.latest(traject).result)["groups"]
+
+
+def _load_conversation(traject, conversation):
+    """A pol.is conversation, read by the core's reader, stored as statements and votes."""
+    stellingen = [Stelling(traject_id=traject.id, text=conversation.texts.get(s) or f"Stelling {s}",
+                           status=StellingStatus.AFGEWEZEN if s in conversation.moderated_out
+                           else StellingStatus.ZICHTBAAR)
+                  for s in conversation.statements]
+    people = [Deelnemer(traject_id=traject.id, pseudonym=f"ce{p}") for p in conversation.participants]
+    db.session.add_all(stellingen + people)
+    db.session.flush()
+    now = utcnow()
+    db.session.execute(insert(Stem), [
+        {"stelling_id": stellingen[c].id, "deelnemer_id": people[r].id, "value": int(v), "voted_at": now}
+        for r, c, v in zip(conversation.rows.tolist(), conversation.cols.tolist(), conversation.values.tolist())])
+    db.session.flush()
+    return stellingen
+
+
+def test_canadian_electoral_reform_small_group_is_reported(client, auth, world, shared_dir):
+    from deliberatie.core.opinions import read_conversation
+
+    conversation = read_conversation(shared_dir / "data" / "opinion" / "canadian-electoral-reform")
+    traject = db.session.get(Traject, world["traject"])
+    _load_conversation(traject, conversation)
+    analyses.run(traject, world["organisator"], seed=0)
+    db.session.commit()
+    auth.login(RAAD)
+    report = client.get(f"/minderheidsstandpunten/{traject.id}/verslag.json").json
+    clustered = report["analysis"]["clustered"]
+    small = [g for g in report["groups"] if g["size"] <= 0.1 * clustered]
+    assert small, "a small opinion group of its own"
+    against = [(g, r) for g, r in _against(report) if g in small and r["direction"] == "agree"]
+    assert against, "the small group agrees with a statement the majority rejects"
+    group, row = against[0]
+    assert row["overall_agree_share"] < 0.5
+    assert any(v["group"] and v["group"]["id"] == group["id"] for v in report["minority_views"])
+    page = client.get(f"/minderheidsstandpunten/{traject.id}/verslag").text
+    section4 = page.split('id="s4"')[1].split('id="s5"')[0]
+    assert escape(row["text"]) in section4
+
+
+def test_report_without_anything_degrades_gracefully(client, auth, world):
+    auth.login(RAAD)
+    page = client.get(f"/minderheidsstandpunten/{world['traject']}/verslag").text
+    assert "nog niet beschikbaar" in page
+    assert "Er zijn (nog) geen minderheidsstandpunten vastgelegd." in page
+    data = client.get(f"/minderheidsstandpunten/{world['traject']}/verslag.json").json
+    assert data["analysis"] is None and data["groups"] == []
+    assert client.get(f"/minderheidsstandpunten/{world['traject']}/verslag.pdf").data.startswith(b"%PDF")
+
+
+def test_report_compares_with_population_raw_and_weighted(client, auth, world):
+    traject = db.session.get(Traject, world["traject"])
+    people = [Deelnemer(traject_id=traject.id, pseudonym=f"x{i}", geslacht="vrouw" if i % 4 else "man",
+                        leeftijd="65+" if i % 2 else "25-44") for i in range(20)]
+    db.session.add_all(people)
+    db.session.flush()
+    db.session.add_all([Stem(stelling_id=world["stellingen"][0], deelnemer_id=d.id, value=1) for d in people])
+    db.session.commit()
+    auth.login(RAAD)
+    rep = client.get(f"/minderheidsstandpunten/{traject.id}/verslag.json").json["participation"]["representation"]
+    assert rep["available"]
+    group = next(g for g in rep["groups"] if g["key"].startswith("minderheidsstandpunten"))
+    vrouw = next(r for r in group["rows"] if r["variable"] == "geslacht" and r["category"] == "vrouw")
+    assert vrouw["sample_share"] == pytest.approx(0.75)
+    # weighted to the population (Noord + Zuid: 330 of 630 are women)
+    assert vrouw["weighted_share"] == pytest.approx(330 / 630, abs=0.002)
+    assert vrouw["population_share"] == pytest.approx(330 / 630, abs=0.002)
+
+
+def test_demo_seed_is_idempotent_and_plants_a_small_minority(app, world):
+    from deliberatie.minderheidsstandpunten.demo import GROUP_SIZES, seed
+
+    traject = db.session.get(Traject, world["traject"])
+    users = {Role.ORGANISATOR: world["organisator"]}
+    seed(traject, users, date.today())
+    db.session.commit()
+    counts = [db.session.scalar(db.select(db.func.count()).select_from(m)) for m in (Stelling, Stem, Analyse, Sessie)]
+    seed(traject, users, date.today())
+    db.session.commit()
+    assert counts == [db.session.scalar(db.select(db.func.count()).select_from(m))
+                      for m in (Stelling, Stem, Analyse, Sessie)]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Deelnemer)) == sum(GROUP_SIZES)
+    sessie = db.session.scalar(db.select(Sessie))
+    assert len(sessie.standpunten) == 2 and all(len(s.voorwaarden) == 2 for s in sessie.standpunten)
+    groups = _members(traject)
+    assert len(groups) >= 3
+    # the planted 8% minority (the last 24 participants) is found as a group of its own
+    prefix = f"demo{traject.id}-"
+    minority = {f"{prefix}{i:05d}" for i in range(sum(GROUP_SIZES) - GROUP_SIZES[-1], sum(GROUP_SIZES))}
+    best = max(groups, key=lambda g: len(minority & set(g["members"])))
+    assert len(minority & set(best["members"])) >= 0.8 * len(minority)
+    assert sessie.standpunten[1].groep == best["id"]
