@@ -11,11 +11,13 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 
-def _qr_png(url):
+def _draw_qr(pdf, url, x, y, size):
+    """Place the QR code as a PNG. A fixed mask skips segno's search over the eight masks
+    (any mask is valid for readers), which makes a batch of letters several times faster."""
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
+    segno.make(url, error="m", micro=False, mask=0).save(buffer, kind="png", scale=4, border=2)
     buffer.seek(0)
-    return buffer
+    pdf.image(buffer, x=x, y=y, w=size, h=size)
 
 
 def _latin1(text):
@@ -57,7 +59,7 @@ def letters_pdf(*, gemeente, traject, burgerraad, letters, register_url):
             pdf.ln(4)
             top = pdf.get_y()
             url = register_url(code)
-            pdf.image(_qr_png(url), x=pdf.l_margin, y=top, w=32, h=32)
+            _draw_qr(pdf, url, pdf.l_margin, top, 32)
             pdf.set_xy(pdf.l_margin + 38, top + 4)
             pdf.set_font("Courier", "B", 16)
             pdf.cell(0, 8, code, new_x="LMARGIN", new_y="NEXT")

@@ -1,5 +1,4 @@
 import secrets
-from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -15,7 +14,7 @@ from ..permissions import can_edit_traject, can_view_traject, require
 from . import blueprint, forms, messages, selection, services
 from .models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus
 from .pdf import letters_pdf
-from .permissions import can_manage_burgerraad, can_purge, can_view_draw, registration_open
+from .permissions import can_manage_burgerraad, can_purge, can_view_draw
 
 SESSION_KEY = "burgerraad_code"
 
@@ -26,6 +25,14 @@ def _get(burgerraad_id, predicate=can_manage_burgerraad):
         abort(404)
     require(predicate(current_user, burgerraad))
     return burgerraad
+
+
+def _get_public(burgerraad_id):
+    """The public draw: it does not exist for anyone until the commitment is published."""
+    burgerraad = db.session.get(Burgerraad, burgerraad_id)
+    if burgerraad is None or burgerraad.commitment is None:
+        abort(404)
+    return _get(burgerraad_id, can_view_draw)
 
 
 def _flash_input_error(error):
@@ -280,7 +287,7 @@ def loten(burgerraad_id):
 
 @blueprint.route("/<int:burgerraad_id>/loting")
 def loting(burgerraad_id):
-    burgerraad = _get(burgerraad_id, can_view_draw)
+    burgerraad = _get_public(burgerraad_id)
     return render_template("burgerraad/loting.html", burgerraad=burgerraad, record=burgerraad.record,
                            composition=selection.composition(burgerraad),
                            can_manage=can_manage_burgerraad(current_user, burgerraad),
@@ -289,7 +296,7 @@ def loting(burgerraad_id):
 
 @blueprint.route("/<int:burgerraad_id>/RECORD.json")
 def record(burgerraad_id):
-    burgerraad = _get(burgerraad_id, can_view_draw)
+    burgerraad = _get_public(burgerraad_id)
     if burgerraad.record_json is None:
         abort(404)
     return Response(burgerraad.record_json, mimetype="application/json", headers={
@@ -335,6 +342,3 @@ def wissen(burgerraad_id):
     flash(_("De persoonsgegevens van de pool zijn gewist. De loting en de tellingen blijven."), "success")
     return redirect(url_for(".overzicht", burgerraad_id=burgerraad.id))
 
-
-def today():
-    return date.today()

@@ -8,8 +8,22 @@ import pytest
 from deliberatie import jobs
 from deliberatie.burgerraad import selection, services
 from deliberatie.extensions import db
-from deliberatie.models import Role, WijkPopulatie
-from tests.factories import make_gemeente, make_traject, make_user
+from deliberatie.models import Role, User, WijkPopulatie
+from tests.factories import PASSWORD, make_gemeente, make_traject
+
+_HASH = {}
+
+
+def make_user(role, email):
+    """Like the shared factory, but hashing the password once per session (scrypt is slow by design)."""
+    if not _HASH:
+        probe = User(email="probe@example.org")
+        probe.set_password(PASSWORD)
+        _HASH["hash"] = probe.password_hash
+    user = User(email=email, role=role, name=role.value.title(), password_hash=_HASH["hash"])
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 QUESTIONS = "geslacht: man, vrouw\nleeftijd: jong, oud\nwijk"
 AGES = {"jong": 0.45, "oud": 0.55}

@@ -1,0 +1,91 @@
+"""Every burgerraad route for every role: anonymous -> login, wrong role -> 403, right role -> 200/302."""
+
+import pytest
+
+from deliberatie.burgerraad import selection
+from deliberatie.burgerraad.models import Burgerraad
+from deliberatie.extensions import db
+from deliberatie.models import Traject, TrajectStatus
+from tests.burgerraad.conftest import run_selection, with_pool
+
+ORGANISER_GET = ("", "/instellingen", "/brieven", "/brieven.pdf", "/quota", "/haalbaarheid", "/kansen", "/panel",
+                 "/taak/{job}")
+ORGANISER_POST = ("/quota/afleiden", "/versoepelen", "/selectie", "/vastleggen", "/loten", "/wissen",
+                  "/panel/{member}/afgehaakt")
+
+
+@pytest.fixture
+def pool(world):
+    burgerraad = with_pool(world, n=40, panel_size=6, codes_per_letter=1, letters=40)
+    db.session.commit()
+    job = run_selection(burgerraad, world["organisator"])
+    return dict(id=burgerraad.id, job=job.id, member=burgerraad.aanmeldingen[0].id)
+
+
+def _paths(pool, suffixes):
+    return [f"/burgerraad/{pool['id']}" + s.format(**pool) for s in suffixes]
+
+
+def test_route_role_matrix(client, auth, world, pool):
+    setup = f"/burgerraad/traject/{world['traject']}/opzetten"
+    for path in _paths(pool, ORGANISER_GET) + [setup]:
+        response = client.get(path)
+        assert response.status_code == 302 and "/auth/inloggen" in response.headers["Location"], path
+    for path in _paths(pool, ORGANISER_POST):
+        response = client.post(path)
+        assert response.status_code == 302 and "/auth/inloggen" in response.headers["Location"], path
+    for who in ("ina@example.org", "raad@example.org", "ander@example.org"):
+        auth.login(who)
+        for path in _paths(pool, ORGANISER_GET) + [setup]:
+            assert client.get(path).status_code == 403, (who, path)
+        for path in _paths(pool, ORGANISER_POST):
+            assert client.post(path).status_code == 403, (who, path)
+        auth.logout()
+    for who in ("org@example.org", "beheer@example.org"):
+        auth.login(who)
+        for path in _paths(pool, ORGANISER_GET):
+            if who != "org@example.org" and path.endswith(".pdf"):
+                continue  # one PDF is enough
+            expected = 302 if "/taak/" in path else 200  # a finished job forwards to its result
+            assert client.get(path).status_code == expected, (who, path)
+        assert client.get(setup).status_code == 302  # the traject has a burgerraad: go there
+        auth.logout()
+
+
+def test_setup_page_for_a_new_traject(client, auth, world):
+    auth.login("org@example.org")
+    page = client.get(f"/burgerraad/traject/{world['traject']}/opzetten")
+    assert page.status_code == 200 and "Vragen voor de loting" in page.text
+
+
+def test_public_pages_before_and_after_commitment(client, auth, world, pool):
+    for who in (None, "ina@example.org", "org@example.org"):
+        if who:
+            auth.login(who)
+        assert client.get("/burgerraad/aanmelden").status_code == 200
+        # before the commitment the public draw does not exist, for anyone
+        assert client.get(f"/burgerraad/{pool['id']}/loting").status_code == 404
+        assert client.get(f"/burgerraad/{pool['id']}/RECORD.json").status_code == 404
+        if who:
+            auth.logout()
+    burgerraad = db.session.get(Burgerraad, pool["id"])
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    commitment = burgerraad.commitment
+    db.session.commit()
+    page = client.get(f"/burgerraad/{pool['id']}/loting")
+    assert page.status_code == 200 and commitment in page.text and "Loten en publiceren" not in page.text
+    assert client.get(f"/burgerraad/{pool['id']}/RECORD.json").status_code == 404  # not drawn yet
+    auth.login("org@example.org")
+    assert "Loten en publiceren" in client.get(f"/burgerraad/{pool['id']}/loting").text
+
+
+def test_unknown_and_hidden(client, auth, world, pool):
+    auth.login("org@example.org")
+    assert client.get("/burgerraad/999").status_code == 404
+    assert client.get("/burgerraad/999/loting").status_code == 404
+    assert client.get(f"/burgerraad/{pool['id']}/taak/999").status_code == 404
+    auth.logout()
+    db.session.get(Traject, world["traject"]).status = TrajectStatus.CONCEPT
+    db.session.commit()
+    auth.login("ina@example.org")
+    assert client.get(f"/burgerraad/{pool['id']}").status_code == 404
