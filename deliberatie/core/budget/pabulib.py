@@ -225,38 +225,49 @@ def _parse_votes(section, file, vote_type, project_ids):
     if with_points and "points" not in header:
         raise InputError("pb.missing_field", file=file, line=section["header_line"], field="points")
     ballots, seen = [], set()
+    width = len(header)
+    i_voter, i_vote = header.index("voter_id"), header.index("vote")
+    i_points = header.index("points") if "points" in header else None
+    others = [(i, key) for i, key in enumerate(header) if key not in ("voter_id", "vote", "points")]
+    new_ballot = Ballot
     for line, row in section["rows"]:
-        values = _row_dict(header, row, line, file, section["header_line"])
-        voter = values["voter_id"]
+        if len(row) != width:
+            if len(row) > width and any(row[width:]):
+                raise InputError("pb.too_many_fields", file=file, line=line, field=str(width + 1))
+            row = (row + [""] * width)[:width]
+        voter = row[i_voter]
         if not voter:
             raise InputError("pb.missing_field", file=file, line=line, field="voter_id")
         if voter in seen:
             raise InputError("pb.duplicate_voter", file=file, line=line, field="voter_id",
                              value=voter)
         seen.add(voter)
-        vote = tuple(v.strip() for v in values["vote"].split(",") if v.strip())
-        for pid in vote:
-            if pid not in project_ids:
-                raise InputError("pb.unknown_project", file=file, line=line, field="vote",
-                                 value=pid)
-        if len(set(vote)) != len(vote):
+        raw_vote = row[i_vote]
+        vote = tuple(raw_vote.split(",")) if raw_vote else ()
+        if "" in vote or raw_vote != raw_vote.replace(" ", "").replace("\t", ""):
+            vote = tuple(v.strip() for v in raw_vote.split(",") if v.strip())
+        if not project_ids.issuperset(vote):
+            bad = next(pid for pid in vote if pid not in project_ids)
+            raise InputError("pb.unknown_project", file=file, line=line, field="vote", value=bad)
+        if len(vote) > 1 and len(set(vote)) != len(vote):
             raise InputError("pb.duplicate_vote", file=file, line=line, field="vote")
         if vote_type == "choose-1" and len(vote) > 1:
             raise InputError("pb.too_many_votes", file=file, line=line, field="vote",
                              value=len(vote))
         points = None
-        if with_points or (values.get("points") and vote_type == "ordinal"):
-            raw = [p.strip() for p in values.get("points", "").split(",") if p.strip()]
+        raw_points = row[i_points] if i_points is not None else ""
+        if with_points or (raw_points and vote_type == "ordinal"):
+            raw = [p.strip() for p in raw_points.split(",") if p.strip()]
             try:
-                points = tuple(parse_number(p) for p in raw)
+                points = tuple(int(p) if p.isdigit() else parse_number(p) for p in raw)
             except (ValueError, ZeroDivisionError):
                 raise InputError("pb.bad_points", file=file, line=line, field="points",
-                                 value=values["points"]) from None
+                                 value=raw_points) from None
             if len(points) != len(vote):
                 raise InputError("pb.points_mismatch", file=file, line=line, field="points",
                                  votes=len(vote), points=len(points))
-        extra = tuple((k, v) for k, v in values.items() if k not in ("voter_id", "vote", "points"))
-        ballots.append(Ballot(voter, vote, points, extra))
+        extra = tuple([(key, row[i]) for i, key in others])
+        ballots.append(new_ballot(voter, vote, points, extra))
     return tuple(ballots)
 
 

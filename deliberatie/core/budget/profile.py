@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain
 from math import lcm
 
 import numpy as np
@@ -84,29 +85,34 @@ def build_profile(election):
     vote_type = election.vote_type
     approval = vote_type in ("approval", "choose-1")
     counts = {}
-    for ballot in election.ballots:
-        if approval:
-            key = tuple(sorted(index[p] for p in ballot.projects))
-            key = tuple((i, 1) for i in key)
-        elif vote_type == "ordinal":
-            n = len(ballot.projects)
-            key = tuple(sorted((index[p], borda_points(n, pos))
-                               for pos, p in enumerate(ballot.projects)))
-        else:
-            key = tuple(sorted(zip((index[p] for p in ballot.projects), ballot.points)))
-        counts[key] = counts.get(key, 0) + 1
-    scale = 1
-    if not approval:
-        scale = lcm(1, *{Fraction(v).denominator for key in counts for _, v in key})
-    rows, cols, vals = [], [], []
-    for g, key in enumerate(counts):
-        for j, v in key:
-            rows.append(g)
-            cols.append(j)
-            vals.append(int(Fraction(v) * scale))
-    shape = (len(counts), len(ids))
+    if approval:
+        get = index.__getitem__
+        for ballot in election.ballots:
+            key = tuple(sorted(map(get, ballot.projects)))
+            counts[key] = counts.get(key, 0) + 1
+        keys = list(counts)
+        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        cols = np.fromiter(chain.from_iterable(keys), dtype=np.int64, count=int(lengths.sum()))
+        vals = np.ones(len(cols), dtype=np.int64)
+    else:
+        for ballot in election.ballots:
+            if vote_type == "ordinal":
+                n = len(ballot.projects)
+                key = tuple(sorted((index[p], borda_points(n, pos))
+                                   for pos, p in enumerate(ballot.projects)))
+            else:
+                key = tuple(sorted(zip((index[p] for p in ballot.projects), ballot.points)))
+            counts[key] = counts.get(key, 0) + 1
+        keys = list(counts)
+        scale = lcm(1, *{Fraction(v).denominator for key in keys for _, v in key})
+        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        cols = np.array([j for key in keys for j, _ in key], dtype=np.int64)
+        vals = np.array([int(Fraction(v) * scale) for key in keys for _, v in key],
+                        dtype=np.int64)
+    rows = np.repeat(np.arange(len(keys), dtype=np.int64), lengths)
+    shape = (len(keys), len(ids))
     listed = sparse.csr_matrix((np.ones(len(vals), dtype=np.int64), (rows, cols)), shape=shape)
-    util = sparse.csr_matrix((np.array(vals, dtype=np.int64), (rows, cols)), shape=shape)
+    util = sparse.csr_matrix((vals, (rows, cols)), shape=shape)
     util.eliminate_zeros()
     mult = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
     return Profile(ids=ids, costs=tuple(p.cost for p in election.projects),
