@@ -46,7 +46,7 @@ class PitchForm(FlaskForm):
     ask = TextAreaField(_l("Wat vraagt u van de gemeente?"), validators=[Optional(), Length(max=5000)])
     dragers = TextAreaField(_l("Wie voeren het uit? (dragers en doeners)"), validators=[DataRequired(), Length(max=5000)])
     image = FileField(_l("Afbeelding (PNG of JPEG, hooguit 2 MB, mag leeg)"))
-    image_alt = StringField(_l("Wat staat er op de afbeelding?"), validators=[Optional(), Length(max=300)])
+    image_alt = StringField(_l("Wat staat er op de afbeelding?"), validators=[Length(max=300)])
 
     def validate_cost(self, field):
         try:
@@ -65,7 +65,7 @@ class PitchForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[SelectChoice(s.value, l) for s, l in STATUS_LABELS.items()])
-    reason = TextAreaField(_l("Uitleg (openbaar)"), validators=[Optional(), Length(max=5000)],
+    reason = TextAreaField(_l("Uitleg (openbaar)"), validators=[Length(max=5000)],
                            description=_l("Verplicht bij afwijzen. Iedereen kan deze uitleg lezen."))
 
     def validate_reason(self, field):

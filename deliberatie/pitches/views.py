@@ -49,7 +49,10 @@ def get_pitch(pitch_id) -> Pitch:
 def _image(form):
     upload = form.image.data
     if upload and getattr(upload, "filename", ""):
-        return upload.read(services.MAX_IMAGE_BYTES + 1), form.image_alt.data
+        try:
+            return upload.read(services.MAX_IMAGE_BYTES + 1), form.image_alt.data
+        finally:
+            upload.close()  # large uploads are spooled to a temporary file
     return None
 
 

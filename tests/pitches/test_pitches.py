@@ -1,0 +1,277 @@
+"""Pitches through the client: every route and role, the round from submission to published ranking."""
+
+import io
+from datetime import date
+
+import pytest
+
+from deliberatie.audit import entries_for
+from deliberatie.extensions import db
+from deliberatie.models import Role, TrajectStatus
+from deliberatie.pitches import services
+from deliberatie.pitches.forms import euros_to_cents
+from deliberatie.pitches.models import JuryKind, Pitch, PitchStatus, Steun
+from tests.factories import make_gemeente, make_traject
+from tests.thematafels.helpers import fast_user as make_user
+
+ORG, OTHER_ORG, INA, PIET, RAAD, BEHEER = ("org@example.org", "ander@example.org", "ina@example.org",
+                                           "piet@example.org", "raad@example.org", "beheer@example.org")
+
+
+def png_bytes(size=(4, 3)):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (0, 128, 0)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def world(app):
+    gemeente = make_gemeente()
+    organisator = make_user(Role.ORGANISATOR, ORG)
+    make_user(Role.ORGANISATOR, OTHER_ORG)
+    ina = make_user(Role.INWONER, INA)
+    make_user(Role.INWONER, PIET)
+    raad = make_user(Role.RAADSLID, RAAD)
+    make_user(Role.BEHEERDER, BEHEER)
+    traject = make_traject(gemeente, organisator, title="Wijkbudget Noord")
+    ronde = services.save_ronde(traject, organisator, dict(
+        support_threshold=2, jury_weight=60, public_weight=40, event_on=date.today(), event_place="Raadzaal",
+        criteria=[("Haalbaarheid", 10), ("Draagvlak", 5)]))
+    services.add_jurylid(ronde, organisator, RAAD, "raadslid")
+    pitch = services.submit_pitch(traject, ina, dict(title="Speeltuin", problem="Geen plek om te spelen",
+                                                     plan="Een speeltuin", cost_cents=1_250_000, wijk=None,
+                                                     ask="Grond", dragers="Buurtvereniging"), image=(png_bytes(), "Schets"))
+    concept = make_traject(gemeente, organisator, status=TrajectStatus.CONCEPT, title="Geheim")
+    hidden = services.submit_pitch(concept, ina, dict(title="Verborgen", problem="x", plan="y", cost_cents=0,
+                                                      dragers="z"))
+    db.session.commit()
+    return dict(traject=traject.id, pitch=pitch.id, hidden=hidden.id, image=pitch.images[0].id,
+                gemeente=gemeente, raad=raad.id)
+
+
+def login(auth, who):
+    if who:
+        auth.login(who)
+
+
+def pitch_form(**changes):
+    data = {"title": "Bankjes", "problem": "Nergens zitten", "plan": "Tien bankjes", "cost": "2.500,50",
+            "wijk": "", "ask": "Plaatsing", "dragers": "Wij met z'n vieren", "image_alt": ""}
+    data.update(changes)
+    return data
+
+
+PUBLIC = ["/pitches/traject/{traject}", "/pitches/{pitch}", "/pitches/afbeelding/{image}"]
+# who -> (submit page, edit, status page, ronde page, score page, ranking before publishing, mijn)
+EXPECTED = {None: (302, 302, 302, 302, 302, 302, 302), INA: (200, 200, 403, 403, 403, 403, 200),
+            PIET: (200, 403, 403, 403, 403, 403, 200), RAAD: (200, 403, 403, 403, 200, 403, 200),
+            OTHER_ORG: (200, 403, 403, 403, 403, 403, 200), ORG: (200, 200, 200, 200, 403, 200, 200),
+            BEHEER: (200, 200, 200, 200, 403, 200, 200)}
+PAGES = ["/pitches/traject/{traject}/nieuw", "/pitches/{pitch}/bewerken", "/pitches/{pitch}/status",
+         "/pitches/traject/{traject}/ronde", "/pitches/{pitch}/jury", "/pitches/traject/{traject}/uitslag",
+         "/pitches/mijn"]
+MANAGER_POSTS = ["/pitches/{pitch}/status", "/pitches/{pitch}/wijkbudget", "/pitches/traject/{traject}/ronde",
+                 "/pitches/traject/{traject}/jury", "/pitches/traject/{traject}/uitslag/publiceren"]
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_every_route_for_every_role(client, auth, world, who):
+    login(auth, who)
+    for path in PUBLIC:
+        assert client.get(path.format(**world)).status_code == 200, path
+    for path, status in zip(PAGES, EXPECTED[who]):
+        response = client.get(path.format(**world))
+        assert response.status_code == status, path
+        if status == 302:
+            assert response.headers["Location"].startswith("/auth/inloggen?next=")
+    if EXPECTED[who][2] != 200:
+        for path in MANAGER_POSTS:
+            assert client.post(path.format(**world), data={}).status_code == (302 if who is None else 403), path
+    support = client.post(f"/pitches/{world['pitch']}/steun", data={})
+    assert support.status_code == {None: 302, PIET: 302}.get(who, 403)  # only other residents support
+
+
+def test_concept_traject_pitch_hidden(client, auth, world):
+    for who in (None, INA, OTHER_ORG):
+        login(auth, who)
+        assert client.get(f"/pitches/{world['hidden']}").status_code == 404
+    auth.logout()
+    auth.login(ORG)
+    assert client.get(f"/pitches/{world['hidden']}").status_code == 200
+
+
+def test_submit_with_image_and_bad_forms(client, auth, world):
+    auth.login(PIET)
+    path = f"/pitches/traject/{world['traject']}/nieuw"
+    response = client.post(path, data=pitch_form(cost="veel", title=""))
+    assert response.status_code == 200 and "Vul een bedrag in euro in" in response.text
+    fake = (io.BytesIO(b"<script>alert(1)</script>"), "schets.png")
+    response = client.post(path, data=pitch_form(image=fake, image_alt="Schets"), content_type="multipart/form-data")
+    assert response.status_code == 200 and "geen geldige PNG of JPEG" in response.text
+    with pytest.raises(services.ServiceError) as error:  # through the client it would spool a temp file
+        services.check_image(b"\x89PNG" + b"0" * services.MAX_IMAGE_BYTES)
+    assert error.value.code == "image_too_big"
+    response = client.post(path, data=pitch_form(image=(io.BytesIO(png_bytes()), "s.png")),
+                           content_type="multipart/form-data")
+    assert "Beschrijf kort wat er op de afbeelding staat." in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Pitch)) == 2
+    response = client.post(path, data=pitch_form(image=(io.BytesIO(png_bytes()), "s.png"), image_alt="Bankje"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    pitch = db.session.scalar(db.select(Pitch).filter_by(title="Bankjes"))
+    assert pitch.cost_cents == 250050 and pitch.status is PitchStatus.ONTVANGEN
+    image = client.get(f"/pitches/afbeelding/{pitch.images[0].id}")
+    assert image.mimetype == "image/png" and image.headers["X-Content-Type-Options"] == "nosniff"
+    assert "€" in client.get(f"/pitches/{pitch.id}").text
+
+
+def test_euros_to_cents_is_exact():
+    assert euros_to_cents("1.250,50") == 125050
+    assert euros_to_cents("€ 0,10") == 10
+    assert euros_to_cents("19.99") == 1999
+    for bad in ("1,005", "-5", "tien", ""):
+        with pytest.raises(ValueError):
+            euros_to_cents(bad)
+
+
+def test_double_support_refused_by_service_and_database(client, auth, world, app):
+    auth.login(PIET)
+    path = f"/pitches/{world['pitch']}/steun"
+    assert client.post(path).status_code == 302
+    response = client.post(path, follow_redirects=True)
+    assert "U steunt deze pitch al." in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Steun)) == 1
+    import sqlalchemy as sa
+    steun = db.session.scalar(db.select(Steun))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.add(Steun(pitch_id=steun.pitch_id, user_id=steun.user_id))
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_threshold_puts_pitch_on_agenda_and_notifies_initiator(client, auth, world, app):
+    for email in (PIET, "derde@example.org"):
+        if email != PIET:
+            make_user(Role.INWONER, email)
+            db.session.commit()
+        auth.login(email)
+        client.post(f"/pitches/{world['pitch']}/steun")
+        auth.logout()
+    pitch = db.session.get(Pitch, world["pitch"])
+    db.session.refresh(pitch)
+    assert pitch.on_agenda_at is not None
+    outbox = app.extensions.get("deliberatie.outbox", [])
+    assert [m["To"] for m in outbox] == [INA] and "agenda" in outbox[0]["Subject"]
+    assert entries_for(world["traject"])[-1].action == "pitches.agenda"
+
+
+def test_rejection_needs_public_reason_and_is_audited(client, auth, world, app):
+    auth.login(ORG)
+    path = f"/pitches/{world['pitch']}/status"
+    response = client.post(path, data={"status": "afgewezen", "reason": ""})
+    assert response.status_code == 200 and "Leg uit waarom" in response.text
+    response = client.post(path, data={"status": "afgewezen", "reason": "Valt buiten de kaders: geen openbare ruimte."})
+    assert response.status_code == 302
+    assert "Valt buiten de kaders" in client.get(f"/pitches/{world['pitch']}").text
+    entry = entries_for(world["traject"])[-1]
+    assert entry.action == "pitches.status" and "afgewezen" in entry.details
+    assert [m["To"] for m in app.extensions["deliberatie.outbox"]] == [INA]
+
+
+def test_ronde_settings_validate_weights_and_criteria(client, auth, world):
+    auth.login(ORG)
+    path = f"/pitches/traject/{world['traject']}/ronde"
+    data = {"support_threshold": "10", "jury_weight": "70", "public_weight": "40",
+            "criteria": "Haalbaarheid | 10\nDraagvlak | 5", "event_place": "Raadzaal"}
+    assert "samen 100%" in client.post(path, data=data).text
+    assert "Regel 2 klopt niet" in client.post(path, data=dict(data, public_weight="30",
+                                                                   criteria="A | 10\nB | duizend")).text
+    assert client.post(path, data=dict(data, public_weight="30")).status_code == 302
+    ronde = services.ronde_for(db.session.get(Pitch, world["pitch"]).traject)
+    assert (ronde.support_threshold, ronde.jury_weight, ronde.public_weight) == (10, 70, 30)
+    jury = f"/pitches/traject/{world['traject']}/jury"
+    assert "geen actief account" in client.post(jury, data={"email": "nee@example.org", "kind": "inwoner"},
+                                                follow_redirects=True).text
+    assert "zit al in de jury" in client.post(jury, data={"email": RAAD, "kind": "raadslid"},
+                                              follow_redirects=True).text
+
+
+def test_pitch_round_from_submission_to_published_ranking(client, auth, world, app, monkeypatch):
+    """Submit, check, support, jury scores, combined ranking published, selected pitch into the wijkbudget."""
+    auth.login(PIET)
+    client.post(f"/pitches/traject/{world['traject']}/nieuw", data=pitch_form(title="Bankjes"))
+    client.post(f"/pitches/{world['pitch']}/steun")
+    bankjes = db.session.scalar(db.select(Pitch).filter_by(title="Bankjes"))
+    auth.logout()
+    auth.login(INA)
+    client.post(f"/pitches/{bankjes.id}/steun")
+    auth.logout()
+    auth.login(ORG)
+    for pid in (world["pitch"], bankjes.id):
+        client.post(f"/pitches/{pid}/status", data={"status": "haalbaarheidstoets", "reason": "Past in de kaders."})
+    auth.logout()
+    auth.login(RAAD)
+    score = f"/pitches/{world['pitch']}/jury"
+    assert client.post(score, data={}).status_code == 200  # missing marks
+    ronde = services.ronde_for(bankjes.traject)
+    haal, draag = ronde.criteria
+    assert client.post(score, data={f"c_{haal.id}": "11", f"c_{draag.id}": "5"}).status_code == 200
+    assert not db.session.get(Pitch, world["pitch"]).scores
+    assert client.post(score, data={f"c_{haal.id}": "9", f"c_{draag.id}": "5"}).status_code == 302
+    assert client.post(f"/pitches/{bankjes.id}/jury", data={f"c_{haal.id}": "4", f"c_{draag.id}": "2"}).status_code == 302
+    assert client.get(f"/pitches/traject/{world['traject']}/uitslag").status_code == 403  # not published yet
+    auth.logout()
+    auth.login(ORG)
+    page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
+    assert "Nog niet gepubliceerd" in page
+    rows = services.ranking(bankjes.traject)
+    # Speeltuin: jury 14/15; Bankjes: jury 6/15; one supporter each, so public 1 for both.
+    from fractions import Fraction
+    assert [r.pitch.title for r in rows] == ["Speeltuin", "Bankjes"]
+    assert rows[0].combined == Fraction(60, 100) * Fraction(14, 15) + Fraction(40, 100)
+    assert rows[1].combined == Fraction(60, 100) * Fraction(6, 15) + Fraction(40, 100)
+    assert client.post(f"/pitches/traject/{world['traject']}/uitslag/publiceren",
+                       data={"explanation": "De jury woog haalbaarheid het zwaarst."}).status_code == 302
+    auth.logout()
+    page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
+    assert "De jury woog haalbaarheid het zwaarst." in page and page.index("Speeltuin") < page.index("Bankjes")
+    auth.login(RAAD)
+    response = client.post(score, data={f"c_{haal.id}": "1", f"c_{draag.id}": "1"}, follow_redirects=True)
+    assert "cijfers liggen vast" in response.text
+    auth.logout()
+    auth.login(ORG)
+    client.post(f"/pitches/{world['pitch']}/status", data={"status": "geselecteerd", "reason": "Hoogste score."})
+    from deliberatie.pitches import bridge
+    monkeypatch.setattr(bridge, "create_wijkbudget_project", lambda pitch: 77)
+    assert client.post(f"/pitches/{bankjes.id}/wijkbudget", follow_redirects=True).text.count(
+        "Alleen een geselecteerde pitch") == 1
+    assert client.post(f"/pitches/{world['pitch']}/wijkbudget").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pitch, world["pitch"]).wijkbudget_project_id == 77
+    assert "al een wijkbudgetproject" in client.post(f"/pitches/{world['pitch']}/wijkbudget",
+                                                      follow_redirects=True).text
+    auth.logout()
+    auth.login(INA)
+    mine = client.get("/pitches/mijn").text
+    assert "Speeltuin" in mine and "Hoogste score." in mine and "Opgenomen als project" in mine
+    assert "Bankjes" in mine  # supported by Ina
+    actions = [e.action for e in entries_for(world["traject"])]
+    assert "pitches.publish" in actions and "pitches.to_wijkbudget" in actions
+
+
+def test_hooks(app, world):
+    from flask_login import AnonymousUserMixin
+
+    from deliberatie import components
+    from deliberatie.models import Traject
+
+    traject = db.session.get(Traject, world["traject"])
+    with app.test_request_context():
+        links = components.traject_links(app, traject, AnonymousUserMixin())
+        assert any(url == f"/pitches/traject/{traject.id}" for _label, url in links)
+        assert not [s for s in components.outcome_summaries(app, traject) if "pitches" in (s.url or "")]
+        services.publish_ranking(traject, None, "Klaar.")
+        summaries = [s for s in components.outcome_summaries(app, traject) if "pitches" in (s.url or "")]
+        assert summaries[0].rows[0][0] == "1. Speeltuin"
