@@ -51,15 +51,20 @@ class WijkbudgetForm(FlaskForm):
         if field.data and self.voting_starts_on.data and field.data < self.voting_starts_on.data:
             raise ValidationError(_l("De einddatum ligt voor de begindatum."))
 
-    def validate_points(self, field):
-        if self.ballot_type.data == BallotType.CUMULATIVE.value and not field.data:
-            raise ValidationError(_l("Vul in hoeveel punten een stemmer mag verdelen."))
-
-    def validate_max_choices(self, field):
-        if field.data and self.min_choices.data and field.data < self.min_choices.data:
-            raise ValidationError(_l("Het maximum is kleiner dan het minimum."))
-        if self.ballot_type.data == BallotType.RANKING.value and not field.data:
-            raise ValidationError(_l("Vul in hoeveel projecten een stemmer op volgorde zet (de top k)."))
+    def validate(self, extra_validators=None):
+        """Checks that depend on the ballot type (Optional() stops per-field checks on empty fields)."""
+        ok = super().validate(extra_validators)
+        kind = self.ballot_type.data
+        if kind == BallotType.CUMULATIVE.value and not self.points.data:
+            self.points.errors.append(_l("Vul in hoeveel punten een stemmer mag verdelen."))
+            ok = False
+        if kind == BallotType.RANKING.value and not self.max_choices.data:
+            self.max_choices.errors.append(_l("Vul in hoeveel projecten een stemmer op volgorde zet (de top k)."))
+            ok = False
+        if self.max_choices.data and self.min_choices.data and self.max_choices.data < self.min_choices.data:
+            self.max_choices.errors.append(_l("Het maximum is kleiner dan het minimum."))
+            ok = False
+        return ok
 
     def validate_rule(self, field):
         try:

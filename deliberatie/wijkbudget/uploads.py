@@ -36,8 +36,9 @@ def save_image(storage) -> str:
     The type comes from the file's first bytes, never from its name or the
     browser's claim; more than 2 MB is refused.
     """
-    data = storage.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
+    limit = current_app.config.get("WIJKBUDGET_MAX_IMAGE_BYTES", MAX_BYTES)
+    data = storage.read(limit + 1)
+    if len(data) > limit:
         raise BadImage("too_large")
     kind = image_kind(data[:16])
     if kind is None:
