@@ -43,7 +43,8 @@ def _count(args):
     print(f"{args.election}: rule {outcome.rule}, tie-break {outcome.tie_break}, "
           f"{outcome.voters} voters")
     print(f"funded {len(outcome.selected)} of {len(outcome.explanations)} projects, "
-          f"{outcome.total_cost} of {outcome.budget} ({seconds:.3f} s)")
+          f"{format_number(outcome.total_cost)} of {format_number(outcome.budget)} "
+          f"({seconds:.3f} s)")
     for pid in outcome.selection_order:
         print(f"  {pid}")
     return 0
