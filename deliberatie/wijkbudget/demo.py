@@ -20,17 +20,17 @@ from .models import (BallotType, CodeStatus, Phase, Wijkbudget, WijkbudgetBallot
 
 TITLE = "Wijkbudget Westerhaven 2027"
 BALLOTS = 200
-PROJECTS = (  # title, euros, description, popularity
-    ("Speeltuin Havenpark opknappen", 14500, "Nieuwe klimtoestellen en valdempende tegels.", 0.55),
-    ("Bankjes langs de kade", 4200, "Zes bankjes met rugleuning, ook voor ouderen.", 0.45),
-    ("Geveltuintjes Vissersbuurt", 3000, "Stoeptegels eruit, planten erin: 60 geveltuinen.", 0.35),
-    ("Buurtmoestuin Westerhof", 9800, "Een moestuin met kas en waterpunt voor de buurt.", 0.30),
-    ("Verlichting fietspad Dijkweg", 12000, "Veilig fietsen in het donker met zuinige lampen.", 0.40),
-    ("Pannakooi bij de Havenschool", 16000, "Een kooi voor straatvoetbal, open tot 21 uur.", 0.28),
-    ("Bloemenweide Zeezicht", 2500, "Inheemse bloemen voor bijen en vlinders.", 0.25),
-    ("Watertappunt bij het strandje", 3800, "Gratis drinkwater voor wandelaars en sporters.", 0.18),
-    ("Buurtkamer De Steiger: inrichting", 7500, "Meubels en een keukentje voor ontmoeting.", 0.22),
-    ("Kunstwerk op de sluisdeur", 6000, "Een muurschildering gemaakt met kinderen uit de wijk.", 0.15),
+PROJECTS = (  # title, euros, description, popularity in the two demo groups (A: 65%, B: 35%)
+    ("Speeltuin Havenpark opknappen", 14500, "Nieuwe klimtoestellen en valdempende tegels.", 0.70, 0.10),
+    ("Bankjes langs de kade", 4200, "Zes bankjes met rugleuning, ook voor ouderen.", 0.40, 0.30),
+    ("Geveltuintjes Vissersbuurt", 3000, "Stoeptegels eruit, planten erin: 60 geveltuinen.", 0.05, 0.70),
+    ("Buurtmoestuin Westerhof", 9800, "Een moestuin met kas en waterpunt voor de buurt.", 0.05, 0.60),
+    ("Verlichting fietspad Dijkweg", 12000, "Veilig fietsen in het donker met zuinige lampen.", 0.60, 0.05),
+    ("Pannakooi bij de Havenschool", 16000, "Een kooi voor straatvoetbal, open tot 21 uur.", 0.55, 0.05),
+    ("Bloemenweide Zeezicht", 2500, "Inheemse bloemen voor bijen en vlinders.", 0.05, 0.60),
+    ("Watertappunt bij het strandje", 3800, "Gratis drinkwater voor wandelaars en sporters.", 0.10, 0.30),
+    ("Buurtkamer De Steiger: inrichting", 7500, "Meubels en een keukentje voor ontmoeting.", 0.35, 0.10),
+    ("Kunstwerk op de sluisdeur", 6000, "Een muurschildering gemaakt met kinderen uit de wijk.", 0.20, 0.05),
 )
 GESLACHT = ("man", "vrouw", "anders")
 LEEFTIJD = ("15-24", "25-44", "45-64", "65+")
@@ -58,7 +58,8 @@ def _ballots(wijkbudget, projects, today, rng):
     start = wijkbudget.voting_starts_on
     days = max((today - start).days, 0)
     for _ in range(BALLOTS):
-        chosen = [p for p, spec in zip(projects, PROJECTS) if rng.random() < spec[3]][:5] or [rng.choice(projects)]
+        column = 3 if rng.random() < 0.65 else 4  # two groups with different wishes: greedy and MES differ
+        chosen = [p for p, spec in zip(projects, PROJECTS) if rng.random() < spec[column]][:5] or [rng.choice(projects)]
         cast_on = start + timedelta(days=rng.randint(0, days))
         db.session.add(WijkbudgetCode(wijkbudget_id=wijkbudget.id, status=CodeStatus.USED, used_on=cast_on,
                                       code_hash=codes_module.code_hash(wijkbudget, codes_module.random_code())))
@@ -82,7 +83,7 @@ def seed(traject, users, today):
         db.session.add(wijkbudget)
         wijk = traject.wijken[0] if traject.wijken else None
         projects = [WijkbudgetProject(position=i, title=title, cost_cents=euros * 100, description=text, wijk=wijk)
-                    for i, (title, euros, text, _p) in enumerate(PROJECTS, start=1)]
+                    for i, (title, euros, text, *_p) in enumerate(PROJECTS, start=1)]
         wijkbudget.projects = projects
         db.session.flush()
         _ballots(wijkbudget, projects, today, random.Random(2027))

@@ -9,6 +9,10 @@ Secret ballot by construction:
   says nothing about the order of voting) and only the day it was cast.
 * ``wijkbudget_receipt`` holds the receipt ids given to voters, again random
   and dated by day only, with no link to a ballot or a code.
+* Storage order: on SQLite these three tables are ``WITHOUT ROWID`` (stored in
+  the order of their random keys); on PostgreSQL closing the vote rewrites the
+  ballot and code tables in key order (``CLUSTER``), so neither the order of
+  the rows on disk nor the order in which codes were used survives.
 
 One code, one ballot: submitting runs ``UPDATE wijkbudget_code SET status =
 'used' WHERE code_hash = ? AND status = 'unused'`` in the same transaction as
@@ -143,6 +147,7 @@ class WijkbudgetBallot(db.Model):
     """
 
     __tablename__ = "wijkbudget_ballot"
+    __table_args__ = {"sqlite_with_rowid": False}  # no hidden rowid keeping the order of voting
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
     wijkbudget_id: Mapped[int] = mapped_column(sa.ForeignKey("wijkbudget.id", ondelete="CASCADE"), index=True)
@@ -158,7 +163,7 @@ class WijkbudgetChoice(db.Model):
     """One project on a ballot: 1 for approval, the points, or the rank (1 = first)."""
 
     __tablename__ = "wijkbudget_choice"
-    __table_args__ = (sa.CheckConstraint("value >= 0", name="value_not_negative"),)
+    __table_args__ = (sa.CheckConstraint("value >= 0", name="value_not_negative"), {"sqlite_with_rowid": False})
 
     ballot_id: Mapped[str] = mapped_column(sa.ForeignKey("wijkbudget_ballot.id", ondelete="CASCADE"),
                                            primary_key=True)
@@ -171,6 +176,7 @@ class WijkbudgetReceipt(db.Model):
     """A receipt id a voter can check later: random, dated by day, tied to nothing else."""
 
     __tablename__ = "wijkbudget_receipt"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     wijkbudget_id: Mapped[int] = mapped_column(sa.ForeignKey("wijkbudget.id", ondelete="CASCADE"), index=True)

@@ -118,9 +118,25 @@ def change_phase(wijkbudget: Wijkbudget, actor, action: str, *, now) -> Wijkbudg
     if action == "publish" and wijkbudget.result_json is None:
         raise PhaseError(_l("Tel eerst de stemmen voordat u de uitslag publiceert."))
     wijkbudget.phase = after
+    if action == "close":
+        _forget_voting_order()
     if action == "publish":
         wijkbudget.published_at = now
     db.session.flush()
     audit.record(actor, f"wijkbudget.{action}", f"wijkbudget:{wijkbudget.id}",
                  traject_id=wijkbudget.traject_id, phase=after.value)
     return wijkbudget
+
+
+def _forget_voting_order() -> None:
+    """Rewrite the ballot and code tables in key order (PostgreSQL).
+
+    An UPDATE or INSERT appends a row version at the end of a PostgreSQL
+    table, so until the table is rewritten, the physical order of used codes
+    and of ballots follows the order of voting. ``CLUSTER`` on the (random)
+    primary keys removes that order once voting has closed.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite: the ballot tables are WITHOUT ROWID, codes change in place
+    for table in ("wijkbudget_ballot", "wijkbudget_choice", "wijkbudget_code"):
+        db.session.execute(db.text(f"CLUSTER {table} USING pk_{table}"))

@@ -56,7 +56,8 @@ def upgrade():
     sa.Column('geslacht', sa.String(length=20), nullable=True),
     sa.Column('leeftijd', sa.String(length=20), nullable=True),
     sa.ForeignKeyConstraint(['wijkbudget_id'], ['wijkbudget.id'], name=op.f('fk_wijkbudget_ballot_wijkbudget_id_wijkbudget'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_wijkbudget_ballot'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_wijkbudget_ballot')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('wijkbudget_ballot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wijkbudget_ballot_wijkbudget_id'), ['wijkbudget_id'], unique=False)
@@ -93,7 +94,8 @@ def upgrade():
     sa.Column('wijkbudget_id', sa.Integer(), nullable=False),
     sa.Column('issued_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['wijkbudget_id'], ['wijkbudget.id'], name=op.f('fk_wijkbudget_receipt_wijkbudget_id_wijkbudget'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_wijkbudget_receipt'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_wijkbudget_receipt')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('wijkbudget_receipt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wijkbudget_receipt_wijkbudget_id'), ['wijkbudget_id'], unique=False)
@@ -111,7 +113,8 @@ def upgrade():
     sa.CheckConstraint('value >= 0', name=op.f('ck_wijkbudget_choice_value_not_negative')),
     sa.ForeignKeyConstraint(['ballot_id'], ['wijkbudget_ballot.id'], name=op.f('fk_wijkbudget_choice_ballot_id_wijkbudget_ballot'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['project_id'], ['wijkbudget_project.id'], name=op.f('fk_wijkbudget_choice_project_id_wijkbudget_project'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('ballot_id', 'project_id', name=op.f('pk_wijkbudget_choice'))
+    sa.PrimaryKeyConstraint('ballot_id', 'project_id', name=op.f('pk_wijkbudget_choice')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('wijkbudget_choice', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wijkbudget_choice_project_id'), ['project_id'], unique=False)

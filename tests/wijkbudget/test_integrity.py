@@ -152,3 +152,16 @@ def test_demo_seed_is_idempotent_and_gives_working_codes(app, client, world):
     assert vote(client, wb.id, first[0], {"project": [pid]}).status_code == 302
     third = demo.seed(traject, users, date.today())
     assert first[0] not in third and first[1:] == third[:2]
+
+
+def test_storage_order_forgets_the_order_of_voting(client, auth, world):
+    """After closing, rows come back in the order of their random keys, not in the order of voting."""
+    ids = world["projects"]
+    for code in world["codes"]:
+        assert vote(client, world["wb"], code, {"project": [ids["Bankjes"]]}).status_code == 302
+    auth.login("org@example.org")
+    assert client.post(f"/wijkbudget/{world['wb']}/fase", data={"action": "close"}).status_code == 302
+    with db.engine.connect() as conn:
+        stored = [row[0] for row in conn.execute(sa.text("SELECT id FROM wijkbudget_ballot"))]
+        choices = [row[0] for row in conn.execute(sa.text("SELECT ballot_id FROM wijkbudget_choice"))]
+    assert len(stored) == len(world["codes"]) and stored == sorted(stored) and choices == sorted(choices)
