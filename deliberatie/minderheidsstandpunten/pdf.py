@@ -75,7 +75,7 @@ def render(report) -> bytes:
     for outcome in report["majority"]["outcomes"]:
         para(outcome["title"])
         for label, value in outcome["rows"]:
-            item(f"{label}: {value}")
+            item(f"{label} - {value}")
     for s in report["majority"]["sessions"]:
         item(_("%(title)s: %(v)s voor, %(t)s tegen, %(o)s onthouding. %(d)s", title=s["title"], v=s["for"],
                t=s["against"], o=s["abstain"], d=s["decision"]))
@@ -104,7 +104,7 @@ def render(report) -> bytes:
         if view.get("reasons"):
             para(_("In hun eigen woorden: %(r)s", r=view["reasons"]))
         for c in view["conditions"]:
-            item(_("Voorwaarde (%(kind)s): %(text)s. Gedaan: %(h)s. %(reason)s", kind=c["kind"], text=c["text"],
+            item(_("Voorwaarde (%(kind)s): %(text)s. Gedaan: %(h)s. %(reason)s", kind=c["kind_label"], text=c["text"],
                    h=c["handled_label"], reason=c["reason"]))
 
     heading(_("5. Waar alle groepen het over eens zijn"))

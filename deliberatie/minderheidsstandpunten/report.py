@@ -14,12 +14,17 @@ from flask_babel import gettext as _
 from .. import components
 from ..trajecten.forms import LADDER_LABELS
 from . import analyses, services, weging
-from .models import Afhandeling, StellingStatus
+from .models import Afhandeling, StellingStatus, VoorwaardeSoort
 
 OWN_SUMMARY_KEY = "minderheidsstandpunten"
 AFHANDELING_LABELS = {
     Afhandeling.OPEN: "nog open", Afhandeling.OVERGENOMEN: "overgenomen",
     Afhandeling.DEELS: "deels overgenomen", Afhandeling.NIET: "niet overgenomen",
+}
+
+KIND_LABELS = {
+    VoorwaardeSoort.TIMING: "timing", VoorwaardeSoort.BEWIJS: "bewijs", VoorwaardeSoort.MITIGATIE: "maatregel",
+    VoorwaardeSoort.COMPENSATIE: "compensatie", VoorwaardeSoort.HERSTEMMING: "opnieuw stemmen",
 }
 
 
@@ -85,7 +90,8 @@ def build(traject) -> dict:
                 "reasons": st.redenen,
                 "statements": [{"statement_id": s.id, "text": s.text} for s in st.stellingen],
                 "group": group,
-                "conditions": [{"kind": v.soort.value, "text": v.text, "handled": v.afhandeling.value,
+                "conditions": [{"kind": v.soort.value, "kind_label": KIND_LABELS[v.soort], "text": v.text,
+                                "handled": v.afhandeling.value,
                                 "handled_label": AFHANDELING_LABELS[v.afhandeling], "reason": v.toelichting}
                                for v in st.voorwaarden],
             })
