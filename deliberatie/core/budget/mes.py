@@ -40,7 +40,7 @@ class Prepared:
         pattern = (util > 0).astype(np.int64)
         self.coef_t = (pattern if cost_sat else util).T.tocsr()
         csc = util.tocsc()
-        self.groups, self.w, self.mw, self.wsum = [], [], [], []
+        self.groups, self.w, self.mw, self.wsum, self.m = [], [], [], [], []
         for j in range(profile.n_projects):
             lo, hi = csc.indptr[j], csc.indptr[j + 1]
             g = csc.indices[lo:hi].astype(np.int64)
@@ -49,6 +49,7 @@ class Prepared:
                 w = np.ones_like(w)
             self.groups.append(g)
             self.w.append(w.astype(float))
+            self.m.append(self.multf[g])
             self.mw.append(self.multf[g] * w)
             self.wsum.append(int((profile.mult[g] * w).sum()))
         self.costs = [Fraction(c) for c in profile.costs]
@@ -75,6 +76,11 @@ class MESRun:
         self.sel, self.lamf, self.lamx, self.rho = [], [], {}, []
         self.scale = float(self.b0) if self.b0 > 0 else 1.0
         self.excluded = set(excluded)
+        # per-run supporter arrays, compacted as voters run out of money
+        self.G = list(prep.groups)
+        self.M = list(prep.m)
+        self.W = list(prep.w)
+        self.MW = list(prep.mw)
 
     # ---- exact side -------------------------------------------------------
     def _weights_row(self, g):
@@ -132,24 +138,27 @@ class MESRun:
 
     def evaluate(self, j, t):
         """Float ``(rho, lam)`` of project ``j`` now, or None when unaffordable."""
-        g = self.p.groups[j]
+        g = self.G[j]
         b = self.f[g]
-        m = self.p.multf[g]
+        m = self.M[j]
         c = self.p.costf[j]
         total = b @ m
         if total < c * (1 - TOL):
             return None
         if total <= c * (1 + TOL) + TOL * self.scale:
-            alive = g[self.zr[g] >= t]
+            alive = self.p.groups[j][self.zr[self.p.groups[j]] >= t]
             if self.exact_sum(alive, t) < self.p.costs[j]:
                 return None
-        pos = b > 0
-        if self.p.cost_sat:
-            b, m = b[pos], m[pos]
-            ratio, mw = b, m
-        else:
-            b, m, mw = b[pos], m[pos], self.p.mw[j][pos]
-            ratio = b / self.p.w[j][pos]
+        if np.count_nonzero(b) < len(b):
+            # voters with nothing left never pay again: drop them for good in this run
+            pos = b > 0
+            self.G[j] = g = g[pos]
+            self.M[j] = m = m[pos]
+            self.W[j] = self.W[j][pos]
+            self.MW[j] = self.MW[j][pos]
+            b = b[pos]
+        mw = self.MW[j]
+        ratio = b if self.p.cost_sat else b / self.W[j]
         # poor/rich iteration: the price only rises as poor voters drop out
         poor_money, rich_w = 0.0, mw.sum()
         lam = c / rich_w
