@@ -24,7 +24,7 @@ MESSAGES = {
     "no_ronde": _l("Stel eerst de pitchronde in."),
     "not_selected": _l("Alleen een geselecteerde pitch kan een wijkbudgetproject worden."),
     "already_project": _l("Deze pitch is al een wijkbudgetproject."),
-    "no_wijkbudget": _l("Het wijkbudget is nog niet beschikbaar in dit traject."),
+    "no_wijkbudget": _l("Dit traject heeft geen wijkbudget in voorbereiding; maak dat eerst aan."),
 }
 
 

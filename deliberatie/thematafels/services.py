@@ -94,7 +94,7 @@ def sign_up(event, user, data: dict) -> Aanmelding:
     if aanmelding is None:
         if len(event.aanmeldingen) >= event.capacity:
             raise ServiceError("full")
-        aanmelding = Aanmelding(event=event, user=user)
+        aanmelding = Aanmelding(event=event, user=user if user.is_authenticated else None)
         db.session.add(aanmelding)
     aanmelding.name = data["name"].strip()
     aanmelding.first_thema, aanmelding.second_thema = first, second
