@@ -31,6 +31,7 @@ class _Doc(FPDF):
 
 def render(report) -> bytes:
     doc = _Doc(format="A4")
+    doc.set_compression(False)  # a few KB more, but the text stays searchable (and testable)
     doc.set_auto_page_break(True, margin=15)
     doc.set_title(_t(report["traject"]["title"]))
     doc.add_page()

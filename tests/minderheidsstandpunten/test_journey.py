@@ -111,6 +111,8 @@ def test_journey_statements_votes_moderation_run_map_session_report(client, auth
     assert data["participatieverslag"]["changed"][0]["condition"] == "De gemeente veegt de bladeren."
     pdf = client.get(f"{b}/verslag.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    for text in (b"Bomen geven overlast", b"De gemeente veegt de bladeren.", b"4. Minderheidsstandpunten"):
+        assert text in pdf.data, text
     assert "Wat is er veranderd" in client.get(f"{b}/participatieverslag").text
     auth.logout()
 
