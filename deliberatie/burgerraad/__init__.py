@@ -2,6 +2,7 @@
 
 from flask import Blueprint, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..components import OutcomeSummary, ParticipantGroup
 from ..models import job as _job_model  # noqa: F401  (the Job table is created with ours)
@@ -54,9 +55,9 @@ def participant_groups(traject):
         panel = tuple(people[pid] for pid in record["panel"])
     else:
         return []
-    groups = [ParticipantGroup(f"burgerraad-{burgerraad.id}-pool", _("Aanmeldingen burgerraad"), pool)]
+    groups = [ParticipantGroup(f"burgerraad-{burgerraad.id}-pool", _l("Aanmeldingen burgerraad"), pool)]
     if panel:
-        groups.append(ParticipantGroup(f"burgerraad-{burgerraad.id}-panel", _("Gelote burgerraad"), panel))
+        groups.append(ParticipantGroup(f"burgerraad-{burgerraad.id}-panel", _l("Gelote burgerraad"), panel))
     return groups
 
 

@@ -18,6 +18,7 @@ QUESTIONS = ("geslacht: man, vrouw\nleeftijd: 15-24, 25-44, 45-64, 65+\nwijk\n"
 # Who answers a letter: older and higher-educated residents respond more (as in Zeist and Ireland).
 AGE_BIAS = {"15-24": 0.45, "25-44": 0.8, "45-64": 1.2, "65+": 1.5}
 EDUCATION_BIAS = {"laag": 0.55, "middelbaar": 1.0, "hoog": 1.8}
+BIAS = {"geslacht": {"man": 0.95, "vrouw": 1.05}, "leeftijd": AGE_BIAS, "opleiding": EDUCATION_BIAS}
 BASE_RESPONSE = 0.16
 SECOND_MEMBER = 0.2  # chance that a second household member registers too
 
@@ -28,9 +29,12 @@ def _organiser(traject, users):
     return traject.organisatoren[0] if traject.organisatoren else None
 
 
-def _weighted(rng, counts, bias):
-    values = [v for v in bias if counts.get(v)]
-    return rng.choices(values, weights=[counts[v] * bias[v] for v in values])[0]
+def _weighted(rng, counts, values, bias):
+    """A value drawn in proportion to its population count times the response bias."""
+    weights = [counts.get(v, 0) * bias.get(v, 1.0) for v in values]
+    if not any(weights):
+        weights = [1.0] * len(values)
+    return rng.choices(values, weights=weights)[0]
 
 
 def _population(wijk, variable):
@@ -61,7 +65,6 @@ def seed(traject, users, today):
     services.draw_letters(burgerraad, _extract(traject), total=LETTERS, response_rates=rates,
                           seed=LETTERS_SEED, actor=actor)
     rng = random.Random(LETTERS_SEED)
-    vragen = {v.name: v for v in burgerraad.vragen}
     letters = {}
     for invitation in burgerraad.uitnodigingen:
         letters.setdefault(invitation.address_id, []).append(invitation)
@@ -75,12 +78,9 @@ def seed(traject, users, today):
         members = 1 + (len(invitations) > 1 and rng.random() < SECOND_MEMBER)
         for invitation in invitations[:members]:
             number += 1
-            answers = {
-                f"vraag_{vragen['geslacht'].id}": _weighted(rng, _population(wijk, "geslacht"),
-                                                            {"man": 0.95, "vrouw": 1.05}),
-                f"vraag_{vragen['leeftijd'].id}": _weighted(rng, _population(wijk, "leeftijd"), AGE_BIAS),
-                f"vraag_{vragen['opleiding'].id}": _weighted(rng, _population(wijk, "opleiding"), EDUCATION_BIAS),
-            }
+            answers = {f"vraag_{v.id}": _weighted(rng, _population(wijk, v.name), [q.value for q in v.waarden],
+                                                  BIAS.get(v.name, {}))
+                       for v in burgerraad.vragen if not v.from_address}
             services.register(invitation, dict(
                 answers, name=f"Demodeelnemer {number}", email=f"deelnemer{number}@lindewaard.example.org",
                 phone="", available=True))

@@ -1,0 +1,124 @@
+"""Registration with an invitation code: questions, consent, one registration per code, rate limit."""
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from deliberatie import create_app
+from deliberatie.burgerraad import services
+from deliberatie.burgerraad.models import Aanmelding, Burgerraad, Uitnodiging
+from deliberatie.config import TestConfig
+from deliberatie.extensions import db
+from deliberatie.models.types import utcnow
+from tests.burgerraad.conftest import address_csv, make_burgerraad
+from tests.conftest import IsolatedClient
+
+
+@pytest.fixture
+def invitations(world):
+    burgerraad = make_burgerraad(world)
+    services.draw_letters(burgerraad, address_csv(20), total=5, response_rates=None, seed=3,
+                          actor=world["organisator"])
+    db.session.commit()
+    rows = db.session.scalars(select(Uitnodiging).order_by(Uitnodiging.id)).all()
+    questions = {v.name: v.id for v in burgerraad.vragen}
+    result = dict(burgerraad=burgerraad.id, codes=[r.code for r in rows], wijk=rows[0].wijk.name,
+                  questions=questions)
+    db.session.commit()
+    return result
+
+
+def _form(inv, **changes):
+    data = {f"vraag_{inv['questions']['geslacht']}": "vrouw", f"vraag_{inv['questions']['leeftijd']}": "oud",
+            "name": "Ans de Vries", "email": "Ans@Example.org", "phone": "", "available": "y", "consent": "y"}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_code_from_the_qr_link_is_prefilled(client, invitations):
+    code = invitations["codes"][0]
+    page = client.get(f"/burgerraad/aanmelden?code={code}").text
+    assert f'value="{code}"' in page
+
+
+def test_register_with_code_asks_the_configured_questions(client, invitations):
+    code = invitations["codes"][0]
+    assert client.post("/burgerraad/aanmelden", data={"code": code.replace("-", "")}).status_code == 302
+    page = client.get("/burgerraad/aanmelden/formulier").text
+    assert "Geslacht" in page and "Leeftijd" in page and invitations["wijk"] in page
+    assert "wissen ze daarna" in page  # purpose and retention date next to the consent
+    response = client.post("/burgerraad/aanmelden/formulier", data=_form(invitations))
+    assert "Bedankt voor uw aanmelding" in response.text
+    item = db.session.scalar(select(Aanmelding))
+    assert item.answers == {"geslacht": "vrouw", "leeftijd": "oud", "wijk": invitations["wijk"]}
+    assert item.email == "ans@example.org" and item.consent_at is not None and item.anon_id.startswith("P-")
+
+
+def test_consent_and_availability_are_required(client, invitations):
+    client.post("/burgerraad/aanmelden", data={"code": invitations["codes"][0]})
+    response = client.post("/burgerraad/aanmelden/formulier", data=_form(invitations, consent=None, available=None))
+    assert "Zonder toestemming" in response.text and "Alleen wie kan komen" in response.text
+    response = client.post("/burgerraad/aanmelden/formulier",
+                           data=_form(invitations, **{f"vraag_{invitations['questions']['leeftijd']}": "kind"}))
+    assert "Not a valid choice" in response.text or "geldige keuze" in response.text
+    assert db.session.query(Aanmelding).count() == 0
+
+
+def test_unknown_code_and_no_code(client, invitations):
+    response = client.post("/burgerraad/aanmelden", data={"code": "AAAA-BBBB-CCCC-DDDD"})
+    assert response.status_code == 422 and "Deze code kennen we niet" in response.text
+    response = client.get("/burgerraad/aanmelden/formulier")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/burgerraad/aanmelden")
+
+
+def test_one_registration_per_code(app, client, invitations):
+    code = invitations["codes"][0]
+    other = app.test_client()
+    for c in (client, other):  # two browsers get past the code check
+        assert c.post("/burgerraad/aanmelden", data={"code": code}).status_code == 302
+    assert "Bedankt" in client.post("/burgerraad/aanmelden/formulier", data=_form(invitations)).text
+    response = other.post("/burgerraad/aanmelden/formulier", data=_form(invitations, name="Tweede"))
+    assert response.status_code == 302
+    assert db.session.query(Aanmelding).count() == 1
+    assert "al gebruikt" in client.post("/burgerraad/aanmelden", data={"code": code}).text
+    # the household's second code still works
+    second = db.session.scalar(select(Uitnodiging).where(
+        Uitnodiging.address_id == db.session.scalar(select(Uitnodiging.address_id).where(Uitnodiging.code == code)),
+        Uitnodiging.code != code)).code
+    assert other.post("/burgerraad/aanmelden", data={"code": second}).status_code == 302
+
+
+def test_database_refuses_a_second_registration_for_a_code(invitations):
+    burgerraad = db.session.get(Burgerraad, invitations["burgerraad"])
+    invitation = burgerraad.uitnodigingen[0]
+    for anon in ("P-AAAAAA", "P-BBBBBB"):
+        db.session.add(Aanmelding(burgerraad=burgerraad, uitnodiging_id=invitation.id, anon_id=anon,
+                                  answers_json="{}", name="x", email="x@example.org", consent_at=utcnow()))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_registration_closed_outside_the_registration_phase(client, invitations):
+    from deliberatie.burgerraad.models import BurgerraadStatus
+
+    db.session.get(Burgerraad, invitations["burgerraad"]).status = BurgerraadStatus.VASTGELEGD
+    db.session.commit()
+    response = client.post("/burgerraad/aanmelden", data={"code": invitations["codes"][0]})
+    assert "aanmelding is gesloten" in response.text
+
+
+def test_code_entry_is_rate_limited(database):
+    url, options, schema = database
+    if schema is not None:
+        pytest.skip("rate limits do not depend on the database")
+    app = create_app(TestConfig(url, options, RATELIMIT_ENABLED=True))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.create_all()
+        client = app.test_client()
+        codes = [client.post("/burgerraad/aanmelden", data={"code": f"AAAA-BBBB-CCCC-{i:04d}"}).status_code
+                 for i in range(12)]
+        db.session.remove()
+        db.engine.dispose()
+    assert codes[:10] == [422] * 10 and codes[-1] == 429

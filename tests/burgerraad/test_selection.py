@@ -1,0 +1,232 @@
+"""Stage 2 and after: feasibility, algorithms, the job runner, the draw record, reserves, purge, hooks, demo."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_login import AnonymousUserMixin
+from sqlalchemy import select
+
+from deliberatie import components, jobs
+from deliberatie.burgerraad import selection, services
+from deliberatie.burgerraad.models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus, Uitnodiging
+from deliberatie.console import main as console_main
+from deliberatie.core import sortition
+from deliberatie.extensions import db
+from deliberatie.models import AuditEntry, Traject
+from deliberatie.models.job import Job, JobStatus
+from tests.burgerraad.conftest import run_selection, with_pool
+
+
+def _set(burgerraad, name, value, low, high):
+    quotum = next(q for v in burgerraad.vragen if v.name == name for q in v.waarden if q.value == value)
+    quotum.min_count, quotum.max_count = low, high
+
+
+@pytest.fixture
+def pool(world):
+    burgerraad = with_pool(world, n=44, panel_size=6, letters=30)
+    services.derive_quotas(burgerraad, panel_size=6, tolerance=0.5, actor=world["organisator"])
+    db.session.commit()
+    return burgerraad.id
+
+
+def test_infeasible_quotas_are_named_and_relaxed(client, auth, world, pool):
+    burgerraad = db.session.get(Burgerraad, pool)
+    _set(burgerraad, "leeftijd", "jong", 4, 6)
+    _set(burgerraad, "leeftijd", "oud", 4, 6)
+    db.session.commit()
+    auth.login("org@example.org")
+    page = client.get(f"/burgerraad/{pool}/haalbaarheid").text
+    assert "minstens 4 met leeftijd = jong" in page and "minstens 4 met leeftijd = oud" in page
+    assert "Kleinste versoepeling (2 plaatsen in totaal)" in page
+    assert client.post(f"/burgerraad/{pool}/versoepelen").status_code == 302
+    burgerraad = db.session.get(Burgerraad, pool)
+    assert selection.check_feasibility(burgerraad).feasible
+    bounds = sorted((q.min_count, q.max_count) for v in burgerraad.vragen if v.name == "leeftijd" for q in v.waarden)
+    assert sum(low for low, _ in bounds) <= 6
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "burgerraad.quotas_relaxed"))
+    assert "leeftijd" in entry.details
+
+
+def test_quota_form_refuses_min_above_max_and_panel_larger_than_pool(client, auth, world, pool):
+    burgerraad = db.session.get(Burgerraad, pool)
+    form = {"panel_size": "6"}
+    for v in burgerraad.vragen:
+        for q in v.waarden:
+            form[f"min_{q.id}"], form[f"max_{q.id}"] = "3", "2"
+    db.session.commit()
+    auth.login("org@example.org")
+    response = client.post(f"/burgerraad/{pool}/quota", data=form)
+    assert response.status_code == 200 and "Het maximum is kleiner dan het minimum." in response.text
+    form = {k: ("" if k != "panel_size" else "500") for k in form}
+    assert client.post(f"/burgerraad/{pool}/quota", data=form).status_code == 302
+    page = client.get(f"/burgerraad/{pool}/haalbaarheid").text
+    assert "is groter dan het aantal beschikbare aanmeldingen (44)" in page
+
+
+@pytest.mark.parametrize("algorithm", ["maximin", "nash", "legacy"])
+def test_other_algorithms_for_comparison(client, auth, world, pool, algorithm):
+    auth.login("org@example.org")
+    response = client.post(f"/burgerraad/{pool}/selectie", data={"algorithm": algorithm})
+    assert client.get(response.headers["Location"]).status_code == 302
+    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+    result = job.result
+    assert result["algorithm"] == algorithm and result["n"] == 44
+    assert sum(p for _, p in result["probabilities"]) == pytest.approx(6, abs=1e-6)
+    assert result["min"] == pytest.approx(min(p for _, p in result["probabilities"]))
+    page = client.get(f"/burgerraad/{pool}/kansen").text
+    assert page.count("<rect") == 44 and "burgerraad-gini" in page
+
+
+def test_queued_job_waits_for_the_worker_and_the_page_refreshes(app, client, auth, runner, world, pool):
+    app.config["JOBS_EXECUTOR"] = "queue"
+    auth.login("org@example.org")
+    location = client.post(f"/burgerraad/{pool}/selectie", data={"algorithm": "leximin"}).headers["Location"]
+    page = client.get(location)
+    assert page.status_code == 200 and '<meta http-equiv="refresh" content="2">' in page.text
+    assert "In de wachtrij" in page.text
+    result = runner.invoke(args=["jobs", "work", "--once"])
+    assert result.exit_code == 0 and "1 job(s) processed" in result.output
+    assert client.get(location).headers["Location"].endswith("/kansen")
+    assert runner.invoke(args=["jobs", "work", "--once"]).output.startswith("0 job")
+
+
+def test_failed_job_is_explained(app, client, auth, world, pool):
+    burgerraad = db.session.get(Burgerraad, pool)
+    job = selection.start_selection(burgerraad, algorithm="leximin", actor=world["organisator"])
+    _set(burgerraad, "geslacht", "man", 6, 6)
+    _set(burgerraad, "geslacht", "vrouw", 6, 6)
+    db.session.commit()
+    finished = jobs.run(job.id)
+    assert finished.status is JobStatus.FAILED
+    auth.login("org@example.org")
+    page = client.get(f"/burgerraad/{pool}/taak/{job.id}").text
+    assert "Geen enkel panel voldoet aan alle quota" in page and "http-equiv" not in page
+    assert jobs.run(job.id) is None  # a finished job is not run twice
+
+
+def test_draw_is_reproducible_and_verifiable_anywhere(client, auth, world, pool, tmp_path):
+    burgerraad = db.session.get(Burgerraad, pool)
+    assert burgerraad.one_per_household and burgerraad.codes_per_letter == 2
+    run_selection(burgerraad, world["organisator"])
+    burgerraad = db.session.get(Burgerraad, pool)
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    db.session.commit()
+    jobs.run(selection.start_draw(burgerraad, seed=987654321, actor=world["organisator"]).id)
+    burgerraad = db.session.get(Burgerraad, pool)
+    record = burgerraad.record
+    assert burgerraad.status is BurgerraadStatus.GELOOT and record["seed"] == 987654321
+    # at most one member per address
+    address = {a.anon_id: a.uitnodiging.address_id for a in burgerraad.aanmeldingen}
+    assert len({address[p] for p in record["panel"]}) == len(record["panel"]) == 6
+    assert [a.anon_id for a in sorted(burgerraad.aanmeldingen, key=lambda a: a.reserve_rank or 0)
+            if a.status is DeelnemerStatus.RESERVE] == record["reserves"]
+    # the record names nobody
+    text = json.dumps(record)
+    assert all(a.email not in text and a.name not in text and a.uitnodiging.address_id not in text
+               for a in burgerraad.aanmeldingen)
+    path = tmp_path / "RECORD.json"
+    path.write_text(burgerraad.record_json)
+    db.session.commit()
+    assert console_main(["sortition", "verify", str(path)]) == 0
+    env = dict(os.environ, PYTHONHASHSEED="4242")
+    other = subprocess.run([sys.executable, "-m", "deliberatie.console", "sortition", "verify", str(path)],
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert other.returncode == 0, other.stderr
+    tampered = dict(record, seed=record["seed"] + 1)
+    assert not sortition.verify(tampered).ok
+    # the seed cannot be entered twice
+    auth.login("org@example.org")
+    assert client.post(f"/burgerraad/{pool}/loten", data={"seed": "1"}).status_code == 409
+
+
+def test_purge_command_leaves_no_personal_data(app, runner, world, pool):
+    burgerraad = db.session.get(Burgerraad, pool)
+    run_selection(burgerraad, world["organisator"])
+    burgerraad = db.session.get(Burgerraad, pool)
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    db.session.commit()
+    jobs.run(selection.start_draw(burgerraad, seed=5, actor=world["organisator"]).id)
+    burgerraad = db.session.get(Burgerraad, pool)
+    personal = set()
+    for a in burgerraad.aanmeldingen:
+        personal |= {a.name, a.email, a.phone, a.uitnodiging.address_id, a.uitnodiging.code}
+    personal |= {u.code for u in burgerraad.uitnodigingen} | {u.address_id for u in burgerraad.uitnodigingen}
+    personal.discard("")
+    term = burgerraad.term_ends_on
+    db.session.commit()
+    assert "0 burgerraad" in runner.invoke(args=["burgerraad", "purge-expired", "--today", term.isoformat()]).output
+    later = (term + timedelta(days=1)).isoformat()
+    assert "1 burgerraad" in runner.invoke(args=["burgerraad", "purge-expired", "--today", later]).output
+    # scan every text column of every table
+    leaks = []
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, (sa.String, sa.Text))]
+            for row in conn.execute(select(*columns)) if columns else ():
+                for value in row:
+                    if isinstance(value, str) and any(p in value for p in personal):
+                        leaks.append((table.name, value[:60]))
+    assert leaks == []
+    burgerraad = db.session.get(Burgerraad, pool)
+    assert burgerraad.status is BurgerraadStatus.GEWIST and burgerraad.stats["registrations"] == 44
+    assert sortition.verify(burgerraad.record).ok
+    groups = components.participant_groups(app, db.session.get(Traject, world["traject"]))
+    assert [len(g.records) for g in groups] == [44, 6]
+
+
+def test_hooks(app, world, pool):
+    from deliberatie.burgerraad import traject_links
+    from deliberatie.models import User
+
+    traject = db.session.get(Traject, world["traject"])
+    organiser = db.session.scalar(select(User).where(User.email == "org@example.org"))
+    anonymous = AnonymousUserMixin()
+    with app.test_request_context():
+        labels = [label for label, _ in traject_links(traject, anonymous)]
+        assert any("Aanmelden" in label for label in labels) and not any("beheren" in label for label in labels)
+        assert any("beheren" in label for label, _ in traject_links(traject, organiser))
+        groups = components.participant_groups(app, traject)
+        assert [g.key for g in groups] == [f"burgerraad-{pool}-pool"]
+        assert len(groups[0].records) == 44 and set(groups[0].records[0]) == {"geslacht", "leeftijd", "wijk"}
+        assert components.outcome_summaries(app, traject) == []  # nothing drawn yet
+
+
+def test_setup_link_for_organisers_without_burgerraad(app, world):
+    from deliberatie.burgerraad import traject_links
+    from deliberatie.models import User
+
+    traject = db.session.get(Traject, world["traject"])
+    organiser = db.session.scalar(select(User).where(User.email == "org@example.org"))
+    with app.test_request_context():
+        assert [label for label, _ in traject_links(traject, organiser)] == ["Burgerraad opzetten"]
+        assert traject_links(traject, AnonymousUserMixin()) == []
+
+
+def test_demo_seed_is_idempotent_and_biased(app, world, monkeypatch):
+    from deliberatie.burgerraad import demo
+    from deliberatie.models import Role
+
+    monkeypatch.setattr(demo, "LETTERS", 300)
+    traject = db.session.get(Traject, world["traject"])
+    traject.wijken[0].populatie  # noqa: B018 - loaded
+    users = {Role.ORGANISATOR: world["organisator"]}
+    monkeypatch.setattr(demo, "QUESTIONS", "geslacht: man, vrouw\nleeftijd: jong, oud\nwijk")
+    monkeypatch.setattr(demo, "BIAS", {"leeftijd": {"jong": 0.5, "oud": 1.5}})
+    burgerraad = demo.seed(traject, users, date.today())
+    db.session.commit()
+    count = db.session.query(Aanmelding).count()
+    assert 20 < count < 150 and burgerraad.status is BurgerraadStatus.AANMELDEN
+    assert demo.seed(traject, users, date.today()).id == burgerraad.id
+    assert db.session.query(Aanmelding).count() == count and db.session.query(Burgerraad).count() == 1
+    assert selection.check_feasibility(burgerraad).feasible
+    pool = services.pool_counts(burgerraad)["leeftijd"]
+    share = services.population_shares(burgerraad)["leeftijd"]
+    assert pool["oud"] / count > share["oud"]  # older residents respond more
+    # 300 letters asked, but the small test extract has only 95 + 191 addresses: all get a letter, 2 codes each
+    assert db.session.query(Uitnodiging).count() == 2 * (round(210 / 2.2) + round(420 / 2.2))
