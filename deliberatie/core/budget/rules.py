@@ -231,7 +231,7 @@ def count(data, *, rule, tie_break="id"):
         raise InputError("budget.bad_data", field="data")
     _validate_count(rule, tie_break, profile)
     key = tie_key(profile, tie_break)
-    notes, mes_info, runs = {}, {}, None
+    notes, mes_info, runs, rho = {}, {}, None, {}
     if rule in ("greedy", "greedy-voters", "greedy-cardinality"):
         selected, notes, scores = _greedy(profile, rule, key)
     elif rule == "phragmen":
@@ -269,7 +269,7 @@ def count(data, *, rule, tie_break="id"):
             share, best = mes_info[j]
             reason = "unaffordable" if share < 1 else "outbid"
         share, best = mes_info.get(j, (None, None))
-        if j in chosen and rule.startswith("mes") and j in locals().get("rho", {}):
+        if j in rho:
             best = float(rho[j])
         explanations.append(Explanation(
             project=pid, selected=j in chosen, reason=reason or "not_selected",
