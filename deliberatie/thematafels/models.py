@@ -172,6 +172,7 @@ class Idee(db.Model):
     votes: Mapped[int] = mapped_column(default=0)  # dot votes at the table
     plenary_votes: Mapped[int] = mapped_column(default=0)
     dissent: Mapped[str] = mapped_column(sa.Text, default="")  # the minority view at the table
+    stelling_id: Mapped[int | None]  # set once turned into a statement (minderheidsstandpunten owns that table)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tafel: Mapped[Tafel] = relationship(back_populates="ideeen")

@@ -265,6 +265,20 @@ def harvest_csv(event) -> str:
     return out.getvalue()
 
 
+def idea_to_stelling(idee, actor) -> int:
+    """Put the idea to everyone as a statement (stelling) in the same traject."""
+    if idee.stelling_id is not None:
+        raise ServiceError("already_stelling")
+    from . import bridge
+
+    stelling_id = bridge.create_stelling(idee, actor)
+    if stelling_id is None:
+        raise ServiceError("no_stellingen")
+    idee.stelling_id = stelling_id
+    db.session.flush()
+    return stelling_id
+
+
 def statistics_records(event) -> tuple[dict, ...]:
     """Only the statistics answers of those who were seated, no names."""
     return tuple({k: getattr(a, k) for k in STAT_FIELDS if getattr(a, k)}

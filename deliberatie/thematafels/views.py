@@ -22,6 +22,8 @@ MESSAGES = {
     "unknown_user": _l("Er is geen actief account met dat e-mailadres."),
     "not_seated": _l("Deel eerst de tafels in; daarna kunt u inlopers toevoegen."),
     "event_closed": _l("De bijeenkomst is afgesloten."),
+    "already_stelling": _l("Dit idee is al een stelling."),
+    "no_stellingen": _l("Stellingen zijn in dit traject niet beschikbaar."),
 }
 
 

@@ -10,7 +10,7 @@ from ..permissions import require
 from . import blueprint, permissions as perms, services
 from .forms import ArgumentForm, ConfirmForm, IdeaForm, NoteForm, VoteForm, plenary_form
 from .models import Side
-from .views import get_event, get_idee, get_tafel
+from .views import _refuse, get_event, get_idee, get_tafel
 
 
 def _back(event, tafel):
@@ -139,3 +139,21 @@ def to_pitch(event_id, idee_id):
     db.session.commit()
     flash(_("Het idee staat nu als pitch klaar. Vul de kosten en het plan aan."), "success")
     return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+
+
+@blueprint.route("/<int:event_id>/idee/<int:idee_id>/stelling", methods=["POST"])
+def to_stelling(event_id, idee_id):
+    event = get_event(event_id)
+    idee = get_idee(event, idee_id)
+    require(perms.can_promote_idea(current_user, event))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.idea_to_stelling(idee, current_user)
+    except services.ServiceError as error:
+        db.session.rollback()
+        _refuse(error)
+    else:
+        db.session.commit()
+        flash(_("Het idee staat nu als stelling voor iedereen klaar."), "success")
+    return redirect(url_for("thematafels.oogst", event_id=event.id) + f"#idee-{idee.id}")

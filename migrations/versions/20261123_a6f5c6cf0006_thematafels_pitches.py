@@ -136,6 +136,7 @@ def upgrade():
     sa.Column('votes', sa.Integer(), nullable=False),
     sa.Column('plenary_votes', sa.Integer(), nullable=False),
     sa.Column('dissent', sa.Text(), nullable=False),
+    sa.Column('stelling_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('plenary_votes >= 0', name=op.f('ck_thematafels_idee_plenary_votes_not_negative')),
     sa.CheckConstraint('votes >= 0', name=op.f('ck_thematafels_idee_votes_not_negative')),

@@ -68,6 +68,7 @@ TABLE = "/thematafels/{event}/tafel/{tafel}"
 SIGN_UP = "/thematafels/{event}/aanmelden"
 POSTS = ["/thematafels/{event}/idee/{idee}/argument", "/thematafels/{event}/idee/{idee}/stemmen",
          "/thematafels/{event}/plenair", "/thematafels/{event}/afsluiten", "/thematafels/{event}/idee/{idee}/pitch",
+         "/thematafels/{event}/idee/{idee}/stelling",
          "/thematafels/{event}/indelen", "/thematafels/{event}/inloper", "/thematafels/{event}/voorzitters",
          "/thematafels/traject/{traject}/nieuw", "/thematafels/{event}/tafel/{tafel}/notitie",
          "/thematafels/{event}/tafel/{tafel}/idee"]
@@ -295,3 +296,18 @@ def test_hooks_give_links_groups_and_summaries(app, world):
         from flask_login import AnonymousUserMixin
         links = components.traject_links(app, traject, AnonymousUserMixin())
         assert any("Burgertop Centrum" in label for label, _url in links)
+
+
+def test_idea_becomes_a_statement_once(client, auth, world):
+    mhs = pytest.importorskip("deliberatie.minderheidsstandpunten.models")
+    event = event_of(world)
+    idee = services.add_idea(event.tafels[0], {"title": "Meer bankjes op het plein"})
+    db.session.commit()
+    auth.login(ORG)
+    path = f"/thematafels/{world['event']}/idee/{idee.id}/stelling"
+    assert client.post(path).status_code == 302
+    stelling = db.session.scalar(db.select(mhs.Stelling))
+    assert stelling.text == "Meer bankjes op het plein" and stelling.traject_id == world["traject"]
+    assert "al een stelling" in client.post(path, follow_redirects=True).text
+    assert db.session.scalar(db.select(db.func.count()).select_from(mhs.Stelling)) == 1
+    assert "als stelling voorgelegd" in client.get(f"/thematafels/{world['event']}/oogst").text
