@@ -7,6 +7,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Wijk
 from . import codes as codes_module
+from . import uploads
 from .models import BallotType, Phase, Wijkbudget, WijkbudgetProject
 from .money import parse_euros
 
@@ -75,6 +76,7 @@ def save_project(wijkbudget, data: dict, *, project=None, image=None) -> Wijkbud
     project.cost_cents = parse_euros(data["cost"])
     project.wijk_id = data.get("wijk_id") or None
     if image is not None:
+        uploads.remove_image(project.image)
         project.image = image
     db.session.flush()
     return project
@@ -82,6 +84,7 @@ def save_project(wijkbudget, data: dict, *, project=None, image=None) -> Wijkbud
 
 def delete_project(wijkbudget, project) -> None:
     _require_preparation(wijkbudget)
+    uploads.remove_image(project.image)
     db.session.delete(project)
     db.session.flush()
 

@@ -46,3 +46,9 @@ def save_image(storage) -> str:
     name = f"{secrets.token_hex(12)}.{kind}"
     (upload_dir() / name).write_bytes(data)
     return name
+
+
+def remove_image(name) -> None:
+    """Delete a stored image (replaced or its project deleted); a missing file is fine."""
+    if name and "/" not in name and "\\" not in name:
+        (upload_dir() / name).unlink(missing_ok=True)

@@ -19,6 +19,14 @@ from .uploads import upload_dir
 SESSION_KEY = "wijkbudget_code"
 
 
+@blueprint.after_request
+def _no_store(response):
+    """Codes, ballots and receipts must not stay in a shared computer's or proxy's cache."""
+    if request.endpoint != "wijkbudget.image":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def get_wijkbudget(wijkbudget_id) -> Wijkbudget:
     wijkbudget = db.session.get(Wijkbudget, wijkbudget_id)
     if wijkbudget is None or not (can_view_wijkbudget(current_user, wijkbudget)

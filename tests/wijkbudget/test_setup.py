@@ -216,3 +216,19 @@ def test_hidden_ballot_fields_cannot_smuggle_foreign_projects(client, world):
     fields = hidden_fields('<input type="hidden" name="project" value="99999">')
     response = client.post(f"/wijkbudget/{wb}/bevestigen", data=fields)
     assert response.status_code == 422 and "bestaat niet" in response.text
+
+
+def test_replaced_and_deleted_images_leave_no_files(app, org, world):
+    from pathlib import Path
+
+    _prepare(world)
+    pid = world["projects"]["Bankjes"]
+    folder = Path(app.config["WIJKBUDGET_UPLOAD_DIR"])
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    for _ in range(2):
+        response = org.post(f"/wijkbudget/{world['wb']}/projecten/{pid}/bewerken", content_type="multipart/form-data",
+                            data={"title": "Bankjes", "cost": "4.000", "wijk_id": "", "image": (io.BytesIO(png), "a.png")})
+        assert response.status_code == 302
+    assert len(list(folder.iterdir())) == 1
+    assert org.post(f"/wijkbudget/{world['wb']}/projecten/{pid}/verwijderen").status_code == 302
+    assert list(folder.iterdir()) == []

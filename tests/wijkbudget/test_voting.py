@@ -27,8 +27,9 @@ def test_vote_counts_once_and_receipt_reveals_nothing(client, world):
     wb, ids = world["wb"], world["projects"]
     response = vote(client, wb, world["codes"][0], {"project": [ids["Bankjes"], ids["Moestuin"]]})
     assert response.status_code == 302
-    page = client.get(response.headers["Location"]).text
-    assert "Uw stem is meegeteld" in page
+    receipt_page = client.get(response.headers["Location"])
+    page = receipt_page.text
+    assert "Uw stem is meegeteld" in page and receipt_page.headers["Cache-Control"] == "no-store"
     assert "Bankjes" not in page and "Moestuin" not in page
     assert _ballots() == 1
     ballot = db.session.scalar(select(WijkbudgetBallot))
