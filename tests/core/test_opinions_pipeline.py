@@ -174,3 +174,14 @@ def test_not_a_conversation():
     with pytest.raises(InputError) as info:
         map_opinions({"votes": []})
     assert info.value.code == "opinions.not_a_conversation"
+
+
+def test_tiny_and_unanimous_conversations_give_one_group():
+    unanimous = from_votes([(1, p, s, 1) for p in "abcdefgh" for s in "stuvwxyz"])
+    result = map_opinions(unanimous)
+    assert len(result.groups) == 1 and set(result.labels) == {0}
+    assert [s.direction for s in result.consensus] == ["agree"] * 5
+    split = from_votes([(1, p, s, 1 if p < "e" else -1) for p in "abcdefgh" for s in "stuvwxyz"])
+    result = map_opinions(split)
+    assert sorted(len(g.members) for g in result.groups) == [4, 4]
+    assert {s.direction for s in result.groups[0].representative} in ({"agree"}, {"agree", "disagree"})

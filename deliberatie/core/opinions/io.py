@@ -2,9 +2,7 @@
 
 The export holds every vote event; pol.is counts the latest vote per
 participant and statement, so we keep that one (by timestamp, later rows
-win ties) and also the time of the *first* vote on the pair, which
-:func:`deliberatie.core.opinions.pipeline.in_conversation` needs to replay
-who pol.is had admitted to the clustering.
+win ties).
 """
 
 import csv
@@ -34,8 +32,6 @@ class Conversation:
         Position of each (latest) vote.
     values : numpy.ndarray of int8
         The vote: 1 agree, -1 disagree, 0 pass.
-    first_voted : numpy.ndarray of int64
-        Timestamp of the first vote on that pair (for replaying admission).
     moderated_out : frozenset of str
         Statements an organiser removed (pol.is ``moderated = -1``).
     texts : dict
@@ -47,7 +43,6 @@ class Conversation:
     rows: np.ndarray
     cols: np.ndarray
     values: np.ndarray
-    first_voted: np.ndarray = None
     moderated_out: frozenset = frozenset()
     texts: dict = field(default_factory=dict)
 
@@ -136,13 +131,15 @@ def _latest(participants, statements, ts, rows, cols, vals, moderated_out, texts
     n_cols = max(len(statements), 1)
     pair = rows * n_cols + cols
     # stable sort by (pair, timestamp): the last row of each pair is the latest vote
-    by_time = np.argsort(ts, kind="stable")
-    order = by_time[np.argsort(pair[by_time], kind="stable")]
+    if len(ts) > 1 and np.all(ts[1:] >= ts[:-1]) and int(pair.max()) < 2**62 // len(pair):
+        # already in time order: one (unstable, fast) sort on a unique key
+        order = np.argsort(pair * len(pair) + np.arange(len(pair)))
+    else:
+        by_time = np.argsort(ts, kind="stable")
+        order = by_time[np.argsort(pair[by_time], kind="stable")]
     pair_sorted = pair[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = pair_sorted[1:] != pair_sorted[:-1]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = pair_sorted[1:] != pair_sorted[:-1]
     keep = order[last]
     return Conversation(
         participants=participants,
@@ -150,7 +147,6 @@ def _latest(participants, statements, ts, rows, cols, vals, moderated_out, texts
         rows=rows[keep],
         cols=cols[keep],
         values=vals[keep],
-        first_voted=ts[order[first]],
         moderated_out=frozenset(str(m) for m in moderated_out),
         texts=dict(texts or {}),
     )

@@ -5,6 +5,9 @@ moderated-out statements zeroed, PCA of the mean-imputed matrix, projections
 scaled by sqrt(statements / own votes), k-means base clusters, then 2 to
 ``max_groups`` opinion groups over the base clusters chosen by silhouette,
 and the repness / consensus statistics over the clustered participants.
+pol.is's groups also depend on its history (cluster centres carried over
+from earlier runs, k smoothed over runs); we cannot replay that, so we run
+the clustering a few times and keep the most typical outcome.
 """
 
 from dataclasses import dataclass
@@ -16,9 +19,14 @@ from deliberatie.core.errors import InputError
 from deliberatie.core.opinions import cluster, stats
 from deliberatie.core.opinions.io import Conversation
 
-ALGORITHM = "deliberatie-opinions/1 (pol.is math: pca-2 sparsity-scaled, kmeans base-100, silhouette k)"
+ALGORITHM = (
+    "deliberatie-opinions/1 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
+    "scaling, k-means base clusters, weighted group k-means 2..max by silhouette, "
+    "most typical of 5 restarts; repness/consensus z-tests at 90%)"
+)
 GREEDY_MIN = 15  # pol.is clusters at least the 15 most active voters
 RESTARTS = 5  # independent base+group clusterings; the most typical one is kept
+BIG = 5_000  # clustered participants above which fewer restarts/iterations suffice
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,7 @@ class OpinionMap:
     silhouettes : tuple of (int, float)
         Silhouette per candidate group count (why ``len(groups)`` was chosen).
     statements : tuple of str
-        Statement ids (columns of ``components``).
+        Statements with at least one vote (columns of ``components``).
     components : tuple of tuple of float
         The two PCA axes (loadings per statement).
     """
@@ -194,16 +202,26 @@ def map_opinions(
     all_labels[rows] = labels
     n_groups = int(labels.max()) + 1 if len(labels) else 0
 
-    eligible = np.ones(len(conversation.statements), dtype=bool)
+    # statements nobody voted on are not in the PCA and say nothing about groups
+    has_votes = np.bincount(conversation.cols, minlength=len(conversation.statements)) > 0
+    eligible = has_votes.copy()
     moderated = [i for i, s in enumerate(conversation.statements) if s in conversation.moderated_out]
     eligible[moderated] = False
-    raw, raw_voted = conversation.matrix(), conversation.voted()
-    na, nd, ns = stats.counts(raw, raw_voted, all_labels, n_groups)
+    shape = conversation.shape
+    cells = (conversation.rows, conversation.cols)
+    vals = conversation.values
+    agree = sp.csr_matrix(((vals > 0).astype(np.float64), cells), shape=shape)
+    disagree = sp.csr_matrix(((vals < 0).astype(np.float64), cells), shape=shape)
+    voted_raw = sp.csr_matrix((np.ones(len(vals)), cells), shape=shape)
+    na, nd, ns = stats.counts(agree, disagree, voted_raw, all_labels, n_groups)
     group_st = stats.group_stats(na, nd, ns)
     reps = stats.representative(group_st, eligible, pick_max=pick_max, confidence=confidence)
-    everyone = np.zeros(n, dtype=np.int64)
-    ta, td, ts = stats.counts(raw, raw_voted, everyone, 1)
-    cons = stats.consensus(ta[0], td[0], ts[0], eligible, pick_max=pick_max, confidence=confidence)
+    # majority consensus over everyone who voted, as pol.is
+    m_all = shape[1]
+    ta = np.bincount(conversation.cols, weights=vals > 0, minlength=m_all).astype(np.int64)
+    td = np.bincount(conversation.cols, weights=vals < 0, minlength=m_all).astype(np.int64)
+    ts = np.bincount(conversation.cols, minlength=m_all).astype(np.int64)
+    cons = stats.consensus(ta, td, ts, eligible, pick_max=pick_max, confidence=confidence)
     gac_agree, _ = stats.group_aware(na, nd, ns)
 
     ids = conversation.statements
@@ -220,14 +238,14 @@ def map_opinions(
     return OpinionMap(
         parameters=params,
         participants=conversation.participants,
-        coordinates=tuple((float(x), float(y)) for x, y in coords),
-        labels=tuple(int(x) for x in all_labels),
+        coordinates=tuple(map(tuple, coords.tolist())),
+        labels=tuple(all_labels.tolist()),
         clustered=tuple(conversation.participants[i] for i in rows),
         groups=groups,
         consensus=tuple(_score(e, ids) for e in cons),
         group_aware_consensus=tuple((ids[c], float(gac_agree[c])) for c in gac_cols),
         silhouettes=tuple(silhouettes),
-        statements=ids,
+        statements=tuple(ids[c] for c in np.flatnonzero(has_votes)),
         components=tuple(tuple(float(v) for v in row) for row in comps),
     )
 
@@ -282,10 +300,11 @@ def _groups(points, max_groups, base_clusters, rng):
     that agrees best (adjusted Rand index) with the others, so the answer
     hardly depends on the seed.
     """
-    runs = [_groups_once(points, max_groups, base_clusters, rng) for _ in range(RESTARTS)]
-    agree = np.zeros(RESTARTS)
-    for i in range(RESTARTS):
-        for j in range(i + 1, RESTARTS):
+    restarts = RESTARTS if len(points) <= BIG else 3  # big: one run is already stable
+    runs = [_groups_once(points, max_groups, base_clusters, rng) for _ in range(restarts)]
+    agree = np.zeros(restarts)
+    for i in range(restarts):
+        for j in range(i + 1, restarts):
             a = _ari(runs[i][0], runs[j][0])
             agree[i] += a
             agree[j] += a
@@ -314,7 +333,8 @@ def _groups_once(points, max_groups, base_clusters, rng):
     distinct = len(np.unique(np.round(points, 12), axis=0))
     k_base = min(base_clusters, distinct)
     n_init = 3 if n <= 2_000 else 1  # best of 3 base clusterings where it is cheap
-    base_labels, centers, _ = cluster.kmeans(points, k_base, rng, n_init=n_init, max_iter=20)
+    base_labels, centers, _ = cluster.kmeans(
+        points, k_base, rng, n_init=n_init, max_iter=20 if n <= BIG else 10)
     weights = np.bincount(base_labels, minlength=k_base).astype(np.float64)
     used = weights > 0
     centers, weights = centers[used], weights[used]

@@ -44,16 +44,18 @@ def two_prop_test(succ_in, succ_out, n_in, n_out):
     return np.where(den > 0, z, 0.0)
 
 
-def counts(matrix, voted, labels, n_groups):
-    """Agree, disagree and vote counts per group × statement (int arrays)."""
-    n = matrix.shape[0]
+def counts(agree, disagree, voted, labels, n_groups):
+    """Agree, disagree and vote counts per group × statement (int arrays).
+
+    ``agree``/``disagree``/``voted`` are CSR 0/1 matrices (participant ×
+    statement); ``labels`` gives each participant's group, -1 for none.
+    """
+    n = voted.shape[0]
     member = labels >= 0
     ind = sp.csr_matrix(
         (np.ones(member.sum()), (labels[member], np.flatnonzero(member))), shape=(n_groups, n)
     )
-    agree = (matrix > 0).astype(np.float64)
-    disagree = (matrix < 0).astype(np.float64)
-    to_int = lambda m: np.rint(np.asarray(m.todense())).astype(np.int64)  # noqa: E731
+    to_int = lambda m: np.rint(m.toarray()).astype(np.int64)  # noqa: E731
     return to_int(ind @ agree), to_int(ind @ disagree), to_int(ind @ voted)
 
 
