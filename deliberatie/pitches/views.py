@@ -7,8 +7,7 @@ from ..extensions import db
 from ..models import Traject
 from ..permissions import can_view_traject, require
 from . import blueprint, permissions as perms, services
-from .forms import (JURY_LABELS, STATUS_LABELS, ConfirmForm, JuryForm, PitchForm, PublishForm, RondeForm,
-                    StatusForm, score_form)
+from .forms import STATUS_LABELS, ConfirmForm, PitchForm, StatusForm
 from .models import Pitch, PitchImage, PitchStatus
 
 MESSAGES = {

@@ -251,6 +251,12 @@ def harvest(event) -> list[HarvestRow]:
     return [HarvestRow(rank, idee, share[idee.id]) for rank, idee in enumerate(ranked, start=1)]
 
 
+def _cell(value):
+    """Text a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def harvest_csv(event) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -258,10 +264,10 @@ def harvest_csv(event) -> str:
                      "stemmen_plenair", "argumenten_voor", "argumenten_tegen", "minderheidsstandpunt"])
     for row in harvest(event):
         idee = row.idee
-        writer.writerow([row.rank, idee.title, idee.description, idee.tafel.thema.name, idee.tafel.label,
-                         idee.votes, f"{float(row.table_share):.3f}", idee.plenary_votes,
-                         " | ".join(a.text for a in idee.side(Side.VOOR)),
-                         " | ".join(a.text for a in idee.side(Side.TEGEN)), idee.dissent])
+        writer.writerow([row.rank, _cell(idee.title), _cell(idee.description), _cell(idee.tafel.thema.name),
+                         _cell(idee.tafel.label), idee.votes, f"{float(row.table_share):.3f}", idee.plenary_votes,
+                         _cell(" | ".join(a.text for a in idee.side(Side.VOOR))),
+                         _cell(" | ".join(a.text for a in idee.side(Side.TEGEN))), _cell(idee.dissent)])
     return out.getvalue()
 
 

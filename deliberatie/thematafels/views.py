@@ -1,4 +1,4 @@
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -8,9 +8,8 @@ from ..extensions import db
 from ..models import Traject
 from ..permissions import can_edit_traject, can_view_traject, require
 from . import blueprint, permissions as perms, services
-from .forms import (KIND_LABELS, ArgumentForm, ConfirmForm, EventForm, IdeaForm, NoteForm, SeatForm, SignupForm,
-                    VoorzitterForm, VoteForm, plenary_form)
-from .models import EventStatus, Idee, Side, Tafel, ThematafelEvent
+from .forms import KIND_LABELS, ConfirmForm, EventForm, SeatForm, SignupForm, VoorzitterForm
+from .models import Idee, Tafel, ThematafelEvent
 
 MESSAGES = {
     "signup_closed": _l("Aanmelden kan niet meer: de tafels zijn al ingedeeld."),

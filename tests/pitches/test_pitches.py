@@ -10,7 +10,7 @@ from deliberatie.extensions import db
 from deliberatie.models import Role, TrajectStatus
 from deliberatie.pitches import services
 from deliberatie.pitches.forms import euros_to_cents
-from deliberatie.pitches.models import JuryKind, Pitch, PitchStatus, Steun
+from deliberatie.pitches.models import Pitch, PitchStatus, Steun
 from tests.factories import make_gemeente, make_traject
 from tests.thematafels.helpers import fast_user as make_user
 

@@ -311,3 +311,12 @@ def test_idea_becomes_a_statement_once(client, auth, world):
     assert "al een stelling" in client.post(path, follow_redirects=True).text
     assert db.session.scalar(db.select(db.func.count()).select_from(mhs.Stelling)) == 1
     assert "als stelling voorgelegd" in client.get(f"/thematafels/{world['event']}/oogst").text
+
+
+def test_csv_cells_never_start_a_formula(world):
+    event = event_of(world)
+    idee = services.add_idea(event.tafels[0], {"title": "=HYPERLINK(\"http://x\")", "description": "+31 6"})
+    services.add_argument(idee, "voor", "@iedereen")
+    rows = list(csv.DictReader(io.StringIO(services.harvest_csv(event))))
+    assert rows[0]["idee"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[0]["toelichting"] == "'+31 6" and rows[0]["argumenten_voor"] == "'@iedereen"
