@@ -12,14 +12,14 @@ probability, fix the types whose dual value is positive (complementary
 slackness: no optimal distribution gives them more), repeat.
 """
 
-import os
-import sys
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csc_matrix
+
+from deliberatie.core.sortition.panels import new_highs
 
 _LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 _PRICE_TOL = 1e-9  # reduced cost needed to add a column
@@ -99,22 +99,9 @@ def _summary(algorithm, model, columns, weights, type_probs, diagnostics, panels
 
 
 def _new_highs():
-    """A silent HiGHS instance (highspy prints a banner on fd 1 once; keep stdout clean)."""
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as sink:
-            os.dup2(sink.fileno(), 1)
-            highs = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    highs.setOptionValue("output_flag", False)
+    highs = new_highs()
     highs.setOptionValue("primal_feasibility_tolerance", 1e-9)
     highs.setOptionValue("dual_feasibility_tolerance", 1e-9)
-    highs.setOptionValue("threads", 1)
     return highs
 
 
@@ -262,7 +249,7 @@ class _ColumnGeneration:
                     added += self.add(column)
             if added:
                 continue
-            counts = self.model.best(weights)
+            counts = self.model.best(weights, floor=threshold)
             value = float(weights @ counts) if counts is not None else -np.inf
             if value <= threshold or not self.add(counts):
                 return z, pi, duals

@@ -6,6 +6,8 @@ generation, the feasibility check and the smallest relaxation of infeasible
 quotas are all small integer programs over compositions.
 """
 
+import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +15,24 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
 _MILP_OPTIONS = {"mip_rel_gap": 1e-10, "presolve": True}
+
+
+def new_highs():
+    """A silent HiGHS instance (highspy prints a banner on fd 1 once; keep stdout clean)."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as sink:
+            os.dup2(sink.fileno(), 1)
+            highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("threads", 1)
+    return highs
 
 
 @dataclass(frozen=True)
@@ -75,6 +95,7 @@ class PanelModel:
         self.household_matrix = csr_matrix((np.ones(len(hrows)), (hrows, hcols)),
                                            shape=(len(types.household_groups), ntypes))
         self.ilp_calls = 0
+        self._highs = None
         self._dense_quotas = self.quota_matrix.toarray().astype(np.int64)
         self._dense_households = self.household_matrix.toarray().astype(np.int64)
         self._lower = np.array([q.min for q in self.quotas], dtype=np.int64)
@@ -88,8 +109,50 @@ class PanelModel:
             cons.append(LinearConstraint(self.household_matrix, 0, 1))
         return cons
 
-    def best(self, weights):
-        """Composition maximising ``weights @ counts``; ``None`` when no panel exists."""
+    def _pricer(self):
+        """A persistent HiGHS MIP over compositions (costs change per call), or ``None``."""
+        if self._highs is None:
+            try:
+                import highspy
+            except ImportError:  # pragma: no cover
+                self._highs = False
+                return False
+            h = new_highs()
+            ntypes = len(self.sizes)
+            inf = highspy.kHighsInf
+            for t in range(ntypes):
+                h.addVar(0.0, float(self.sizes[t]))
+            h.changeColsIntegrality(ntypes, np.arange(ntypes, dtype=np.int32),
+                                    np.full(ntypes, highspy.HighsVarType.kInteger))
+            h.addRow(self.k, self.k, ntypes, np.arange(ntypes, dtype=np.int32), np.ones(ntypes))
+            for q, members in zip(self.quotas, self.types.incidence):
+                h.addRow(q.min, q.max, len(members), np.asarray(members, dtype=np.int32), np.ones(len(members)))
+            for group in self.types.household_groups:
+                h.addRow(-inf, 1.0, len(group), np.asarray(group, dtype=np.int32), np.ones(len(group)))
+            h.setOptionValue("mip_rel_gap", 1e-9)
+            self._highs = h
+        return self._highs
+
+    def best(self, weights, *, floor=None):
+        """Composition maximising ``weights @ counts``.
+
+        Returns ``None`` when no panel exists or, given ``floor``, when no
+        composition has weight above ``floor`` (HiGHS prunes by that bound,
+        which makes the last, proving, call of column generation cheap).
+        """
+        weights = np.asarray(weights, dtype=float)
+        h = self._pricer()
+        if h:
+            self.ilp_calls += 1
+            ntypes = len(self.sizes)
+            h.changeColsCost(ntypes, np.arange(ntypes, dtype=np.int32), -weights)
+            h.setOptionValue("objective_bound", -float(floor) if floor is not None else np.inf)
+            h.run()
+            info = h.getInfo()
+            if info.primal_solution_status != 2:  # no feasible solution (or none beyond floor)
+                return None
+            counts = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
+            return counts if self.is_panel(counts) else None
         lower = np.array([q.min for q in self.quotas], dtype=float)
         upper = np.array([q.max for q in self.quotas], dtype=float)
         self.ilp_calls += 1
