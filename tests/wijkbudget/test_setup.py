@@ -232,3 +232,40 @@ def test_replaced_and_deleted_images_leave_no_files(app, org, world):
     assert len(list(folder.iterdir())) == 1
     assert org.post(f"/wijkbudget/{world['wb']}/projecten/{pid}/verwijderen").status_code == 302
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind,options", [("cumulative", {"points": 10}), ("ranking", {"max_choices": 3}),
+                                          ("knapsack", {})])
+def test_every_ballot_type_counts_with_every_fitting_rule(app, world, kind, options):
+    from datetime import date
+
+    from deliberatie.models import Traject
+    from deliberatie.wijkbudget import counting, voting
+    from deliberatie.wijkbudget.models import BallotType
+
+    from .helpers import make_wijkbudget
+
+    wb = make_wijkbudget(db.session.get(Traject, world["traject"]), ballot_type=BallotType(kind), **options)
+    plain = codes.generate_codes(wb, 4)
+    p = [proj.id for proj in wb.projects]
+    ballots = {"cumulative": [((p[0], 6), (p[1], 4)), ((p[2], 10),), ((p[0], 3), (p[3], 7)), ((p[1], 10),)],
+               "ranking": [((p[0], 1), (p[1], 2)), ((p[2], 1),), ((p[3], 1), (p[0], 2), (p[2], 3)), ((p[1], 1),)],
+               "knapsack": [((p[0], 1), (p[1], 1)), ((p[2], 1),), ((p[3], 1), (p[0], 1)), ((p[1], 1),)]}[kind]
+    for code, values in zip(plain, ballots):
+        voting.submit_ballot(wb, codes.code_hash(wb, code), voting.Choice(values=values), today=date.today())
+    wb.phase = Phase.GESLOTEN
+    db.session.commit()
+    outcomes = counting.compare_rules(wb)
+    assert [o["rule"] for o in outcomes] == (["greedy", "mes-add1", "mes-add1-greedy", "phragmen"] if kind == "knapsack"
+                                             else ["greedy", "mes-add1", "mes-add1-greedy"])
+    for outcome in outcomes:
+        assert outcome["voters"] == 4 and outcome["total_cost_cents"] <= wb.budget_cents
+        voters = {row["id"]: row["voters"] for row in outcome["projects"]}
+        assert voters == {pid: sum(1 for b in ballots if pid in dict(b)) for pid in p}
+    greedy = outcomes[0]
+    if kind == "cumulative":  # greedy on points: support is the total of the points
+        assert {row["id"]: row["support"] for row in greedy["projects"]} == {
+            pid: sum(dict(b).get(pid, 0) for b in ballots) for pid in p}
+    if kind == "ranking":  # Borda as in the core: a ranking of n gives n-1, ..., 0
+        assert {row["id"]: row["support"] for row in greedy["projects"]} == {
+            pid: sum(len(b) - dict(b)[pid] for b in ballots if pid in dict(b)) for pid in p}
