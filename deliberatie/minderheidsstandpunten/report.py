@@ -53,6 +53,15 @@ def _statement(score, texts, totals):
     }
 
 
+def _safely(hook, traject):
+    """Another component's hook failing must not take the raad's report down with it."""
+    try:
+        return hook(current_app, traject)
+    except Exception:  # noqa: BLE001 - logged, and the report says what is missing
+        current_app.logger.exception("component hook %s failed for traject %s", hook.__name__, traject.id)
+        return []
+
+
 def build(traject) -> dict:
     texts = {s.id: s.text for s in services.stellingen(traject)}
     analyse = analyses.latest(traject)
@@ -101,8 +110,8 @@ def build(traject) -> dict:
                                    "group": group, "conditions": [], "statements": [], "reasons": ""})
 
     outcomes = [
-        {"title": o.title, "rows": [list(r) for r in o.rows], "url": o.url}
-        for o in components.outcome_summaries(current_app, traject)
+        {"title": str(o.title), "rows": [[str(x) for x in r] for r in o.rows], "url": o.url}
+        for o in _safely(components.outcome_summaries, traject)
         if not (o.url or "").startswith(f"/{OWN_SUMMARY_KEY}/")
     ]
     common = ([{"statement_id": int(s), "text": texts.get(int(s), s), "score": round(v, 3)}

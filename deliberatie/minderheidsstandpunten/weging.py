@@ -60,6 +60,8 @@ def _rake(recs, pop):
         result = rake({v: [r[v] for r in full] for v in usable}, {v: pop[v] for v in usable}, cap=5)
     except InputError:
         return None, None
+    if not result.converged:  # weights that miss a margin would be presented as matching it
+        return None, None
     return full, [float(w) for w in result.weights]
 
 
@@ -98,12 +100,14 @@ def representation_section(traject) -> dict:
     """Per participant group and variable: sample, population and weighted shares."""
     external = _statistiek_section(traject)
     if external is not None:
-        return {"available": True, "source": "statistiek", **external}
+        return {"available": bool(external.get("groups")), "source": "statistiek", **external}
     pop = margins(traject)
     if not pop:
         return {"available": False, "reason": "geen bevolkingscijfers", "groups": []}
     groups = []
-    for group in components.participant_groups(current_app, traject):
+    from .report import _safely
+
+    for group in _safely(components.participant_groups, traject):
         sample = {v: [r.get(v) for r in group.records] for v in pop}
         if not group.records:
             continue

@@ -100,10 +100,14 @@ def test_report_without_anything_degrades_gracefully(client, auth, world):
     assert client.get(f"/minderheidsstandpunten/{world['traject']}/verslag.pdf").data.startswith(b"%PDF")
 
 
-def test_report_compares_with_population_raw_and_weighted(client, auth, world):
+def test_report_compares_with_population_raw_and_weighted(client, auth, world, monkeypatch):
+    """The fallback when the statistiek component offers no report section: core weighting directly."""
+    from deliberatie.minderheidsstandpunten import weging
+
+    monkeypatch.setattr(weging, "_statistiek_section", lambda traject: None)
     traject = db.session.get(Traject, world["traject"])
-    people = [Deelnemer(traject_id=traject.id, pseudonym=f"x{i}", geslacht="vrouw" if i % 4 else "man",
-                        leeftijd="65+" if i % 2 else "25-44") for i in range(20)]
+    people = [Deelnemer(traject_id=traject.id, pseudonym=f"x{i}", geslacht="vrouw" if i % 3 else "man",
+                        leeftijd=("15-24", "25-44", "45-64", "65+")[i % 4 if i < 8 else 3]) for i in range(20)]
     db.session.add_all(people)
     db.session.flush()
     db.session.add_all([Stem(stelling_id=world["stellingen"][0], deelnemer_id=d.id, value=1) for d in people])
@@ -113,7 +117,7 @@ def test_report_compares_with_population_raw_and_weighted(client, auth, world):
     assert rep["available"]
     group = next(g for g in rep["groups"] if g["key"].startswith("minderheidsstandpunten"))
     vrouw = next(r for r in group["rows"] if r["variable"] == "geslacht" and r["category"] == "vrouw")
-    assert vrouw["sample_share"] == pytest.approx(0.75)
+    assert vrouw["sample_share"] == pytest.approx(13 / 20)
     # weighted to the population (Noord + Zuid: 330 of 630 are women)
     assert vrouw["weighted_share"] == pytest.approx(330 / 630, abs=0.002)
     assert vrouw["population_share"] == pytest.approx(330 / 630, abs=0.002)
@@ -142,3 +146,47 @@ def test_demo_seed_is_idempotent_and_plants_a_small_minority(app, world):
     best = max(groups, key=lambda g: len(minority & set(g["members"])))
     assert len(minority & set(best["members"])) >= 0.8 * len(minority)
     assert sessie.standpunten[1].groep == best["id"]
+
+
+def test_conversation_leaves_out_proposals_and_moderates_out_rejected(app, world):
+    from deliberatie.minderheidsstandpunten import services
+
+    traject = db.session.get(Traject, world["traject"])
+    people = [services.new_anonymous(traject) for _ in range(2)]
+    proposal = services.propose_stelling(traject, people[0], "Een voorstel")
+    rejected = db.session.get(Stelling, world["stellingen"][2])
+    for person in people:
+        for stelling in [db.session.get(Stelling, i) for i in world["stellingen"]]:
+            services.vote(stelling, person, "eens")
+    services.moderate(rejected, world["organisator"], accept=False, reden="Dubbel")
+    db.session.add(Stem(stelling_id=proposal.id, deelnemer_id=people[0].id, value=1))
+    db.session.flush()
+    conversation = analyses.conversation(traject)
+    assert str(proposal.id) not in conversation.statements
+    assert conversation.moderated_out == frozenset({str(rejected.id)})
+    assert sorted(conversation.participants) == sorted(p.pseudonym for p in people)
+    assert len(conversation.rows) == 6
+
+
+def test_a_failing_hook_of_another_component_does_not_break_the_report(app, client, auth, world, monkeypatch):
+    from deliberatie import components
+
+    def broken(app, traject):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(components, "outcome_summaries", broken)
+    auth.login(RAAD)
+    assert client.get(f"/minderheidsstandpunten/{world['traject']}/verslag").status_code == 200
+
+
+def test_report_uses_the_statistiek_section_when_offered(client, auth, world, monkeypatch):
+    from deliberatie.minderheidsstandpunten import weging
+
+    section = {"groups": [{"key": "x", "label": "Stemmers", "n": 7, "sentences": ["Jongeren ontbreken."],
+                           "rows": [{"variable": "leeftijd", "category": "15-24", "sample_share": 0.1,
+                                     "population_share": 0.2, "weighted_share": 0.19, "direction": "under"}]}],
+               "reason": ""}
+    monkeypatch.setattr(weging, "_statistiek_section", lambda traject: section)
+    auth.login(RAAD)
+    page = client.get(f"/minderheidsstandpunten/{world['traject']}/verslag").text
+    assert "Jongeren ontbreken." in page and "Stemmers (n = 7)" in page and "19%" in page
