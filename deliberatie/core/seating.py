@@ -74,7 +74,9 @@ class Seating:
     mixing_cost: float  # term 3 of the objective (lower is better)
 
 
-def _validate_seating(tables, participants):
+def _validate_seating(tables, participants, seated=None):
+    if seated is not None and len(seated) != len(tables):
+        raise InputError("seating.seated_length", field="seated", value=len(seated))
     if not tables:
         raise InputError("seating.no_tables")
     themes = set()
@@ -324,9 +326,7 @@ def seat_walk_in(tables: Sequence[Table], seated: Sequence[Sequence[tuple]],
         ``seating.full`` when no table has a free seat.
     """
     tables = list(tables)
-    if len(seated) != len(tables):
-        raise InputError("seating.seated_length", field="seated", value=len(seated))
-    _validate_seating(tables, [])
+    _validate_seating(tables, [participant], seated)
     free = [t for t, table in enumerate(tables) if len(seated[t]) < table.capacity]
     if not free:
         raise InputError("seating.full", seats=sum(t.capacity for t in tables))

@@ -162,3 +162,21 @@ def test_walk_in_goes_where_it_mixes_best():
     seated = [[("v",), ("v",)], [("m",), ("m",)]]
     walk_in = seat_walk_in(tables, seated, Participant(0, None, ("m",)), rng=np.random.default_rng(0))
     assert walk_in.table == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=3, max_size=6), st.integers(0, 2), st.integers(0, 2), st.integers(0, 99))
+def test_walk_in_takes_a_free_seat_of_the_best_available_choice(occupied, first, second, seed):
+    tables = [Table(t % 3, 3) for t in range(len(occupied))]
+    seated = [[("m",)] * k for k in occupied]  # 0 to 3 of 3 seats taken
+    free = [t for t in range(len(tables)) if len(seated[t]) < 3]
+    person = Participant(first, second if second != first else None, ("v",))
+    if not free:
+        with pytest.raises(InputError):
+            seat_walk_in(tables, seated, person, rng=np.random.default_rng(seed))
+        return
+    spot = seat_walk_in(tables, seated, person, rng=np.random.default_rng(seed))
+    assert spot.table in free
+    themes_free = {tables[t].theme for t in free}
+    expected = FIRST if first in themes_free else SECOND if person.second in themes_free else OTHER
+    assert spot.choice == expected
