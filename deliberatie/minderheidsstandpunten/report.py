@@ -74,12 +74,15 @@ def build(traject) -> dict:
     groups = []
     if result:
         clustered = result["clustered"] or 1
+        intervals = weging.group_shares(traject, result)
         for g in result["groups"]:
             reps = [_statement(s, texts, totals) for s in g["representative"]]
             groups.append({
                 "id": g["id"], "name": analyses.group_name(g["id"]), "size": g["size"],
                 "share": round(g["size"] / clustered, 3),
-                "weighted_share": weging.weighted_share(weights, g["members"], result),
+                "weighted_share": (intervals[g["id"]][0] if g["id"] in intervals
+                                   else weging.weighted_share(weights, g["members"], result)),
+                "weighted_interval": list(intervals[g["id"]][1:]) if g["id"] in intervals else None,
                 "representative": reps,
                 "against_consensus": any(r["against_overall"] for r in reps),
             })

@@ -76,6 +76,35 @@ def participant_weights(traject) -> dict:
     return {r["pseudonym"]: w for r, w in zip(full, weights)}
 
 
+def group_shares(traject, result) -> dict:
+    """{group id: (weighted share, low, high)} of the opinion groups among clustered voters.
+
+    Uses statistiek's ``weighted_result`` (raw and weighted shares with 95%
+    intervals) when that service exists; else ``{}`` and the caller falls
+    back to :func:`weighted_share`.
+    """
+    try:
+        module = import_module("deliberatie.statistiek.services")
+        weighted_result = module.weighted_result
+    except (ImportError, AttributeError):
+        return {}
+    label = dict(zip(result["participants"], result["labels"]))
+    records, answers = [], []
+    for d in services.voters(traject):
+        record = {k: v for k, v in (("geslacht", d.geslacht), ("leeftijd", d.leeftijd)) if v}
+        if record and label.get(d.pseudonym, -1) >= 0:
+            records.append(record)
+            answers.append(str(label[d.pseudonym]))
+    if len(records) < 2:
+        return {}
+    try:
+        shares = weighted_result(traject, records, answers, categories=[str(g["id"]) for g in result["groups"]])
+    except InputError:
+        return {}
+    return {int(e.category): (round(e.weighted_share, 3), round(e.weighted_low, 3), round(e.weighted_high, 3))
+            for e in getattr(shares, "estimates", ()) if e.weighted_share == e.weighted_share}
+
+
 def weighted_share(weights, members, result):
     """Weighted share of a group among the clustered participants who have a weight."""
     if not weights:

@@ -190,3 +190,21 @@ def test_report_uses_the_statistiek_section_when_offered(client, auth, world, mo
     auth.login(RAAD)
     page = client.get(f"/minderheidsstandpunten/{world['traject']}/verslag").text
     assert "Jongeren ontbreken." in page and "Stemmers (n = 7)" in page and "19%" in page
+
+
+def test_demo_report_weighs_the_minority_group(app, world):
+    from deliberatie.minderheidsstandpunten import report
+    from deliberatie.minderheidsstandpunten.demo import seed
+
+    traject = db.session.get(Traject, world["traject"])
+    seed(traject, {Role.ORGANISATOR: world["organisator"]}, date.today())
+    db.session.commit()
+    with app.test_request_context():
+        data = report.build(traject)
+    small = min(data["groups"], key=lambda g: g["size"])
+    assert 0 < small["weighted_share"] < 1
+    if small["weighted_interval"]:
+        low, high = small["weighted_interval"]
+        assert low <= small["weighted_share"] <= high
+    titles = [v["title"] for v in data["minority_views"]]
+    assert "Ouderen en mensen met een beperking kunnen het centrum niet meer bereiken" in titles
