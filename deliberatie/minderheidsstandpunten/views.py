@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Traject
 from ..permissions import can_view_traject, require
 from . import blueprint, services
@@ -95,6 +95,7 @@ def stem(traject_id, stelling_id):
 
 
 @blueprint.route("/<int:traject_id>/stemcode", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 30 per hour", methods=["POST"])  # guessing codes
 def stemcode(traject_id):
     traject, ronde = _open_ronde(traject_id)
     if ronde.deelname is not Deelname.STEMCODE:
@@ -111,6 +112,7 @@ def stemcode(traject_id):
 
 
 @blueprint.route("/<int:traject_id>/voorstellen", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
 def voorstellen(traject_id):
     traject, ronde = _open_ronde(traject_id)
     require(ronde.voorstellen_toegestaan)
