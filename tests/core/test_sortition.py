@@ -176,3 +176,18 @@ def test_draw_identical_across_hash_seeds(shared_dir, algorithm, size):
         outputs.append(json.loads(proc.stdout))
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(outputs[0]["panel"]) == 22
+
+
+def test_progress_and_summary_statistics(shared_dir):
+    instance, _ = read_instance(shared_dir / "data" / "sortition" / "sfalg_fixture_22", id_column="nationbuilder_id")
+    calls = []
+    dist = distribution(instance, 22, algorithm="maximin", progress=lambda done, total: calls.append((done, total)))
+    probs = np.asarray(dist.probabilities)
+    assert dist.mean_probability == pytest.approx(22 / 150)
+    pairwise = np.abs(probs[:, None] - probs[None, :]).sum() / (2 * len(probs) ** 2 * probs.mean())
+    assert dist.gini == pytest.approx(pairwise, abs=1e-12)
+    assert calls == []  # maximin has a single stage, nothing fixed
+    small, _ = read_instance(shared_dir / "data" / "sortition" / "example_small_20")
+    lex = distribution(small, 20, algorithm="leximin", progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1][0] == calls[-1][1] == lex.diagnostics["types"]
+    assert [c[0] for c in calls] == sorted(c[0] for c in calls)

@@ -4,8 +4,10 @@ Columns are panel *compositions* (members per type, see
 :func:`~deliberatie.core.sortition.instance.group_types`); members of one type
 are interchangeable, so an optimal distribution gives them equal probability
 and the restricted master LP has one row per type instead of one per person.
-LPs are solved by HiGHS (``scipy.optimize.linprog``), pricing by
-:class:`~deliberatie.core.sortition.panels.PanelModel` (``milp``).
+The master LP lives in one HiGHS model (``highspy``, warm-started as
+columns are added; ``scipy.optimize.linprog`` without it); pricing is
+:meth:`~deliberatie.core.sortition.panels.PanelModel.best`, a HiGHS MIP.
+Only open solvers are used.
 
 LEXIMIN follows Flanigan et al. (Nature 2021, Methods): maximise the smallest
 probability, fix the types whose dual value is positive (complementary
@@ -24,9 +26,7 @@ from deliberatie.core.sortition.panels import new_highs
 _LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 _PRICE_TOL = 1e-9  # reduced cost needed to add a column
 _DUAL_TOL = 1e-7  # dual value above which a type is fixed
-_FIX_SLACK = 1e-10
-_SWAP_SOURCES = 0  # swap-neighbour columns per round: measured slower (degenerate master LP)
-_SWAP_LIMIT = 0  # fixed probabilities may drop this much in later stages
+_FIX_SLACK = 1e-10  # fixed probabilities may drop this much in later stages
 
 
 @dataclass(frozen=True)
@@ -243,21 +243,13 @@ class _ColumnGeneration:
             z, pi, duals = self.master.solve()
             threshold = z + sum(duals[t] * relaxed[t] for t in fixed_types) + _PRICE_TOL
             weights = duals / self.sizes
-            added = 0
-            for j in np.argsort(-pi, kind="stable")[:_SWAP_SOURCES]:
-                for column in self.model.swaps(self.columns[j], weights, floor=threshold, limit=_SWAP_LIMIT):
-                    added += self.add(column)
-            if added:
-                continue
             counts = self.model.best(weights, floor=threshold)
             value = float(weights @ counts) if counts is not None else -np.inf
             if value <= threshold or not self.add(counts):
                 return z, pi, duals
-            for column in self.model.swaps(counts, weights, floor=threshold, limit=_SWAP_LIMIT):
-                self.add(column)
 
 
-def find_distribution(model, *, algorithm="leximin", max_stages=None):
+def find_distribution(model, *, algorithm="leximin", max_stages=None, progress=None):
     """LEXIMIN, maximin or Nash distribution for a :class:`PanelModel`.
 
     Parameters
@@ -266,6 +258,9 @@ def find_distribution(model, *, algorithm="leximin", max_stages=None):
     algorithm : {"leximin", "maximin", "nash"}
     max_stages : int, optional
         Stop LEXIMIN after this many fixing stages (for diagnostics only).
+    progress : callable, optional
+        Called after each stage with ``(fixed_types, all_types)``, for a
+        progress indicator when the selection runs outside a web request.
 
     Returns
     -------
@@ -290,6 +285,8 @@ def find_distribution(model, *, algorithm="leximin", max_stages=None):
         newly = [t for t in active if duals[t] > _DUAL_TOL] or [max(active, key=lambda t: duals[t])]
         for t in newly:
             fixed[t] = z
+        if progress is not None:
+            progress(len(fixed), ntypes)
     if pi is None:  # every type is impossible
         pi = np.zeros(len(cg.columns))
         pi[0] = 1.0

@@ -77,10 +77,11 @@ def feasibility(instance, k, *, households=True):
     return check_feasibility(build_model(instance, k, households=households))
 
 
-def distribution(instance, k, *, algorithm="leximin", households=True, rng=None, samples=1000):
+def distribution(instance, k, *, algorithm="leximin", households=True, rng=None, samples=1000, progress=None):
     """Selection distribution only (no draw); raises :class:`InfeasibleQuotas`.
 
-    ``rng`` (numpy Generator) and ``samples`` are used by LEGACY only.
+    ``rng`` (numpy Generator) and ``samples`` are used by LEGACY only;
+    ``progress(done, total)`` is called as LEXIMIN fixes types.
     """
     _validate_selection(instance, k, algorithm, 0, 1)
     model = build_model(instance, k, households=households)
@@ -93,10 +94,10 @@ def distribution(instance, k, *, algorithm="leximin", households=True, rng=None,
             return legacy_distribution(model, rng, samples=samples)
         except LegacyFailed:
             raise InputError("sortition.legacy_failed", k=int(k)) from None
-    return find_distribution(model, algorithm=algorithm)
+    return find_distribution(model, algorithm=algorithm, progress=progress)
 
 
-def select(instance, k, *, algorithm="leximin", seed=0, households=True, lottery_size=1000):
+def select(instance, k, *, algorithm="leximin", seed=0, households=True, lottery_size=1000, progress=None):
     """Run the full selection and the seeded draw.
 
     Parameters
@@ -112,11 +113,13 @@ def select(instance, k, *, algorithm="leximin", seed=0, households=True, lottery
         At most one selected per household (when households are given).
     lottery_size : int
         Number ``m`` of equally likely panels.
+    progress : callable, optional
+        ``progress(done, total)`` while LEXIMIN runs.
     """
     start = time.perf_counter()
     _validate_selection(instance, k, algorithm, seed, lottery_size)
     dist = distribution(instance, k, algorithm=algorithm, households=households,
-                        rng=np.random.Generator(np.random.PCG64(seed)), samples=lottery_size)
+                        rng=np.random.Generator(np.random.PCG64(seed)), samples=lottery_size, progress=progress)
     lottery = make_lottery(dist, m=lottery_size, seed=seed)
     sha = instance.sha256()
     index = draw_index(sha, algorithm, seed, lottery.m)
