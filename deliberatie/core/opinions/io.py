@@ -81,27 +81,24 @@ def from_votes(votes, *, moderated_out=(), texts=None):
     texts : dict, optional
         Statement id → text; statements without votes are included too.
     """
-    voter_pos, comment_set = {}, set(str(k) for k in (texts or {}))
-    ts, vr, cm, vv = [], [], [], []
-    for timestamp, voter, comment, vote in votes:
-        voter, comment = str(voter), str(comment)
-        voter_pos.setdefault(voter, len(voter_pos))
-        comment_set.add(comment)
-        ts.append(int(timestamp))
-        vr.append(voter_pos[voter])
-        cm.append(comment)
-        vv.append(int(vote))
-    comments = sorted(comment_set, key=_sort_key)
-    comment_pos = {c: i for i, c in enumerate(comments)}
-    # canonical row order (by id), so the result does not hang on the file's row order
-    voters = sorted(voter_pos, key=_sort_key)
-    new_row = np.empty(len(voters), dtype=np.int64)
-    new_row[[voter_pos[v] for v in voters]] = np.arange(len(voters))
-    ts = np.asarray(ts, dtype=np.int64)
-    vr = new_row[np.asarray(vr, dtype=np.int64)] if vr else np.zeros(0, dtype=np.int64)
-    cc = np.asarray([comment_pos[c] for c in cm], dtype=np.int64)
-    vv = np.asarray(vv, dtype=np.int8)
-    return _latest(tuple(voters), tuple(comments), ts, vr, cc, vv, moderated_out, texts)
+    votes = list(votes)
+    if votes:
+        ts, voters, comments, values = zip(*votes)
+    else:
+        ts, voters, comments, values = (), (), (), ()
+    voters = [str(v) for v in voters]
+    comments = [str(c) for c in comments]
+    # canonical order (by id), so the result does not hang on the file's row order
+    participants = sorted(dict.fromkeys(voters), key=_sort_key)
+    statements = sorted(set(comments) | {str(k) for k in (texts or {})}, key=_sort_key)
+    voter_pos = {v: i for i, v in enumerate(participants)}
+    comment_pos = {c: i for i, c in enumerate(statements)}
+    return from_arrays(
+        participants, statements,
+        [voter_pos[v] for v in voters], [comment_pos[c] for c in comments],
+        np.asarray(values, dtype=np.int64), timestamps=np.asarray(ts, dtype=np.int64),
+        moderated_out=moderated_out, texts=texts,
+    )
 
 
 def from_arrays(participants, statements, rows, cols, values, *, timestamps=None,
@@ -114,6 +111,8 @@ def from_arrays(participants, statements, rows, cols, values, *, timestamps=None
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
+    if not np.isin(values, (-1, 0, 1)).all():
+        raise InputError("opinions.bad_vote", field="values")
     values = np.asarray(values, dtype=np.int8)
     if timestamps is None:
         timestamps = np.arange(len(rows), dtype=np.int64)
@@ -121,8 +120,6 @@ def from_arrays(participants, statements, rows, cols, values, *, timestamps=None
     if len(rows) and (rows.min() < 0 or rows.max() >= len(participants)
                       or cols.min() < 0 or cols.max() >= len(statements)):
         raise InputError("opinions.index_out_of_range", field="rows/cols")
-    if not np.isin(values, (-1, 0, 1)).all():
-        raise InputError("opinions.bad_vote", field="values")
     return _latest(participants, statements, np.asarray(timestamps, dtype=np.int64),
                    rows, cols, values, moderated_out, texts)
 
