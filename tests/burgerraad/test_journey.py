@@ -31,27 +31,28 @@ def test_full_journey(client, auth, world):
     assert response.status_code == 302
     burgerraad_id = db.session.scalar(select(Burgerraad.id))
 
-    # Stage 1: upload the extract and draw 24 addresses, proportional to population (Noord 210, Zuid 420)
-    upload = {"extract": (io.BytesIO(address_csv(120)), "adressen.csv"), "total": "24", "spread": "bevolking",
+    # Stage 1: upload the extract and draw 20 addresses, proportional to population (Noord 210, Zuid 420)
+    upload = {"extract": (io.BytesIO(address_csv(120)), "adressen.csv"), "total": "20", "spread": "bevolking",
               "seed": "42", f"respons_{world['wijken']['Noord']}": "10", f"respons_{world['wijken']['Zuid']}": "10"}
     response = client.post(f"/burgerraad/{burgerraad_id}/brieven", data=upload, content_type="multipart/form-data")
     assert response.status_code == 302
     invitations = db.session.scalars(select(Uitnodiging).order_by(Uitnodiging.id)).all()
-    assert len({i.address_id for i in invitations}) == 24 and len(invitations) == 48
+    assert len({i.address_id for i in invitations}) == 20 and len(invitations) == 40
     per_wijk = {w: len({i.address_id for i in invitations if i.wijk_id == wid}) for w, wid in world["wijken"].items()}
-    assert per_wijk == {"Noord": 8, "Zuid": 16}
+    assert per_wijk == {"Noord": 7, "Zuid": 13}
     pdf = client.get(f"/burgerraad/{burgerraad_id}/brieven.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "burgerraad.letters_drawn")) is not None
 
     # Registration: residents use their codes; older people respond more
     auth.logout()
+    assert "Aanmelden voor de burgerraad" in client.get(f"/trajecten/{world['traject']}").text
     questions = {v.name: v.id for v in db.session.get(Burgerraad, burgerraad_id).vragen}
     rng = random.Random(5)
     codes = [(i.code, i.address_id) for i in invitations]
     db.session.commit()
     registered = 0
-    for n, (code, _address) in enumerate(codes[:44]):
+    for n, (code, _address) in enumerate(codes[:40]):
         answers = {f"vraag_{questions['geslacht']}": rng.choice(["man", "vrouw"]),
                    f"vraag_{questions['leeftijd']}": "oud" if rng.random() < 0.7 else "jong"}
         response = _register(client, code, answers, f"Inwoner {n}", f"inwoner{n}@example.org")
@@ -125,6 +126,8 @@ def test_full_journey(client, auth, world):
 
     # Reserves: a member drops out, the replacement keeps the quotas
     auth.login("org@example.org")
+    page = client.get(f"/burgerraad/{burgerraad_id}/panel").text
+    assert page.count("Afgehaakt: vervang door reserve") == 8 and "Reserve 1" in page
     member = db.session.scalar(select(Aanmelding).where(Aanmelding.status == DeelnemerStatus.PANEL)
                                .order_by(Aanmelding.anon_id))
     member_id, member_anon = member.id, member.anon_id
@@ -147,3 +150,8 @@ def test_full_journey(client, auth, world):
     assert json.loads(burgerraad.stats_json)["registrations"] == registered
     db.session.commit()
     assert client.get(f"/burgerraad/{burgerraad_id}/RECORD.json").data == download  # the record stays
+    page = client.get(f"/burgerraad/{burgerraad_id}").text
+    assert "persoonsgegevens gewist" in page and str(registered) in page
+    assert "zijn gewist" in client.get(f"/burgerraad/{burgerraad_id}/panel").text
+    traject_page = client.get(f"/trajecten/{world['traject']}").text
+    assert "De loting van de burgerraad controleren" in traject_page

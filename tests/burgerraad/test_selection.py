@@ -69,18 +69,19 @@ def test_quota_form_refuses_min_above_max_and_panel_larger_than_pool(client, aut
     assert "is groter dan het aantal beschikbare aanmeldingen (44)" in page
 
 
-@pytest.mark.parametrize("algorithm", ["maximin", "nash", "legacy"])
-def test_other_algorithms_for_comparison(client, auth, world, pool, algorithm):
+def test_other_algorithms_for_comparison(client, auth, world, pool):
     auth.login("org@example.org")
-    response = client.post(f"/burgerraad/{pool}/selectie", data={"algorithm": algorithm})
-    assert client.get(response.headers["Location"]).status_code == 302
-    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
-    result = job.result
-    assert result["algorithm"] == algorithm and result["n"] == 44
-    assert sum(p for _, p in result["probabilities"]) == pytest.approx(6, abs=1e-6)
-    assert result["min"] == pytest.approx(min(p for _, p in result["probabilities"]))
-    page = client.get(f"/burgerraad/{pool}/kansen").text
-    assert page.count("<rect") == 44 and "burgerraad-gini" in page
+    for algorithm in ("maximin", "nash", "legacy"):
+        response = client.post(f"/burgerraad/{pool}/selectie", data={"algorithm": algorithm})
+        assert client.get(response.headers["Location"]).status_code == 302
+        job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+        result = job.result
+        db.session.commit()
+        assert result["algorithm"] == algorithm and result["n"] == 44
+        assert sum(p for _, p in result["probabilities"]) == pytest.approx(6, abs=1e-6)
+        assert result["min"] == pytest.approx(min(p for _, p in result["probabilities"]))
+        page = client.get(f"/burgerraad/{pool}/kansen").text
+        assert page.count("<rect") == 44 and "burgerraad-gini" in page
 
 
 def test_queued_job_waits_for_the_worker_and_the_page_refreshes(app, client, auth, runner, world, pool):
@@ -130,19 +131,21 @@ def test_draw_is_reproducible_and_verifiable_anywhere(client, auth, world, pool,
     text = json.dumps(record)
     assert all(a.email not in text and a.name not in text and a.uitnodiging.address_id not in text
                for a in burgerraad.aanmeldingen)
-    path = tmp_path / "RECORD.json"
-    path.write_text(burgerraad.record_json)
-    db.session.commit()
-    assert console_main(["sortition", "verify", str(path)]) == 0
-    env = dict(os.environ, PYTHONHASHSEED="4242")
-    other = subprocess.run([sys.executable, "-m", "deliberatie.console", "sortition", "verify", str(path)],
-                           env=env, capture_output=True, text=True, timeout=300)
-    assert other.returncode == 0, other.stderr
     tampered = dict(record, seed=record["seed"] + 1)
     assert not sortition.verify(tampered).ok
     # the seed cannot be entered twice
     auth.login("org@example.org")
     assert client.post(f"/burgerraad/{pool}/loten", data={"seed": "1"}).status_code == 409
+    path = tmp_path / "RECORD.json"
+    path.write_text(burgerraad.record_json)
+    db.session.commit()
+    assert console_main(["sortition", "verify", str(path)]) == 0
+    if db.engine.dialect.name != "sqlite":
+        return  # the record does not depend on the database: one fresh process is enough
+    env = dict(os.environ, PYTHONHASHSEED="4242")
+    other = subprocess.run([sys.executable, "-m", "deliberatie.console", "sortition", "verify", str(path)],
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert other.returncode == 0, other.stderr
 
 
 def test_purge_command_leaves_no_personal_data(app, runner, world, pool):
