@@ -6,7 +6,7 @@ came in. Participants appear only by their random pseudonym.
 """
 
 import json
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 
 from sqlalchemy import select
 
@@ -36,25 +36,34 @@ def conversation(traject):
     return from_votes(votes, moderated_out=moderated, texts=texts)
 
 
-def _score(score):
-    return {key: value for key, value in asdict(score).items()}
+def _plain(value):
+    """Dataclasses, tuples and numpy scalars as JSON-ready Python values."""
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
 
 
 def result_to_json(opinion_map) -> dict:
     """The parts of an :class:`OpinionMap` the pages and the report need."""
     return {
         "participants": list(opinion_map.participants),
-        "coordinates": [list(xy) for xy in opinion_map.coordinates],
-        "labels": list(opinion_map.labels),
+        "coordinates": _plain(opinion_map.coordinates),
+        "labels": _plain(opinion_map.labels),
         "clustered": len(opinion_map.clustered),
         "groups": [
-            {"id": g.id, "size": len(g.members), "members": list(g.members),
-             "representative": [_score(s) for s in g.representative]}
+            {"id": int(g.id), "size": len(g.members), "members": list(g.members),
+             "representative": [_plain(s) for s in g.representative]}
             for g in opinion_map.groups
         ],
-        "consensus": [_score(s) for s in opinion_map.consensus],
-        "group_aware_consensus": [[s, v] for s, v in opinion_map.group_aware_consensus],
-        "silhouettes": [list(x) for x in opinion_map.silhouettes],
+        "consensus": [_plain(s) for s in opinion_map.consensus],
+        "group_aware_consensus": _plain(opinion_map.group_aware_consensus),
+        "silhouettes": _plain(opinion_map.silhouettes),
         "statements": list(opinion_map.statements),
     }
 
@@ -77,8 +86,7 @@ def run(traject, actor, *, min_votes=7, max_groups=5, seed=0) -> Analyse:
     """
     conv = conversation(traject)
     opinion_map = map_opinions(conv, min_votes=min_votes, max_groups=max_groups, seed=seed)
-    params = asdict(opinion_map.parameters)
-    params["keep"] = list(params["keep"])
+    params = _plain(opinion_map.parameters)
     result = result_to_json(opinion_map)
     result["totals"] = _totals(conv)
     analyse = Analyse(traject_id=traject.id, created_by_id=getattr(actor, "id", None),
