@@ -74,6 +74,16 @@ def test_recorded_pabutools_outcomes(pb_dir, name):
             assert outcome.add1_runs == entry["add1"]["mes_runs"], (name, rule)
         compared += 1
     assert compared >= 3
+    # mes-add1-greedy: recorded only as pabutools' Add1 + greedy; equal to ours where both
+    # Add1 variants agree
+    first, last = (expected["rules"].get(k, {}) for k in
+                   ("mes_cost_sat_add1", "mes_cost_sat_add1_noexhstop"))
+    completed = expected["rules"].get("mes_cost_sat_add1+greedy", {})
+    if profile.approval and first.get("status") == last.get("status") == "ok" \
+            and first["selected"] == last["selected"] and completed.get("status") == "ok":
+        outcome = count(profile, rule="mes-add1-greedy")
+        assert list(outcome.selected) == completed["selected"], name
+        assert list(outcome.selection_order) == completed["selection_order"], name
 
 
 @pytest.mark.parametrize("name", ["Poland_Wieliczka_2023_Green_Budget", "Poland_Swiecie_2023",
