@@ -1,0 +1,98 @@
+"""Importing population figures per wijk: whole wijken replaced, row errors, nothing half-saved."""
+
+from sqlalchemy import select
+
+from deliberatie.extensions import db
+from deliberatie.models import AuditEntry, Wijk, WijkPopulatie
+from tests.statistiek.conftest import FIGURES, figures_csv
+
+
+def _upload(client, text, name="cijfers.csv"):
+    import io
+
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return client.post("/statistiek/bevolking/importeren", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def _figures(name):
+    wijk = db.session.scalar(select(Wijk).filter_by(name=name))
+    return {(r.variable, r.category): (r.count, r.base) for r in
+            db.session.scalars(select(WijkPopulatie).filter_by(wijk_id=wijk.id))}
+
+
+def test_good_file_replaces_the_named_wijk_only(client, auth, world):
+    auth.login("beheer@example.org")
+    figures = [("geslacht", "man", 1500, "alle inwoners"), ("geslacht", "vrouw", 1400, "")]
+    text = figures_csv(("Noord",), figures) + ",geslacht,man,99999,\n"
+    response = _upload(client, text)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).text
+    assert "zijn vervangen" in page and "overgeslagen" in page
+    assert _figures("Noord") == {("geslacht", "man"): (1500, "alle inwoners"),
+                                 ("geslacht", "vrouw"): (1400, "alle inwoners")}
+    assert len(_figures("Zuid")) == len(FIGURES)
+    entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+    assert entry.action == "statistiek.population_import" and "Noord" in entry.details
+
+
+def test_cbs_code_names_a_wijk_too(client, auth, world):
+    auth.login("beheer@example.org")
+    code = db.session.scalar(select(Wijk).filter_by(name="Zuid")).cbs_code
+    assert _upload(client, f"wijk,variable,category,count\n{code},geslacht,man,7\n").status_code == 302
+    assert _figures("Zuid") == {("geslacht", "man"): (7, "alle inwoners")}
+
+
+def test_bad_rows_are_all_listed_and_nothing_is_saved(client, auth, world):
+    auth.login("beheer@example.org")
+    before = (_figures("Noord"), _figures("Zuid"))
+    text = ("wijk,variable,category,count,base\n"
+            "Noord,geslacht,man,10,\n"
+            "Nergens,geslacht,vrouw,10,\n"
+            "Zuid,geslacht,vrouw,tien,\n"
+            "Zuid,leeftijd,15-24,12.5,\n"
+            "Zuid,opleiding,hoog,5,vijftien plus\n")
+    response = _upload(client, text)
+    assert response.status_code == 422
+    page = response.text
+    assert "Er is niets opgeslagen" in page
+    assert "Regel 3: de wijk ‘Nergens’ bestaat niet" in page
+    assert "Regel 4: ‘tien’ is geen geldig aantal" in page
+    assert "Regel 5: ‘12.5’ is geen heel aantal" in page
+    assert "Regel 6: ‘vijftien plus’ is geen leeftijdsgroep" in page
+    assert (_figures("Noord"), _figures("Zuid")) == before
+
+
+def test_errors_across_rows_and_of_the_whole_file(client, auth, world):
+    auth.login("beheer@example.org")
+    duplicate = "wijk,variable,category,count\nNoord,geslacht,man,1\nNoord,geslacht,man,2\n"
+    assert "staat er twee keer in (ook op regel 2)" in _upload(client, duplicate).text
+    assert "puntkomma" in _upload(client, "wijk;variable;category;count\nNoord;geslacht;man;1\n").text
+    assert "De kolom ‘count’ ontbreekt" in _upload(client, "wijk,variable,category\nNoord,geslacht,man\n").text
+    assert "geen UTF-8" in _upload(client, "wijk,variable,category,count\nZuidérf,a,b,1\n".encode("latin-1")).text
+    bad_band = "wijk,variable,category,count\nNoord,leeftijd,jong,1\nNoord,leeftijd,65+,1\n"
+    assert "leeftijdsgroep ‘jong’ is geen leeftijd" in _upload(client, bad_band).text
+    gemeente_only = "wijk,variable,category,count\n,geslacht,man,1\n"
+    assert "geen regels voor een wijk" in _upload(client, gemeente_only).text
+    assert "Kies een CSV-bestand" in client.post("/statistiek/bevolking/importeren", data={}).text
+
+
+def test_figures_page_shows_wijken_gemeente_and_one_base(client, auth, world):
+    auth.login("raad@example.org")
+    page = client.get("/statistiek/bevolking").text
+    assert "Noord" in page and "Zuid" in page
+    gemeente = page[page.index('id="gemeente"'):page.index('id="wijken"')]
+    assert "2.000" in gemeente and ">476<" in gemeente  # 2 x 1,000 men, 2 x 238 aged 15-24
+    assert "Inwoners van 15 jaar en ouder: 3.400" in page
+    # education (1,500 aged 15-74 per wijk) is rescaled to the 1,700 aged 15+: factor 1.133
+    assert "1,133" in page and "Cijfers importeren" not in page
+
+
+def test_figures_page_says_why_no_common_base(client, auth, world):
+    for wijk in db.session.scalars(select(Wijk)):
+        wijk.populatie.append(WijkPopulatie(variable="leeftijd", category="10-19", count=5, base=""))
+    db.session.commit()
+    auth.login("beheer@example.org")
+    page = client.get("/statistiek/bevolking").text
+    assert "Dat lukt nu niet" in page and "leeftijdsgroep ‘10-19’ valt maar voor een deel binnen 15+" in page
+    assert "Cijfers importeren" in page
