@@ -83,12 +83,12 @@ def stem(traject_id, stelling_id):
     if stelling.status is not StellingStatus.ZICHTBAAR:
         abort(404)
     form = StemForm()
-    deelnemer = current_deelnemer(traject, ronde, create=True)
-    if deelnemer is None:
-        return redirect(url_for(".stemcode", traject_id=traject.id))
     if not form.validate_on_submit():
         flash(_("Kies eens, oneens of overslaan."), "error")
         return redirect(url_for(".stellingen", traject_id=traject.id, stelling=stelling.id))
+    deelnemer = current_deelnemer(traject, ronde, create=True)
+    if deelnemer is None:
+        return redirect(url_for(".stemcode", traject_id=traject.id))
     services.vote(stelling, deelnemer, form.stem.data)
     db.session.commit()
     return redirect(url_for(".stellingen", traject_id=traject.id))
