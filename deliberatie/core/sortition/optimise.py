@@ -304,7 +304,7 @@ def find_distribution(model, *, algorithm="leximin", max_stages=None, progress=N
     return _summary(algorithm, model, columns, weights, type_probs, diagnostics)
 
 
-def _nash(cg, pi, *, rounds=60, inner=400, tol=1e-7):
+def _nash(cg, pi, *, rounds=100, inner=20000, tol=1e-6):
     """Maximise sum of log probabilities: Cover's multiplicative updates + pricing."""
     sizes = cg.sizes
     n = sizes.sum()
