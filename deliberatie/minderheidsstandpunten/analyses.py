@@ -90,7 +90,7 @@ def run(traject, actor, *, min_votes=7, max_groups=5, seed=0) -> Analyse:
     result = result_to_json(opinion_map)
     result["totals"] = _totals(conv)
     analyse = Analyse(traject_id=traject.id, created_by_id=getattr(actor, "id", None),
-                      algorithm=opinion_map.parameters.algorithm[:200],
+                      algorithm=str(opinion_map.parameters.algorithm),
                       parameters=json.dumps(params, sort_keys=True),
                       result=json.dumps(result, separators=(",", ":")),
                       participants=len(conv.participants), groups=len(opinion_map.groups))

@@ -140,7 +140,7 @@ class Analyse(db.Model):
     traject_id: Mapped[int] = mapped_column(sa.ForeignKey("traject.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    algorithm: Mapped[str] = mapped_column(sa.String(200))
+    algorithm: Mapped[str] = mapped_column(sa.Text)
     parameters: Mapped[str] = mapped_column(sa.Text)  # canonical JSON
     result: Mapped[str] = mapped_column(sa.Text)  # JSON, see services.run_to_json
     participants: Mapped[int] = mapped_column(sa.Integer)

@@ -23,7 +23,7 @@ def upgrade():
     sa.Column('traject_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('algorithm', sa.String(length=200), nullable=False),
+    sa.Column('algorithm', sa.Text(), nullable=False),
     sa.Column('parameters', sa.Text(), nullable=False),
     sa.Column('result', sa.Text(), nullable=False),
     sa.Column('participants', sa.Integer(), nullable=False),
