@@ -4,6 +4,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from werkzeug.security import generate_password_hash
 
 from deliberatie import jobs
 from deliberatie.burgerraad import selection, services
@@ -15,11 +16,10 @@ _HASH = {}
 
 
 def make_user(role, email):
-    """Like the shared factory, but hashing the password once per session (scrypt is slow by design)."""
+    """Like the shared factory, but with a cheap password hash: scrypt is slow by design, and these
+    tests log in many times (the login itself is tested by the foundation)."""
     if not _HASH:
-        probe = User(email="probe@example.org")
-        probe.set_password(PASSWORD)
-        _HASH["hash"] = probe.password_hash
+        _HASH["hash"] = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
     user = User(email=email, role=role, name=role.value.title(), password_hash=_HASH["hash"])
     db.session.add(user)
     db.session.flush()

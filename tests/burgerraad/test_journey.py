@@ -6,6 +6,7 @@ import random
 
 from sqlalchemy import select
 
+from deliberatie.burgerraad import services
 from deliberatie.burgerraad.models import Aanmelding, Burgerraad, DeelnemerStatus, Uitnodiging
 from deliberatie.core import sortition
 from deliberatie.extensions import db
@@ -55,8 +56,13 @@ def test_full_journey(client, auth, world):
     for n, (code, _address) in enumerate(codes[:40]):
         answers = {f"vraag_{questions['geslacht']}": rng.choice(["man", "vrouw"]),
                    f"vraag_{questions['leeftijd']}": "oud" if rng.random() < 0.7 else "jong"}
-        response = _register(client, code, answers, f"Inwoner {n}", f"inwoner{n}@example.org")
-        assert response.status_code == 200 and "Bedankt voor uw aanmelding" in response.text
+        if n < 12:  # through the browser ...
+            response = _register(client, code, answers, f"Inwoner {n}", f"inwoner{n}@example.org")
+            assert response.status_code == 200 and "Bedankt voor uw aanmelding" in response.text
+        else:  # ... and the rest through the same service, to keep the test fast
+            services.register(services.find_invitation(code), dict(
+                answers, name=f"Inwoner {n}", email=f"inwoner{n}@example.org", phone="", available=True))
+            db.session.commit()
         registered += 1
     again = client.post("/burgerraad/aanmelden", data={"code": codes[0][0]})
     assert "al gebruikt" in again.text

@@ -19,7 +19,7 @@ from deliberatie.core import sortition
 from deliberatie.extensions import db
 from deliberatie.models import AuditEntry, Traject
 from deliberatie.models.job import Job, JobStatus
-from tests.burgerraad.conftest import run_selection, with_pool
+from tests.burgerraad.conftest import with_pool
 
 
 def _set(burgerraad, name, value, low, high):
@@ -29,7 +29,7 @@ def _set(burgerraad, name, value, low, high):
 
 @pytest.fixture
 def pool(world):
-    burgerraad = with_pool(world, n=44, panel_size=6, letters=30)
+    burgerraad = with_pool(world, n=44, panel_size=6, letters=44, codes_per_letter=1)
     services.derive_quotas(burgerraad, panel_size=6, tolerance=0.5, actor=world["organisator"])
     db.session.commit()
     return burgerraad.id
@@ -111,11 +111,12 @@ def test_failed_job_is_explained(app, client, auth, world, pool):
     assert jobs.run(job.id) is None  # a finished job is not run twice
 
 
-def test_draw_is_reproducible_and_verifiable_anywhere(client, auth, world, pool, tmp_path):
-    burgerraad = db.session.get(Burgerraad, pool)
+def test_draw_is_reproducible_and_verifiable_anywhere(client, auth, world, tmp_path):
+    burgerraad = with_pool(world, n=44, panel_size=6, letters=30)  # two codes per letter: 22 households
+    services.derive_quotas(burgerraad, panel_size=6, tolerance=0.5, actor=world["organisator"])
+    db.session.commit()
+    pool = burgerraad.id
     assert burgerraad.one_per_household and burgerraad.codes_per_letter == 2
-    run_selection(burgerraad, world["organisator"])
-    burgerraad = db.session.get(Burgerraad, pool)
     selection.commit_inputs(burgerraad, actor=world["organisator"])
     db.session.commit()
     jobs.run(selection.start_draw(burgerraad, seed=987654321, actor=world["organisator"]).id)
@@ -149,8 +150,6 @@ def test_draw_is_reproducible_and_verifiable_anywhere(client, auth, world, pool,
 
 
 def test_purge_command_leaves_no_personal_data(app, runner, world, pool):
-    burgerraad = db.session.get(Burgerraad, pool)
-    run_selection(burgerraad, world["organisator"])
     burgerraad = db.session.get(Burgerraad, pool)
     selection.commit_inputs(burgerraad, actor=world["organisator"])
     db.session.commit()
