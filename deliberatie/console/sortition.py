@@ -32,8 +32,13 @@ from deliberatie.core.sortition import (
 )
 
 
+def _usage(parser):
+    parser.print_help(sys.stderr)
+    return 2
+
+
 def register(parser):
-    parser.set_defaults(handler=None)
+    parser.set_defaults(handler=lambda args: _usage(parser))
     sub = parser.add_subparsers(dest="sortition_command", metavar="ACTION")
     sel = sub.add_parser("select", help="draw a panel from a pool with quotas")
     sel.add_argument("--people", required=True, help="people CSV, or a folder with respondents.csv + categories.csv")
