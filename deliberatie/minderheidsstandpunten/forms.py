@@ -6,7 +6,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .models import Afhandeling, Deelname, SessieSoort, VoorwaardeSoort
-from .weging import GESLACHTEN, LEEFTIJDEN
+from .weging import LEEFTIJDEN
 
 DEELNAME_LABELS = {
     Deelname.PSEUDONIEM: _l("Anoniem: zonder account, met een willekeurig nummer in de browser"),

@@ -8,7 +8,6 @@ degrades to ``{"available": False, ...}`` rather than failing the report.
 
 from importlib import import_module
 
-from flask import current_app
 
 from .. import components
 from ..core.errors import InputError
