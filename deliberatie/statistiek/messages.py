@@ -6,6 +6,8 @@ place where they become Dutch (B1) sentences. Everything goes through
 Flask-Babel, so the English catalogue can translate it.
 """
 
+import math
+
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -104,9 +106,11 @@ def describe(error) -> str:
     values = dict(params)
     if variable is not None:
         values["variable"] = variable_label(variable).lower()
-    for key in ("cap", "lowest_feasible_cap"):
-        if isinstance(params.get(key), (int, float)):
-            values[key] = number(params[key])
+    if isinstance(params.get("cap"), (int, float)):
+        values["cap"] = number(params["cap"])
+    if isinstance(params.get("lowest_feasible_cap"), (int, float)):
+        # rounded up, so that the cap the message suggests does work
+        values["lowest_feasible_cap"] = number(math.ceil(round(params["lowest_feasible_cap"] * 100, 6)) / 100)
     values.setdefault("category", "?")
     values.setdefault("wijk", _("de gemeente") if params.get("wijk") is None else params["wijk"])
     template = _MESSAGES.get(code)
