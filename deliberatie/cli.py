@@ -14,11 +14,15 @@ def seed_demo_command(force):
 
     if current_app.config["ENV"] == "production" and not force:
         raise click.ClickException("refusing to load demo accounts in production (use --force)")
-    accounts = seed_demo()
+    summary = seed_demo()
     db.session.commit()
     click.echo("Demo municipality Lindewaard is ready. Demo accounts (e-mail / password):")
-    for email, role, password in accounts:
+    for email, role, password in summary.accounts:
         click.echo(f"  {role.value:<12} {email:<40} {password}")
+    if summary.stemcodes:
+        click.echo("Unused stemcodes for the wijkbudget vote in Westerhaven:")
+        for code in summary.stemcodes:
+            click.echo(f"  {code}")
 
 
 @click.command("create-admin")

@@ -6,6 +6,7 @@ creates only what is missing, so ``make run`` can call it every time.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import import_module
 
 from sqlalchemy import select
 
@@ -145,7 +146,7 @@ def _trajecten(today):
                     "twee jaar.",
              belofte="Het plan dat aan de tafels ontstaat, legt het college ongewijzigd aan de "
                      "raad voor, met de minderheidsstandpunten erbij.",
-             fasen=_phases(today, ("Thematafels", 7, 8), ("Uitwerken", 9, 60))),
+             fasen=_phases(today, ("Thematafels", 0, 1), ("Uitwerken", 2, 60))),
         dict(title="Herinrichting Marktplein De Brink", ladder=LadderRung.RAADPLEGEN,
              status=TrajectStatus.AFGEROND, wijken=["De Brink", "Kerkdorp"],
              opgave="Hoe moet het marktplein eruitzien na de vervanging van het riool?",
@@ -163,8 +164,25 @@ def _trajecten(today):
     ]
 
 
-def seed_demo(today: date | None = None):
-    """Create what is missing of the demo municipality; return the demo accounts."""
+#: (traject title, component) in seeding order; wijkbudget before pitches, so that the
+#: selected demo pitches find their wijkbudget projects.
+COMPONENT_DEMOS = (
+    ("Wijkbudget Westerhaven 2027", "wijkbudget"),
+    ("Wijkbudget Westerhaven 2027", "pitches"),
+    ("Burgerraad Wonen en Klimaat", "burgerraad"),
+    ("Leefbaar Centrum: thematafels", "thematafels"),
+    ("Leefbaar Centrum: thematafels", "minderheidsstandpunten"),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    accounts: list  # (email, role, password)
+    stemcodes: list  # unused demo stemcodes of the wijkbudget
+
+
+def seed_demo(today: date | None = None) -> DemoSummary:
+    """Create what is missing of the demo municipality, its trajecten and components."""
     today = today or date.today()
     gemeente = _seed_gemeente()
     users = _seed_accounts()
@@ -181,4 +199,12 @@ def seed_demo(today: date | None = None):
                 author=users[Role.ORGANISATOR])]
         db.session.add(traject)
     db.session.flush()
-    return [(email, role, password) for email, _name, role, password in ACCOUNTS]
+    stemcodes = []
+    for title, component in COMPONENT_DEMOS:
+        traject = db.session.scalar(select(Traject).filter_by(title=title))
+        result = import_module(f"deliberatie.{component}.demo").seed(traject, users, today)
+        if component == "wijkbudget":
+            stemcodes = list(result or [])
+        db.session.flush()
+    accounts = [(email, role, password) for email, _name, role, password in ACCOUNTS]
+    return DemoSummary(accounts=accounts, stemcodes=stemcodes)
