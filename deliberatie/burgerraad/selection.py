@@ -30,6 +30,19 @@ def subject(burgerraad):
     return f"burgerraad:{burgerraad.id}"
 
 
+def _progress(report):
+    """Turn the core's ``progress(done, total)`` into job progress (10-95 %), committed in steps of 5."""
+    last = [10]
+
+    def callback(done, total):
+        percent = 10 + int(85 * done / total) if total else 10
+        if percent >= last[0] + 5:
+            last[0] = percent
+            report(percent)
+
+    return callback
+
+
 def _household(burgerraad, address_id):
     text = f"{burgerraad.id}\x1f{burgerraad.letters_seed}\x1f{address_id}"
     return "h-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
@@ -98,7 +111,7 @@ def _distribution_job(job, report):
     instance = build_instance(burgerraad)
     report(10)
     dist = sortition.distribution(instance, burgerraad.panel_size, algorithm=job.params["algorithm"],
-                                  households=burgerraad.one_per_household)
+                                  households=burgerraad.one_per_household, progress=_progress(report))
     return {
         "algorithm": dist.algorithm, "k": dist.k, "n": instance.n, "inputs_sha256": instance.sha256(),
         "probabilities": [[pid, float(p)] for pid, p in zip(dist.ids, dist.probabilities)],
@@ -173,7 +186,7 @@ def _draw_job(job, report):
     report(10)
     result = sortition.select(instance, burgerraad.panel_size, algorithm=burgerraad.algorithm,
                               seed=int(burgerraad.draw_seed), households=burgerraad.one_per_household,
-                              lottery_size=burgerraad.lottery_size)
+                              lottery_size=burgerraad.lottery_size, progress=_progress(report))
     record = sortition.make_record(result, instance)
     if commitment_of(record) != burgerraad.commitment:
         raise InputError("burgerraad.commitment_mismatch", field="commitment")

@@ -232,3 +232,11 @@ def test_demo_seed_is_idempotent_and_biased(app, world, monkeypatch):
     assert pool["oud"] / count > share["oud"]  # older residents respond more
     # 300 letters asked, but the small test extract has only 95 + 191 addresses: all get a letter, 2 codes each
     assert db.session.query(Uitnodiging).count() == 2 * (round(210 / 2.2) + round(420 / 2.2))
+
+
+def test_solver_progress_becomes_job_progress():
+    seen = []
+    callback = selection._progress(seen.append)
+    for done in range(0, 101):
+        callback(done, 100)
+    assert seen == sorted(seen) and seen[-1] == 95 and all(b - a >= 5 for a, b in zip(seen, seen[1:]))
