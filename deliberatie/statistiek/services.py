@@ -239,7 +239,7 @@ def weighted_result(traject, group, answers, *, variables=None, cap=None, catego
 def report_section(traject):
     """Plain data for the raad's report (``minderheidsstandpunten`` calls this).
 
-    ``{"groups": [{"key", "label", "n", "sentences", "weighted_on", "error",
+    ``{"available": bool, "groups": [{"key", "label", "n", "sentences", "weighted_on", "error",
     "rows": [{"variable", "category", "sample_share", "population_share",
     "weighted_share", "ratio", "direction"}]}], "reason": str}``; never raises
     for bad figures, it reports them per group.
@@ -269,4 +269,4 @@ def report_section(traject):
                     "ratio": round(row.ratio, 2) if math.isfinite(row.ratio) else None,
                     "direction": row.direction})
         out.append(entry)
-    return {"groups": out, "reason": "" if out else _("nog niemand heeft de vragen over zichzelf beantwoord")}
+    return {"available": bool(out), "groups": out, "reason": "" if out else _("nog niemand heeft de vragen over zichzelf beantwoord")}

@@ -4,7 +4,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from ..core.errors import InputError
 from ..extensions import db
 from ..models import Gemeente, Traject
 from ..permissions import can_view_traject, require
@@ -81,5 +80,4 @@ def groep(traject_id, group_key):
         weighting = services.weighting(traject, group, form.variables.data or [],
                                        getattr(form.cap, "value", None))
     return render_template("statistiek/groep.html", traject=traject, group=group, rep=rep, form=form,
-                           weighting=weighting, describe=describe, variable_label=variable_label,
-                           InputError=InputError), (422 if form.errors else 200)
+                           weighting=weighting, describe=describe, variable_label=variable_label), (422 if form.errors else 200)
