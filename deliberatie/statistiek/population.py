@@ -21,6 +21,7 @@ from ..models import Wijk, WijkPopulatie
 #: The population participants are compared with, unless their ages say otherwise:
 #: CBS education covers 15-74, and nobody under 15 takes part.
 DEFAULT_BASE = (15, None)
+MAX_COUNT = 100_000_000  # more than any gemeente has residents; keeps counts in an INTEGER column
 _LENGTHS = {"variable": 40, "category": 60, "base": 40}
 
 
@@ -90,12 +91,19 @@ def parse_population_file(data, wijken):
         except InputError as error:
             raise ImportErrors([error]) from None
     by_name = _wijk_lookup(wijken)
-    per_wijk, skipped = {}, 0
+    per_wijk, skipped, seen = {}, 0, {}
     for row in rows:
         if not row.wijk:
             skipped += 1
             continue
-        per_wijk.setdefault(by_name[row.wijk.lower()], []).append(row)
+        wijk = by_name[row.wijk.lower()]
+        first = seen.setdefault((wijk.id, row.variable, row.category), row.line)
+        if first != row.line:                           # the same wijk by name and by CBS code
+            problems.append(InputError("population.duplicate", line=row.line, field="category",
+                                       variable=row.variable, category=row.category, first_line=first))
+        per_wijk.setdefault(wijk, []).append(row)
+    if problems:
+        raise ImportErrors(problems)
     if not per_wijk:
         raise ImportErrors([InputError("statistiek.no_wijk_rows")])
     for wijk, wijk_rows in per_wijk.items():               # each wijk must make sense on its own
@@ -125,6 +133,9 @@ def _database_checks(row, line, wijken):
         problems.append(InputError("statistiek.wijk_variable", line=line, field="variable"))
     if row.count != int(row.count):
         problems.append(InputError("statistiek.not_whole", line=line, field="count", value=row.count))
+    elif row.count > MAX_COUNT:
+        problems.append(InputError("statistiek.too_large", line=line, field="count", value=int(row.count),
+                                   max=MAX_COUNT))
     for field, limit in _LENGTHS.items():
         if len(getattr(row, field)) > limit:
             problems.append(InputError("statistiek.too_long", line=line, field=field, max=limit))

@@ -67,6 +67,11 @@ def test_errors_across_rows_and_of_the_whole_file(client, auth, world):
     auth.login("beheer@example.org")
     duplicate = "wijk,variable,category,count\nNoord,geslacht,man,1\nNoord,geslacht,man,2\n"
     assert "staat er twee keer in (ook op regel 2)" in _upload(client, duplicate).text
+    code = db.session.scalar(select(Wijk).filter_by(name="Noord")).cbs_code
+    same_wijk = f"wijk,variable,category,count\nNoord,geslacht,man,1\n{code},geslacht,man,2\n"
+    assert "Regel 3: geslacht ‘man’ staat er twee keer in (ook op regel 2)" in _upload(client, same_wijk).text
+    assert "Regel 2: 1000000000 inwoners is meer dan" in _upload(
+        client, "wijk,variable,category,count\nNoord,geslacht,man,1e9\n").text
     assert "puntkomma" in _upload(client, "wijk;variable;category;count\nNoord;geslacht;man;1\n").text
     assert "De kolom ‘count’ ontbreekt" in _upload(client, "wijk,variable,category\nNoord,geslacht,man\n").text
     assert "geen UTF-8" in _upload(client, "wijk,variable,category,count\nZuidérf,a,b,1\n".encode("latin-1")).text
