@@ -38,7 +38,13 @@ translations: $(MO_FILES)
 # Refresh the catalogues after changing user-facing strings.
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/fill_dutch_catalogue.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Production-like: 2 gunicorn instances x WORKERS, PostgreSQL (DATABASE_URL), Redis (rate limits).
+# Needs SECRET_KEY in the environment; see docs/operations.md.
+serve-prod: $(VENV)/.installed translations
+	BIN=$(BIN) scripts/serve-prod.sh

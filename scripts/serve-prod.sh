@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Production-like local setup: two gunicorn instances (ports PORT and PORT2) with
+# WORKERS processes each, one PostgreSQL (DATABASE_URL), one Redis (rate limits).
+# Stops both instances on Ctrl-C. See docs/operations.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN="${BIN:-.venv/bin}"
+if [ -z "${SECRET_KEY:-}" ]; then
+  echo "serve-prod: SECRET_KEY is not set. Generate one once and keep it stable, e.g." >&2
+  echo "  export SECRET_KEY=\"\$(python3 -c 'import secrets; print(secrets.token_hex(32))')\"" >&2
+  exit 2
+fi
+export SECRET_KEY
+export DELIBERATIE_ENV=production
+export DATABASE_URL="${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/deliberatie}"
+export RATELIMIT_STORAGE_URI="${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}"
+export FLASK_APP=wsgi.py
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+PORT2="${PORT2:-8001}"
+WORKERS="${WORKERS:-3}"
+
+# Fail early and clearly when a backing service is missing.
+"$BIN/python" - <<'PY'
+import os, sys
+import sqlalchemy as sa
+url = os.environ["DATABASE_URL"]
+try:
+    sa.create_engine(url).connect().close()
+except Exception as error:
+    sys.exit(f"serve-prod: cannot reach PostgreSQL at {url}: {error.__class__.__name__}\n"
+             "  create the database first, e.g. createdb -h 127.0.0.1 -U postgres deliberatie")
+storage = os.environ["RATELIMIT_STORAGE_URI"]
+if storage.startswith("redis"):
+    import redis
+    try:
+        redis.Redis.from_url(storage).ping()
+    except Exception as error:
+        sys.exit(f"serve-prod: cannot reach Redis at {storage}: {error}")
+PY
+
+"$BIN/flask" db upgrade
+
+pids=()
+stop() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait; }
+trap stop INT TERM EXIT
+for port in "$PORT" "$PORT2"; do
+  "$BIN/gunicorn" --workers "$WORKERS" --bind "$HOST:$port" --access-logfile - \
+    --graceful-timeout 10 --timeout 30 --name "deliberatie-$port" --no-control-socket wsgi:app &
+  pids+=("$!")
+done
+echo "serve-prod: http://$HOST:$PORT and http://$HOST:$PORT2 ($WORKERS workers each); Ctrl-C stops both"
+wait -n
