@@ -164,7 +164,10 @@ def test_verify_detects_tampering(shared_dir):
     record = make_record(select(instance, 20, seed=9, lottery_size=100), instance, files=files)
     assert verify(record).ok
     record["chosen_index"] = (record["chosen_index"] + 1) % 100
-    assert not verify(record).checks["chosen_index"]
+    checks = verify(record).checks
+    assert not checks["chosen_index"] and checks["draw_from_recorded_lottery"] and checks["lottery"]
+    record["panel"] = record["lottery"][(record["chosen_index"]) % 100]
+    assert not verify(record).checks["draw_from_recorded_lottery"]
 
 
 _CHILD = """

@@ -181,6 +181,10 @@ class Verification:
 def verify(record, instance=None):
     """Re-run a recorded draw and compare inputs hash, lottery, index and panel.
 
+    The re-run uses the same LP/ILP solver path, so it is bit-identical with
+    the same library versions (recorded in ``version``); the check
+    ``draw_from_recorded_lottery`` holds regardless of solver versions.
+
     Parameters
     ----------
     record : dict
@@ -197,7 +201,11 @@ def verify(record, instance=None):
                        households=bool(record["households"]), lottery_size=int(record["lottery_size"]))
     except KeyError as error:
         raise InputError("sortition.bad_record", file="record", field=str(error)) from None
+    recorded = record.get("lottery") or []
+    index = draw_index(record.get("inputs_sha256"), record["algorithm"], int(record["seed"]), max(len(recorded), 1))
     checks = {
+        # light check anyone can do without solvers: the seed picks the recorded panel
+        "draw_from_recorded_lottery": bool(recorded) and recorded[index] == record.get("panel"),
         "inputs_sha256": again.inputs_sha256 == record.get("inputs_sha256"),
         "lottery": [list(p) for p in again.lottery.panels] == record.get("lottery"),
         "chosen_index": again.index == record.get("chosen_index"),
