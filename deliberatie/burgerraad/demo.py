@@ -20,7 +20,7 @@ AGE_BIAS = {"15-24": 0.45, "25-44": 0.8, "45-64": 1.2, "65+": 1.5}
 EDUCATION_BIAS = {"laag": 0.55, "middelbaar": 1.0, "hoog": 1.8}
 BIAS = {"geslacht": {"man": 0.95, "vrouw": 1.05}, "leeftijd": AGE_BIAS, "opleiding": EDUCATION_BIAS}
 BASE_RESPONSE = 0.16
-SECOND_MEMBER = 0.2  # chance that a second household member registers too
+SECOND_MEMBER = 0.08  # chance that a second household member registers too
 
 
 def _organiser(traject, users):

@@ -248,8 +248,14 @@ def kansen(burgerraad_id):
     job = selection.latest_distribution(burgerraad)
     result = job.result if job is not None and job.status.value == "done" else None
     answers = {a.anon_id: a.answers for a in burgerraad.aanmeldingen}
+    stale = False
+    if result is not None and burgerraad.status is BurgerraadStatus.AANMELDEN:
+        try:
+            stale = selection.build_instance(burgerraad).sha256() != result["inputs_sha256"]
+        except InputError:
+            stale = True
     return render_template("burgerraad/kansen.html", burgerraad=burgerraad, result=result, job=job,
-                           answers=answers, confirm=forms.ConfirmForm(), labels=forms.ALGORITHM_LABELS)
+                           answers=answers, stale=stale, confirm=forms.ConfirmForm(), labels=forms.ALGORITHM_LABELS)
 
 
 @blueprint.route("/<int:burgerraad_id>/vastleggen", methods=["POST"])

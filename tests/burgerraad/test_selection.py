@@ -81,7 +81,11 @@ def test_other_algorithms_for_comparison(client, auth, world, pool):
         assert sum(p for _, p in result["probabilities"]) == pytest.approx(6, abs=1e-6)
         assert result["min"] == pytest.approx(min(p for _, p in result["probabilities"]))
         page = client.get(f"/burgerraad/{pool}/kansen").text
-        assert page.count("<rect") == 44 and "burgerraad-gini" in page
+        assert page.count("<rect") == 44 and "burgerraad-gini" in page and "veranderd" not in page
+    burgerraad = db.session.get(Burgerraad, pool)
+    _set(burgerraad, "geslacht", "man", 0, 6)
+    db.session.commit()
+    assert "De pool of de quota zijn veranderd" in client.get(f"/burgerraad/{pool}/kansen").text
 
 
 def test_queued_job_waits_for_the_worker_and_the_page_refreshes(app, client, auth, runner, world, pool):
