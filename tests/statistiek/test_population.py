@@ -101,3 +101,23 @@ def test_figures_page_says_why_no_common_base(client, auth, world):
     page = client.get("/statistiek/bevolking").text
     assert "Dat lukt nu niet" in page and "leeftijdsgroep ‘10-19’ valt maar voor een deel binnen 15+" in page
     assert "Cijfers importeren" in page
+
+
+def test_demo_figures_come_to_one_base(app, monkeypatch):
+    """Lindewaard's figures (ages over all residents, education over 15-74) give margins on 15+."""
+    from deliberatie.demo import seed_demo
+    from deliberatie.models import Gemeente, user
+    from deliberatie.statistiek.population import overview
+    from tests.statistiek.conftest import _fast_hash
+
+    monkeypatch.setattr(user, "generate_password_hash", _fast_hash)
+    seed_demo()
+    db.session.commit()
+    result = overview(db.session.scalar(select(Gemeente)))
+    assert result.error is None and not result.missing
+    pm = result.margins
+    assert pm.base == (15, None) and "0-14" not in pm.margins["leeftijd"]
+    assert set(pm.margins) == {"geslacht", "leeftijd", "opleiding", "herkomst", "wijk"}
+    assert pm.factors["leeftijd"] == 1.0 and pm.factors["opleiding"] > 1.0  # 15-74 brought to 15+
+    totals = {v: sum(c.values()) for v, c in pm.margins.items()}
+    assert all(abs(t - pm.total) < 1e-6 * pm.total for t in totals.values())
