@@ -17,6 +17,7 @@ from ..core import sortition
 from ..core.errors import InputError
 from ..extensions import db
 from ..models import User
+from ..models.job import JobStatus
 from ..models.types import utcnow
 from .models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus, Uitnodiging
 from .services import NotAllowedNow
@@ -167,9 +168,17 @@ def _version():
 
 
 def start_draw(burgerraad, *, seed, actor):
-    """Record the announced seed and queue the draw."""
-    if burgerraad.status is not BurgerraadStatus.VASTGELEGD or burgerraad.draw_seed is not None:
+    """Record the announced seed and queue the draw.
+
+    Once entered, the seed cannot change; when the draw job failed (say the
+    worker stopped) it can be started again with the same seed.
+    """
+    if burgerraad.status is not BurgerraadStatus.VASTGELEGD:
         raise NotAllowedNow()
+    if burgerraad.draw_seed is not None:
+        last = jobs.latest(subject(burgerraad), DRAW_JOB)
+        if seed != burgerraad.draw_seed or (last is not None and last.status is not JobStatus.FAILED):
+            raise NotAllowedNow()
     burgerraad.draw_seed = seed
     job = jobs.enqueue(DRAW_JOB, {"burgerraad_id": burgerraad.id, "actor_id": getattr(actor, "id", None)},
                        subject=subject(burgerraad))

@@ -244,3 +244,17 @@ def test_solver_progress_becomes_job_progress():
     for done in range(0, 101):
         callback(done, 100)
     assert seen == sorted(seen) and seen[-1] == 95 and all(b - a >= 5 for a, b in zip(seen, seen[1:]))
+
+
+def test_failed_draw_can_be_retried_only_with_the_same_seed(world, pool):
+    burgerraad = db.session.get(Burgerraad, pool)
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    job = selection.start_draw(burgerraad, seed=11, actor=world["organisator"])
+    job.status, job.error = JobStatus.FAILED, '{"code": "job.crashed", "params": {}}'
+    db.session.commit()
+    with pytest.raises(services.NotAllowedNow):
+        selection.start_draw(burgerraad, seed=12, actor=world["organisator"])
+    again = selection.start_draw(burgerraad, seed=11, actor=world["organisator"])
+    db.session.commit()
+    assert jobs.run(again.id).status is JobStatus.DONE
+    assert db.session.get(Burgerraad, pool).record["seed"] == 11
