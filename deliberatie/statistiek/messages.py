@@ -175,6 +175,12 @@ _MESSAGES = {
     "weights.bad_alpha": _l("Het significantieniveau moet tussen 0 en 1 liggen."),
     "weights.bad_cell": _l("Een cel van de poststratificatie klopt niet."),
     "weights.poststratify_variables": _l("Kies één kenmerk voor de poststratificatie."),
+    # the margins file of the console (variable,category,target)
+    "weights.empty_margins": _l("Het bestand met bevolkingscijfers is leeg."),
+    "weights.missing_column": _l("De kolom ‘%(field)s’ ontbreekt in de eerste regel."),
+    "weights.short_row": _l("Regel %(line)s heeft te weinig kolommen."),
+    "weights.bad_number": _l("Regel %(line)s: ‘%(value)s’ is geen geldig getal."),
+    "weights.duplicate_target": _l("%(variable)s ‘%(category)s’ staat er twee keer in."),
     # population figures
     "population.empty": _l("Het bestand is leeg."),
     "population.missing_column": _l("De kolom ‘%(field)s’ ontbreekt in de eerste regel. Nodig zijn "
