@@ -32,6 +32,8 @@ def test_good_file_replaces_the_named_wijk_only(client, auth, world):
     assert _figures("Noord") == {("geslacht", "man"): (1500, "alle inwoners"),
                                  ("geslacht", "vrouw"): (1400, "alle inwoners")}
     assert len(_figures("Zuid")) == len(FIGURES)
+    assert _upload(client, text).status_code == 302  # the same file again: replaced, not doubled
+    assert len(_figures("Noord")) == 2
     entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
     assert entry.action == "statistiek.population_import" and "Noord" in entry.details
 
