@@ -93,18 +93,19 @@ class Journey:
         self.step = 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def check(self, label):
+    def check(self, label, *, accessibility=True):
         """Screenshot the page and assert zero WCAG 2.1 A/AA violations.
 
         axe-core is JavaScript: with scripting off it cannot run in the page,
         so the no-JS variants screenshot only (the server sends the same HTML,
-        which the JS variant of the journey checks).
+        which the JS variant of the journey checks). Print previews are not
+        interactive and are checked for content only (``accessibility=False``).
         """
         from axe_playwright_python.sync_playwright import Axe
 
         self.step += 1
         self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.step:02d}-{label}.png"), full_page=True)
-        if not self.javascript:
+        if not (self.javascript and accessibility):
             return
         results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         violations = results.response["violations"]
