@@ -34,7 +34,7 @@ def _settings_form(traject, wijkbudget=None):
     form.wijken.choices = [SelectChoice(w.id, w.name) for w in traject.gemeente.wijken]
     if not form.is_submitted():
         if wijkbudget is not None:
-            form.budget.data = format_euros(wijkbudget.budget_cents).replace("€ ", "")
+            form.budget.data = format_euros(wijkbudget.budget_cents).replace("€\u00a0", "")
             form.ballot_type.data = wijkbudget.ballot_type.value
             form.wijken.data = [w.id for w in wijkbudget.wijken]
         else:
@@ -105,7 +105,7 @@ def _project_form(wijkbudget, project=None):
     form.wijk_id.choices = [SelectChoice("", _("Geen bepaalde wijk"))] + [
         SelectChoice(w.id, w.name) for w in wijkbudget.wijken]
     if project is not None and not form.is_submitted():
-        form.cost.data = format_euros(project.cost_cents).replace("€ ", "")
+        form.cost.data = format_euros(project.cost_cents).replace("€\u00a0", "")
     return form
 
 

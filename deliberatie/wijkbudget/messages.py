@@ -1,5 +1,7 @@
 """Dutch texts for the wijkbudget: rules, ballot types, the core's error codes and explanations."""
 
+import math
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -108,9 +110,11 @@ def explain(project, result) -> str:
     if reason == "unaffordable":
         share = project.get("effective_support") or 0
         if share > 0:
-            more = max(0, round((1 / share - 1) * 100))
+            # floor and ceil: "100% paid, 0% more needed" would contradict "not funded"
+            paid = min(99, math.floor(share * 100))
+            more = max(1, math.ceil((1 / share - 1) * 100))
             return _("Niet gekozen: de mensen die erop stemden, konden samen %(share)s%% van de kosten betalen. "
-                     "Er was ongeveer %(more)s%% meer steun nodig geweest.", share=round(share * 100), more=more)
+                     "Er was ongeveer %(more)s%% meer steun nodig geweest.", share=paid, more=more)
         return _("Niet gekozen: de mensen die erop stemden, hadden hun deel al aan andere projecten besteed.")
     if reason == "outbid":
         return _("Niet gekozen: de voorstanders konden het betalen, maar andere projecten kregen meer steun per euro "

@@ -28,14 +28,14 @@ def parse_euros(text) -> int:
 
 
 def format_euros(cents, *, with_cents=None) -> str:
-    """``€ 1.234,50``; whole euros without ``,00`` unless ``with_cents``."""
+    """``€ 1.234,50`` (with a no-break space); whole euros without ``,00`` unless ``with_cents``."""
     cents = int(cents)
     euros, rest = divmod(abs(cents), 100)
     whole = f"{euros:,}".replace(",", ".")
     sign = "-" if cents < 0 else ""
     if rest or with_cents:
-        return f"{sign}€ {whole},{rest:02d}"
-    return f"{sign}€ {whole}"
+        return f"{sign}€\u00a0{whole},{rest:02d}"
+    return f"{sign}€\u00a0{whole}"
 
 
 def cents_to_fraction(cents) -> int | Fraction:

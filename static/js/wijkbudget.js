@@ -8,7 +8,7 @@
   function euros(cents) {
     var whole = Math.floor(Math.abs(cents) / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ".");
     var rest = Math.abs(cents) % 100;
-    return (cents < 0 ? "-" : "") + "\u20ac " + whole + (rest ? "," + (rest < 10 ? "0" : "") + rest : "");
+    return (cents < 0 ? "-" : "") + "\u20ac\u00a0" + whole + (rest ? "," + (rest < 10 ? "0" : "") + rest : "");
   }
 
   function fill(template, values) {

@@ -98,7 +98,7 @@ def test_full_journey(app, client, auth, world):
     assert outcome["total_cost_cents"] == 16_000_00
     moestuin = next(p for p in outcome["projects"] if p["title"] == "Moestuin")
     assert moestuin["reason"] == "did_not_fit" and moestuin["budget_left_cents"] == 4_000_00
-    assert "was er nog € 4.000 over" in result.text
+    assert "was er nog €\u00a04.000 over" in result.text
     assert db.session.scalar(select(func.count()).select_from(WijkbudgetBallot)) == 5
     used = db.session.scalar(select(func.count()).select_from(WijkbudgetCode).where(
         WijkbudgetCode.wijkbudget_id == wb_id, WijkbudgetCode.status == CodeStatus.USED))

@@ -108,11 +108,11 @@ def test_knapsack_over_budget_and_under_minimum(client, world):
     over = client.post(f"/wijkbudget/{wb}/stembiljet",
                        data={"project": [ids["Speeltuin"], ids["Lantaarns"], ids["Moestuin"]]})
     assert over.status_code == 422
-    assert "U hebt voor € 28.000 gekozen, dat is € 8.000 meer dan het budget van € 20.000." in over.text
+    assert "U hebt voor €\u00a028.000 gekozen, dat is €\u00a08.000 meer dan het budget van €\u00a020.000." in over.text
     under = client.post(f"/wijkbudget/{wb}/stembiljet", data={"project": [ids["Bankjes"]]})
-    assert under.status_code == 422 and "Kies projecten voor minstens € 10.000." in under.text
+    assert under.status_code == 422 and "Kies projecten voor minstens €\u00a010.000." in under.text
     ok = client.post(f"/wijkbudget/{wb}/stembiljet", data={"project": [ids["Speeltuin"], ids["Bankjes"]]})
-    assert ok.status_code == 200 and "Samen: € 16.000 van € 20.000." in ok.text
+    assert ok.status_code == 200 and "Samen: €\u00a016.000 van €\u00a020.000." in ok.text
 
 
 def test_cumulative_points_must_add_up(client, world):
