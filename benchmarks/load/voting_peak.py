@@ -1,0 +1,548 @@
+"""A bounded wijkbudget voting peak against the production setup, on loopback.
+
+Creates its own PostgreSQL database (``deliberatie_load``, dropped and made
+again on every run), migrates it, seeds a wijkbudget with ``--codes`` stemcodes
+through the wijkbudget services (plus a second, published one whose result
+page organisers keep loading), measures PostgreSQL's own ceiling with
+``pgbench`` (a simple insert; a psycopg loop when pgbench is absent), starts
+``--instances`` gunicorn instances with ``--workers`` processes each in
+production mode (Redis rate limits), and lets ``--voters`` concurrent voters
+vote for ``--seconds`` seconds: enter a code, load the ballot, check it,
+confirm, load the receipt, exactly as the HTML forms do (CSRF tokens parsed
+from the pages). Then it checks the database: used codes, ballots and
+receipts agree, and match what the voters saw.
+
+Rate limits stay ON (Redis, as in production): the code-entry limit is
+10 per minute per address, so each voter session uses its own loopback
+source address (Linux routes all of 127.0.0.0/8 to ``lo``), as real voters
+come from their own addresses. No app setting is changed for the benchmark.
+
+``--kill-one`` SIGKILLs one gunicorn worker half-way; voters whose request
+died retry (a confirm that died is retried; if the code turns out used, the
+ballot was stored before the worker died, which the database check accounts
+for).
+
+Run: ``.venv/bin/python benchmarks/load/voting_peak.py [--kill-one]``.
+"""
+
+import argparse
+import asyncio
+import logging
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import ssl
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from html import unescape
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PASSWORD = "load-test-wachtwoord-1"
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                  r'type="hidden" name="csrf_token" value="([^"]+)"|'
+                  r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+PROJECT = re.compile(r'type="checkbox" name="project" value="(\d+)"')
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--codes", type=int, default=10_000)
+    p.add_argument("--voters", type=int, default=200, help="concurrent voters")
+    p.add_argument("--organisers", type=int, default=4, help="concurrent organisers loading result pages")
+    p.add_argument("--seconds", type=float, default=30.0, help="length of the peak")
+    p.add_argument("--instances", type=int, default=2)
+    p.add_argument("--workers", type=int, default=3, help="gunicorn workers per instance")
+    p.add_argument("--port", type=int, default=8700, help="first instance's port")
+    p.add_argument("--database", default="deliberatie_load")
+    p.add_argument("--redis", default="redis://127.0.0.1:6379/13")
+    p.add_argument("--kill-one", action="store_true", help="SIGKILL one worker half-way")
+    p.add_argument("--pgbench-seconds", type=float, default=8.0)
+    return p.parse_args(argv)
+
+
+# --- database and seed ------------------------------------------------------------------------
+
+def create_database(name):
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+def server_env(args):
+    env = dict(os.environ)
+    env.update(DELIBERATIE_ENV="production", SECRET_KEY=env.get("LOAD_SECRET_KEY") or secrets.token_hex(32),
+               DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.database}",
+               RATELIMIT_STORAGE_URI=args.redis, FLASK_APP="wsgi.py", PYTHONUNBUFFERED="1")
+    return env
+
+
+def migrate(env):
+    subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def seed(args, env):
+    """Traject, two organisers, the live wijkbudget with its codes and a published one; returns ids and codes."""
+    os.environ.update({k: env[k] for k in ("DELIBERATIE_ENV", "SECRET_KEY", "DATABASE_URL",
+                                           "RATELIMIT_STORAGE_URI")})
+    from deliberatie import create_app
+    from deliberatie.extensions import db
+    from deliberatie.models.types import utcnow
+    from deliberatie.models import (Gemeente, LadderRung, Role, Traject, TrajectFase, TrajectStatus, User,
+                                    Wijk)
+    from deliberatie.wijkbudget import codes as codes_module
+    from deliberatie.wijkbudget import counting, services, voting
+
+    app = create_app()
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    today = date.today()
+    with app.app_context():
+        gemeente = Gemeente(name="Lastdorp", cbs_code="GM9998", wijken=[Wijk(name="Centrum", cbs_code="WK999801")])
+        organisers = []
+        for i in range(max(args.organisers, 1)):
+            user = User(email=f"organisator-{i}@load.example", role=Role.ORGANISATOR, name=f"Org {i}")
+            user.set_password(PASSWORD)
+            organisers.append(user)
+        traject = Traject(gemeente=gemeente, title="Wijkbudget onder druk", opgave="Lasttest.",
+                          ladder=LadderRung.MEEBESLISSEN, kaders="-", belofte="-", status=TrajectStatus.OPEN,
+                          wijken=list(gemeente.wijken), organisatoren=organisers,
+                          fasen=[TrajectFase(position=1, name="Stemmen", starts_on=today - timedelta(days=1),
+                                             ends_on=today + timedelta(days=7))])
+        db.session.add_all([gemeente, traject])
+        db.session.flush()
+        actor = organisers[0]
+
+        def make(title):
+            data = dict(title=title, budget="50000", voting_starts_on=today - timedelta(days=1),
+                        voting_ends_on=today + timedelta(days=7), min_age=12, ballot_type="approval",
+                        min_choices=1, max_choices=3, rule="greedy", explanation="", ask_statistics=True,
+                        wijken=[w.id for w in gemeente.wijken])
+            wb = services.create_wijkbudget(traject, actor, data)
+            services.add_projects(wb, [dict(title=f"Project {k}", description="Een project.",
+                                            cost_cents=(3 + k) * 1000_00, wijk_id=None) for k in range(1, 9)])
+            db.session.refresh(wb)
+            services.change_phase(wb, actor, "open", now=utcnow())
+            return wb
+
+        live = make("Wijkbudget piek")
+        plain_codes = codes_module.generate_codes(live, args.codes)
+        done = make("Wijkbudget vorig jaar")
+        rng = random.Random(1)
+        for code in codes_module.generate_codes(done, 300):
+            ids = [p.id for p in done.projects]
+            choice = voting.Choice(values=tuple((pid, 1) for pid in sorted(rng.sample(ids, rng.randint(1, 3)))))
+            voting.submit_ballot(done, codes_module.code_hash(done, code), choice, today=today)
+        services.change_phase(done, actor, "close", now=utcnow())
+        counting.count_votes(done, actor, rule="greedy", now=utcnow())
+        services.change_phase(done, actor, "publish", now=utcnow())
+        db.session.commit()
+        return dict(live=live.id, done=done.id, codes=plain_codes,
+                    organisers=[u.email for u in organisers])
+
+
+# --- PostgreSQL's ceiling ---------------------------------------------------------------------
+
+def postgres_ceiling(args):
+    """Transactions per second of a one-row INSERT, pgbench with 16 clients (psycopg loop as fallback)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.database}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE load_ceiling (id bigserial PRIMARY KEY, token text, at timestamptz)"))
+    engine.dispose()
+    pgbench = shutil.which("pgbench")
+    try:
+        if pgbench:
+            script = Path("/tmp") / f"deliberatie-load-{os.getpid()}.sql"
+            script.write_text("INSERT INTO load_ceiling (token, at) VALUES (md5(random()::text), now());\n")
+            out = subprocess.run([pgbench, "-n", "-h", "127.0.0.1", "-U", "postgres", "-c", "16", "-j", "2",
+                                  "-T", str(int(args.pgbench_seconds)), "-f", str(script), args.database],
+                                 capture_output=True, text=True, check=True).stdout
+            script.unlink()
+            return float(re.search(r"tps = ([\d.]+)", out).group(1)), "pgbench, 16 clients, INSERT"
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 user=postgres dbname={args.database}", autocommit=True) as conn:
+            n, start = 0, time.perf_counter()
+            while time.perf_counter() - start < args.pgbench_seconds:
+                conn.execute("INSERT INTO load_ceiling (token, at) VALUES (md5(random()::text), now())")
+                n += 1
+            return n / (time.perf_counter() - start), "psycopg loop, 1 client, INSERT"
+    finally:
+        engine = sa.create_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.database}")
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE load_ceiling"))
+        engine.dispose()
+
+
+# --- servers ----------------------------------------------------------------------------------
+
+def start_servers(args, env):
+    procs = []
+    for i in range(args.instances):
+        procs.append(subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port + i}",
+             "--no-control-socket", "--timeout", "30", "--backlog", "2048", "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=env, start_new_session=True))
+    import httpx
+
+    deadline = time.monotonic() + 120
+    for i in range(args.instances):
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{args.port + i}/", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                stop_servers(procs)
+                raise SystemExit("gunicorn did not start within 120 s")
+            time.sleep(0.5)
+    return procs
+
+
+def workers_of(proc):
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(pid) for pid in children]
+
+
+def stop_servers(procs):
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+# --- the clients ------------------------------------------------------------------------------
+
+class Stats:
+    def __init__(self):
+        self.latency = defaultdict(list)  # step -> seconds
+        self.errors = defaultdict(int)  # description -> count
+        self.receipts = set()  # receipt ids the voters were shown
+        self.receipt_codes = set()  # codes confirmed with a receipt
+        self.uncertain = set()  # codes whose confirm died; retried
+        self.uncertain_used = set()  # ... and the retry said the code was already used
+        self.submitted = set()  # codes for which a confirm was sent at least once
+        self.retries = 0
+        self.ballot_seconds = []
+
+
+class Browser:
+    """One voter's browser: its own source address and cookie, no redirects followed automatically."""
+
+    def __init__(self, base, address, ssl_context):
+        import httpx
+
+        transport = httpx.AsyncHTTPTransport(local_address=address, verify=ssl_context, retries=0)
+        self.client = httpx.AsyncClient(base_url=base, transport=transport, timeout=30.0, follow_redirects=False)
+        self.cookies = {}
+
+    async def request(self, stats, step, method, url, **kwargs):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        start = time.perf_counter()
+        response = await self.client.request(method, url, headers=headers, **kwargs)
+        stats.latency[step].append(time.perf_counter() - start)
+        # The session cookie is Secure in production; a browser behind TLS keeps it, so do we.
+        for header in response.headers.get_list("set-cookie"):
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or morsel.value == "":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response
+
+    async def close(self):
+        await self.client.aclose()
+
+
+def csrf_token(html):
+    match = CSRF.search(html)
+    if not match:
+        raise ValueError("no csrf token")
+    return next(g for g in match.groups() if g)
+
+
+def as_form(pairs):
+    """httpx wants a dict (lists for repeated names); a list of pairs would be sent as a raw stream."""
+    form = defaultdict(list)
+    for name, value in pairs:
+        form[name].append(value)
+    return dict(form)
+
+
+async def with_retries(stats, step, call, attempts=4):
+    import httpx
+
+    for attempt in range(attempts):
+        try:
+            response = await call()
+            if response.status_code >= 500:
+                raise httpx.HTTPStatusError("server error", request=response.request, response=response)
+            return response
+        except httpx.HTTPError as error:
+            stats.errors[f"{step}: {type(error).__name__}"] += 1
+            if attempt == attempts - 1:
+                raise
+            stats.retries += 1
+            await asyncio.sleep(0.2 * (attempt + 1))
+
+
+async def vote_once(stats, browser, wb, code, rng):
+    """Code page, code, ballot, check, confirm, receipt. Returns True when a receipt was shown."""
+    start = time.perf_counter()
+    page = await with_retries(stats, "code page", lambda: browser.request(stats, "code page", "GET",
+                                                                              f"/wijkbudget/{wb}/stemmen"))
+    token = csrf_token(page.text)
+    r = await with_retries(stats, "enter code", lambda: browser.request(
+        stats, "enter code", "POST", f"/wijkbudget/{wb}/stemmen", data={"csrf_token": token, "code": code}))
+    if r.status_code != 302:
+        stats.errors[f"enter code: HTTP {r.status_code}"] += 1
+        return False
+    page = await with_retries(stats, "ballot page", lambda: browser.request(stats, "ballot page", "GET",
+                                                                                f"/wijkbudget/{wb}/stembiljet"))
+    projects = PROJECT.findall(page.text)
+    chosen = rng.sample(projects, rng.randint(1, 3))
+    form = [("csrf_token", csrf_token(page.text))] + [("project", p) for p in chosen] + [
+        ("geslacht", rng.choice(["man", "vrouw", ""])), ("leeftijd", rng.choice(["25-44", "45-64", ""]))]
+    page = await with_retries(stats, "check ballot", lambda: browser.request(
+        stats, "check ballot", "POST", f"/wijkbudget/{wb}/stembiljet", data=as_form(form)))
+    if page.status_code != 200:
+        stats.errors[f"check ballot: HTTP {page.status_code}"] += 1
+        return False
+    hidden = [(unescape(k), unescape(v)) for k, v in HIDDEN.findall(page.text)]
+    hidden.append(("csrf_token", csrf_token(page.text)))
+    stats.submitted.add(code)
+    for attempt in range(4):
+        try:
+            r = await browser.request(stats, "confirm", "POST", f"/wijkbudget/{wb}/bevestigen", data=as_form(hidden))
+            if r.status_code >= 500:
+                raise RuntimeError(f"HTTP {r.status_code}")
+            break
+        except Exception as error:  # the worker died mid-request: did the ballot get stored?
+            stats.errors[f"confirm: {type(error).__name__}"] += 1
+            stats.uncertain.add(code)
+            stats.retries += 1
+            await asyncio.sleep(0.2 * (attempt + 1))
+    else:
+        return False
+    location = r.headers.get("location", "")
+    if r.status_code == 302 and "/bewijs/" in location:
+        stats.receipt_codes.add(code)
+        receipt = location.rsplit("/bewijs/", 1)[1]
+        stats.receipts.add(receipt)
+        await with_retries(stats, "receipt", lambda: browser.request(stats, "receipt", "GET", location))
+        stats.ballot_seconds.append(time.perf_counter() - start)
+        return True
+    if code in stats.uncertain and r.status_code == 302 and location.endswith("/stemmen"):
+        stats.uncertain_used.add(code)  # the first try was stored before the worker died
+        return False
+    stats.errors[f"confirm: HTTP {r.status_code} -> {location}"] += 1
+    return False
+
+
+async def voter(stats, ports, wb, queue, deadline, ssl_context, net, rng):
+    n = 0
+    while time.monotonic() < deadline:
+        try:
+            code = queue.pop()
+        except IndexError:
+            return
+        n += 1
+        address = f"127.{net}.{rng.randrange(1, 255)}.{rng.randrange(1, 255)}"
+        browser = Browser(f"http://127.0.0.1:{rng.choice(ports)}", address, ssl_context)
+        try:
+            await vote_once(stats, browser, wb, code, rng)
+        except Exception as error:
+            stats.errors[f"voter gave up: {type(error).__name__}: {str(error)[:80]}"] += 1
+        finally:
+            await browser.close()
+
+
+async def organiser(stats, ports, live, done, email, deadline, ssl_context, net, rng):
+    browser = Browser(f"http://127.0.0.1:{rng.choice(ports)}", f"127.{net}.0.{rng.randrange(1, 255)}", ssl_context)
+    try:
+        page = await browser.request(stats, "login page", "GET", "/auth/inloggen")
+        r = await browser.request(stats, "login", "POST", "/auth/inloggen",
+                                  data={"csrf_token": csrf_token(page.text), "email": email, "password": PASSWORD})
+        if r.status_code != 302:
+            stats.errors[f"organiser login: HTTP {r.status_code}"] += 1
+            return
+        while time.monotonic() < deadline:
+            for step, url in (("results page", f"/wijkbudget/{done}/uitslag"),
+                              ("manage page", f"/wijkbudget/{live}/beheer")):
+                try:
+                    r = await browser.request(stats, step, "GET", url)
+                    if r.status_code != 200:
+                        stats.errors[f"{step}: HTTP {r.status_code}"] += 1
+                except Exception as error:
+                    stats.errors[f"{step}: {type(error).__name__}"] += 1
+            await asyncio.sleep(0.25)
+    finally:
+        await browser.close()
+
+
+async def killer(procs, at, killed):
+    await asyncio.sleep(at)
+    workers = workers_of(procs[0])
+    if workers:
+        os.kill(workers[0], signal.SIGKILL)
+        killed.append(workers[0])
+
+
+async def peak(args, ids, procs):
+    stats = Stats()
+    ports = [args.port + i for i in range(args.instances)]
+    ssl_context = ssl.create_default_context()  # created once: httpx would build one per client
+    rng = random.Random()
+    net = rng.randrange(2, 250)  # a fresh /16 of source addresses per run: old rate-limit counters don't apply
+    queue = list(ids["codes"])
+    rng.shuffle(queue)
+    start = time.monotonic()
+    deadline = start + args.seconds
+    killed = []
+    tasks = [voter(stats, ports, ids["live"], queue, deadline, ssl_context, net, random.Random(i))
+             for i in range(args.voters)]
+    tasks += [organiser(stats, ports, ids["live"], ids["done"], email, deadline, ssl_context, net,
+                        random.Random(-i - 1)) for i, email in enumerate(ids["organisers"][:args.organisers])]
+    if args.kill_one:
+        tasks.append(killer(procs, args.seconds / 2, killed))
+    await asyncio.gather(*tasks)
+    return stats, time.monotonic() - start, killed
+
+
+# --- the check --------------------------------------------------------------------------------
+
+def check_database(args, ids, stats, env):
+    """What must hold after the peak; returns (label, expected, found, ok) rows."""
+    import sqlalchemy as sa
+
+    from deliberatie.wijkbudget.codes import code_hash
+
+    engine = sa.create_engine(env["DATABASE_URL"])
+    with engine.connect() as conn:
+        wb = ids["live"]
+        salt = conn.execute(sa.text("SELECT code_salt FROM wijkbudget WHERE id = :id"), {"id": wb}).scalar_one()
+        used = set(conn.execute(sa.text(
+            "SELECT code_hash FROM wijkbudget_code WHERE wijkbudget_id = :id AND status = 'used'"),
+            {"id": wb}).scalars())
+        ballots = conn.execute(sa.text("SELECT count(*) FROM wijkbudget_ballot WHERE wijkbudget_id = :id"),
+                               {"id": wb}).scalar_one()
+        receipts = set(conn.execute(sa.text("SELECT id FROM wijkbudget_receipt WHERE wijkbudget_id = :id"),
+                                    {"id": wb}).scalars())
+        empty = conn.execute(sa.text(
+            "SELECT count(*) FROM wijkbudget_ballot b WHERE b.wijkbudget_id = :id AND NOT EXISTS "
+            "(SELECT 1 FROM wijkbudget_choice c WHERE c.ballot_id = b.id)"), {"id": wb}).scalar_one()
+    engine.dispose()
+
+    class _WB:
+        code_salt = salt
+
+    hashed = {code: code_hash(_WB, code) for code in stats.submitted}
+    confirmed = {hashed[c] for c in stats.receipt_codes}
+    never_sent = used - set(hashed.values())
+    expected_ballots = len(stats.receipt_codes) + len(stats.uncertain_used)
+    return [
+        ("ballots = used codes (one ballot per used code, none without)", len(used), ballots, ballots == len(used)),
+        ("ballots = receipts issued", len(receipts), ballots, ballots == len(receipts)),
+        ("every receipt shown to a voter is stored", len(stats.receipts), len(stats.receipts & receipts),
+         stats.receipts <= receipts),
+        ("every confirmed code is used", len(confirmed), len(confirmed & used), confirmed <= used),
+        ("no code used that no voter confirmed", 0, len(never_sent), not never_sent),
+        ("ballots = receipts shown + stored-before-crash", expected_ballots, ballots, ballots == expected_ballots),
+        ("ballots without choices (none were sent)", 0, empty, empty == 0),
+    ]
+
+
+def pct(values, q):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def report(args, stats, elapsed, ceiling, checks, killed):
+    ballots = len(stats.receipt_codes)
+    rate = ballots / elapsed
+    print(f"\n## Wijkbudget voting peak ({args.instances} gunicorn instances x {args.workers} workers, "
+          f"{args.voters} voters, {args.organisers} organisers, {elapsed:.1f} s"
+          f"{', one worker killed (pid %s)' % killed[0] if killed else ''})\n")
+    print("| step | requests | p50 ms | p95 ms | p99 ms |")
+    print("|---|---:|---:|---:|---:|")
+    everything = []
+    for step, values in stats.latency.items():
+        everything += values
+        print(f"| {step} | {len(values)} | {pct(values, 50) * 1000:.0f} | {pct(values, 95) * 1000:.0f} | "
+              f"{pct(values, 99) * 1000:.0f} |")
+    print(f"| **all requests** | {len(everything)} | {pct(everything, 50) * 1000:.0f} | "
+          f"{pct(everything, 95) * 1000:.0f} | {pct(everything, 99) * 1000:.0f} |")
+    b = stats.ballot_seconds
+    print(f"| whole vote (6 requests) | {len(b)} | {pct(b, 50) * 1000:.0f} | {pct(b, 95) * 1000:.0f} | "
+          f"{pct(b, 99) * 1000:.0f} |")
+    print("\n| figure | value |\n|---|---:|")
+    print(f"| ballots confirmed | {ballots} |")
+    print(f"| ballots per second | {rate:.1f} |")
+    print(f"| requests per second | {len(everything) / elapsed:.0f} |")
+    print(f"| PostgreSQL ceiling ({ceiling[1]}) | {ceiling[0]:.0f} tps |")
+    print(f"| our ballots/s as a share of that | {rate / ceiling[0]:.1%} |")
+    print(f"| errors (incl. retried) | {sum(stats.errors.values())} |")
+    print(f"| retries | {stats.retries} |")
+    print(f"| confirms cut off by a dying worker | {len(stats.uncertain)} "
+          f"(stored before: {len(stats.uncertain_used)}) |")
+    if stats.errors:
+        print("\n| error | count |\n|---|---:|")
+        for name, count in sorted(stats.errors.items(), key=lambda kv: -kv[1]):
+            print(f"| {name} | {count} |")
+    print("\n| database check | expected | found | ok |\n|---|---:|---:|---|")
+    for label, expected, found, ok in checks:
+        print(f"| {label} | {expected} | {found} | {'yes' if ok else '**NO**'} |")
+    return all(ok for *_x, ok in checks)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    env = server_env(args)
+    t = time.perf_counter()
+    create_database(args.database)
+    migrate(env)
+    ids = seed(args, env)
+    print(f"database {args.database} migrated and seeded with {len(ids['codes'])} codes "
+          f"in {time.perf_counter() - t:.0f} s", flush=True)
+    ceiling = postgres_ceiling(args)
+    print(f"PostgreSQL ceiling: {ceiling[0]:.0f} tps ({ceiling[1]})", flush=True)
+    procs = start_servers(args, env)
+    try:
+        stats, elapsed, killed = asyncio.run(peak(args, ids, procs))
+    finally:
+        stop_servers(procs)
+    ok = report(args, stats, elapsed, ceiling, check_database(args, ids, stats, env), killed)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
