@@ -17,6 +17,7 @@ from .pdf import letters_pdf
 from .permissions import can_manage_burgerraad, can_purge, can_view_draw
 
 SESSION_KEY = "burgerraad_code"
+LETTERS_PER_PDF = 200  # about 5 seconds of PDF per download
 
 
 def _get(burgerraad_id, predicate=can_manage_burgerraad):
@@ -98,20 +99,27 @@ def brieven(burgerraad_id):
             return redirect(url_for(".brieven", burgerraad_id=burgerraad.id))
         db.session.rollback()
         row_errors = [messages.row_error(e) for e in errors]
+    letters_count = len({u.address_id for u in burgerraad.uitnodigingen})
+    parts = [(n, (n - 1) * LETTERS_PER_PDF + 1, min(n * LETTERS_PER_PDF, letters_count))
+             for n in range(1, -(-letters_count // LETTERS_PER_PDF) + 1)]
     return render_template("burgerraad/brieven.html", burgerraad=burgerraad, form=form, row_errors=row_errors,
-                           population=services.wijk_population(burgerraad)), (422 if row_errors else 200)
+                           population=services.wijk_population(burgerraad), parts=parts,
+                           letters_count=letters_count), (422 if row_errors else 200)
 
 
 @blueprint.route("/<int:burgerraad_id>/brieven.pdf")
 def brieven_pdf(burgerraad_id):
+    """One part of the letters (``?deel=N``), so that each download stays a short request."""
     burgerraad = _get(burgerraad_id)
-    if not burgerraad.uitnodigingen:
+    part = request.args.get("deel", 1, type=int)
+    batch = services.letters_by_address(burgerraad)[(part - 1) * LETTERS_PER_PDF:part * LETTERS_PER_PDF]
+    if part < 1 or not batch:
         abort(404)
     data = letters_pdf(gemeente=burgerraad.traject.gemeente.name, traject=burgerraad.traject,
-                       burgerraad=burgerraad, letters=services.letters_by_address(burgerraad),
+                       burgerraad=burgerraad, letters=batch,
                        register_url=lambda code: url_for(".aanmelden", code=code, _external=True))
     return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="brieven-burgerraad-{burgerraad.id}.pdf"'})
+        "Content-Disposition": f'attachment; filename="brieven-burgerraad-{burgerraad.id}-deel-{part}.pdf"'})
 
 
 @blueprint.route("/aanmelden", methods=["GET", "POST"])

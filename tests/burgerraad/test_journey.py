@@ -3,10 +3,11 @@
 import io
 import json
 import random
+import re
 
 from sqlalchemy import select
 
-from deliberatie.burgerraad import services
+from deliberatie.burgerraad import services, views
 from deliberatie.burgerraad.models import Aanmelding, Burgerraad, DeelnemerStatus, Uitnodiging
 from deliberatie.core import sortition
 from deliberatie.extensions import db
@@ -26,7 +27,7 @@ def _register(client, code, answers, name, email):
     return client.post("/burgerraad/aanmelden/formulier", data=data)
 
 
-def test_full_journey(client, auth, world):
+def test_full_journey(client, auth, world, monkeypatch):
     auth.login("org@example.org")
     response = client.post(f"/burgerraad/traject/{world['traject']}/opzetten", data=settings_form())
     assert response.status_code == 302
@@ -41,8 +42,13 @@ def test_full_journey(client, auth, world):
     assert len({i.address_id for i in invitations}) == 20 and len(invitations) == 40
     per_wijk = {w: len({i.address_id for i in invitations if i.wijk_id == wid}) for w, wid in world["wijken"].items()}
     assert per_wijk == {"Noord": 7, "Zuid": 13}
-    pdf = client.get(f"/burgerraad/{burgerraad_id}/brieven.pdf")
+    monkeypatch.setattr(views, "LETTERS_PER_PDF", 8)
+    page = client.get(f"/burgerraad/{burgerraad_id}/brieven").text
+    assert "Deel 3: brieven 17 tot en met 20" in page
+    pdf = client.get(f"/burgerraad/{burgerraad_id}/brieven.pdf?deel=3")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.data)) == 4  # the last 4 of 20 letters
+    assert client.get(f"/burgerraad/{burgerraad_id}/brieven.pdf?deel=4").status_code == 404
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "burgerraad.letters_drawn")) is not None
 
     # Registration: residents use their codes; older people respond more

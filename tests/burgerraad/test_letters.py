@@ -85,7 +85,7 @@ def test_proportional_spread_seeded_and_stored_minimally(client, world, raad):
     assert '"seed":99' in entry.details
     # a second draw is refused: the letters are out
     page = _upload(client, raad, address_csv(100), world)
-    assert db.session.query(Uitnodiging).count() == 60 and "Brieven downloaden" in page.text
+    assert db.session.query(Uitnodiging).count() == 60 and "Deel 1: brieven 1 tot en met 30" in page.text
 
 
 def test_response_spread_sends_more_letters_where_fewer_respond(client, world, raad):
