@@ -29,18 +29,19 @@ CONVERSATIONS = (
 )
 
 #: The issue's targets are a median ARI of 0.9 and at most 0.02 below red-dwarf everywhere. We
-#: reach a median of 0.88-0.92 depending on the seed (0.90 at seed 0), so this suite pins what we
+#: reach a median of 0.891 at seed 0 (0.891-0.8925 over seeds 0-4), so this suite pins what we
 #: do reach and names the conversations where a target is missed (see the report to the lead):
-MEDIAN_FLOOR = 0.88
+MEDIAN_FLOOR = 0.89
 #: football-concussions: 842 of the 1434 participants pol.is clustered cast fewer than 7 votes
-#: (an older admission rule, kept since); its 2-group split is one of several near-equal ones.
+#: (an older admission rule, kept since); its 2-group split is one of several near-equal ones and
+#: at seed 0 we find 3 groups (the silhouette of 3 beats 2 by more than our k margin).
 #: london.youth.policing (24 clustered, 16 minutes of voting): pol.is's groups of 18/3/3 are not
 #: compact in the PCA map of the final votes (nor of any earlier cut-off we replayed).
 GROUPS_NOT_REPRODUCED = {"football-concussions", "london.youth.policing"}
 #: Below red-dwarf by more than 0.02, with the floor we do keep: canadian-electoral-reform (3 of
-#: 281 participants on the other side of the boundary), vtaiwan.uberx (pol.is's boundary lies
-#: deeper in the large group than any k-means optimum we find).
-BELOW_PEER_FLOOR = {"canadian-electoral-reform": 0.85, "vtaiwan.uberx": 0.65}
+#: 281 participants on the other side of the boundary: 262/19 instead of 265/16), vtaiwan.uberx
+#: (pol.is's boundary lies deeper in the large group than the lowest-inertia split we find).
+BELOW_PEER_FLOOR = {"canadian-electoral-reform": 0.89, "vtaiwan.uberx": 0.72}
 
 
 def adjusted_rand_index(a, b):

@@ -6,8 +6,9 @@ scaled by sqrt(statements / own votes), k-means base clusters, then 2 to
 ``max_groups`` opinion groups over the base clusters chosen by silhouette,
 and the repness / consensus statistics over the clustered participants.
 pol.is's groups also depend on its history (cluster centres carried over
-from earlier runs, k smoothed over runs); we cannot replay that, so we run
-the clustering a few times and keep the most typical outcome.
+from earlier runs, k smoothed over runs); we cannot replay that, so the group
+k-means takes the best of many starts and a final participant-level Lloyd
+polish removes most of the dependence on the random base clusters.
 """
 
 from dataclasses import dataclass
@@ -20,13 +21,17 @@ from deliberatie.core.opinions import cluster, stats
 from deliberatie.core.opinions.io import Conversation
 
 ALGORITHM = (
-    "deliberatie-opinions/1 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
-    "scaling, k-means base clusters, weighted group k-means 2..max by silhouette, "
-    "most typical of 5 restarts; repness/consensus z-tests at 90%)"
+    "deliberatie-opinions/2 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
+    "scaling, k-means base clusters, weighted group k-means 2..max (best of 32 k-means++ starts) "
+    "by silhouette, participant-level Lloyd polish; repness/consensus z-tests at 90%)"
 )
 GREEDY_MIN = 15  # pol.is clusters at least the 15 most active voters
-RESTARTS = 5  # independent base+group clusterings; the most typical one is kept
-BIG = 5_000  # clustered participants above which fewer restarts/iterations suffice
+GROUP_STARTS = 32  # k-means++ starts per group count, all on the <= 100 base centres
+#: A larger group count must beat a smaller one's silhouette by this much: a static stand-in
+#: for pol.is's k smoother (``group-k-buffer``), which keeps the group count until another wins
+#: repeatedly. Without it near-ties (brexit-consensus 2 vs 3) flip with the seed.
+K_MARGIN = 0.02
+BIG = 5_000  # clustered participants above which fewer Lloyd iterations suffice
 
 
 @dataclass(frozen=True)
@@ -293,64 +298,44 @@ def _prepared(conversation):
 
 
 def _groups(points, max_groups, base_clusters, rng):
-    """The most typical of several independent clusterings (pol.is has one, from history).
+    """Base clusters, opinion groups over them chosen by silhouette, then a participant-level polish.
 
-    Base clusters and group choice differ between random starts when two
-    splits are nearly as good; we run ``RESTARTS`` of them and keep the one
-    that agrees best (adjusted Rand index) with the others, so the answer
-    hardly depends on the seed.
+    pol.is's groups depend on its history (centres carried over from earlier
+    runs); from one snapshot we take, per candidate group count, the lowest
+    weighted inertia of ``GROUP_STARTS`` k-means++ starts on the (at most
+    ``base_clusters``) base centres -- tiny, so all starts run side by side --
+    and pick the count by the silhouette of the base centres, as pol.is does
+    (a larger count must win by ``K_MARGIN``). Finally Lloyd steps on the participants themselves, started from the
+    chosen group centres, move people whose base cluster straddles a group
+    boundary; this makes the groups far less dependent on the random base
+    clusters (and so on the seed).
     """
-    restarts = RESTARTS if len(points) <= BIG else 3  # big: one run is already stable
-    runs = [_groups_once(points, max_groups, base_clusters, rng) for _ in range(restarts)]
-    agree = np.zeros(restarts)
-    for i in range(restarts):
-        for j in range(i + 1, restarts):
-            a = _ari(runs[i][0], runs[j][0])
-            agree[i] += a
-            agree[j] += a
-    return runs[int(np.argmax(agree))]
-
-
-def _ari(a, b):
-    """Adjusted Rand index of two labelings (numpy, for choosing among restarts)."""
-    n = len(a)
-    if n < 2:
-        return 1.0
-    table = np.zeros((a.max() + 1, b.max() + 1))
-    np.add.at(table, (a, b), 1)
-    pairs = lambda x: (x * (x - 1) / 2).sum()  # noqa: E731
-    index, sa, sb = pairs(table), pairs(table.sum(1)), pairs(table.sum(0))
-    expected = sa * sb / (n * (n - 1) / 2)
-    top = (sa + sb) / 2
-    return 1.0 if top == expected else float((index - expected) / (top - expected))
-
-
-def _groups_once(points, max_groups, base_clusters, rng):
-    """Base clusters (k-means), then 2..max groups over them; best silhouette wins."""
     n = len(points)
     if n == 0:
         return np.zeros(0, dtype=np.int64), []
     distinct = len(np.unique(np.round(points, 12), axis=0))
     k_base = min(base_clusters, distinct)
-    n_init = 3 if n <= 2_000 else 1  # best of 3 base clusterings where it is cheap
-    base_labels, centers, _ = cluster.kmeans(
-        points, k_base, rng, n_init=n_init, max_iter=20 if n <= BIG else 10)
+    big = n > BIG
+    base_labels, centers, _ = cluster.kmeans(points, k_base, rng, max_iter=10 if big else 20)
     weights = np.bincount(base_labels, minlength=k_base).astype(np.float64)
     used = weights > 0
     centers, weights = centers[used], weights[used]
-    remap = np.cumsum(used) - 1
-    base_labels = remap[base_labels]
+    base_labels = (np.cumsum(used) - 1)[base_labels]
     k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
     best, silhouettes = None, []
     for k in range(2, k_max + 1):
-        labels, _, _ = cluster.kmeans(centers, k, rng, weights=weights, n_init=6, max_iter=50)
-        # pol.is scores the base clusters unweighted (it matches its groups better)
+        labels, group_centers, _ = cluster.kmeans(
+            centers, k, rng, weights=weights, n_init=GROUP_STARTS, max_iter=50)
+        # pol.is scores the base clusters unweighted
         score = cluster.silhouette(centers, labels)
         silhouettes.append((k, score))
-        if best is None or score > best[0] + 1e-12:
-            best = (score, labels)
-    group_of_base = best[1] if best else np.zeros(len(centers), dtype=np.int64)
-    labels = group_of_base[base_labels]
+        if best is None or score > best[0] + K_MARGIN:
+            best = (score, labels, group_centers)
+    if best is None:
+        labels = np.zeros(n, dtype=np.int64)
+    else:
+        labels, _, _ = cluster.kmeans(points, len(best[2]), rng, init=best[2],
+                                      max_iter=10 if big else 50)
     # groups by size, largest first; ties by first member
     sizes = np.bincount(labels)
     present = np.flatnonzero(sizes)
