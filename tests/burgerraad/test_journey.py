@@ -167,3 +167,9 @@ def test_full_journey(client, auth, world, monkeypatch):
     assert "zijn gewist" in client.get(f"/burgerraad/{burgerraad_id}/panel").text
     traject_page = client.get(f"/trajecten/{world['traject']}").text
     assert "De loting van de burgerraad controleren" in traject_page
+    from deliberatie import audit
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    for action in ("letters_drawn", "quotas_relaxed", "selection_started", "commitment", "seed", "published",
+                   "replaced", "purged"):
+        assert f"burgerraad.{action}" in actions
+    assert audit.verify() == []  # entries written by the background job keep the chain intact
