@@ -4,7 +4,7 @@ import logging
 
 from flask import Flask
 
-from . import cli, components, errors, i18n, security
+from . import cli, components, errors, i18n, jobs, security
 from .config import INSTANCE, ROOT, Config
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -41,6 +41,7 @@ def create_app(config=None):
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
 
     from . import api, auth, beheer, site, trajecten
 

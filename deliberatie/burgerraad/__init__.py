@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..components import OutcomeSummary, ParticipantGroup
-from ..models import job as _job_model  # noqa: F401  (the Job table is created with ours)
 from . import models  # noqa: F401
 
 blueprint = Blueprint("burgerraad", __name__, url_prefix="/burgerraad")
@@ -77,10 +76,8 @@ def outcome_summaries(traject):
 
 
 def init_app(app):
-    from .. import jobs
     from . import cli, selection  # noqa: F401  (registers the job handlers)
 
-    jobs.init_app(app)
     app.cli.add_command(cli.burgerraad_group)
 
 

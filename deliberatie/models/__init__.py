@@ -5,6 +5,7 @@ and hang them off :class:`Traject`.
 """
 
 from .audit import AuditEntry
+from .job import Job, JobStatus
 from .gemeente import Gemeente, Wijk, WijkPopulatie
 from .traject import LadderRung, Terugkoppeling, Traject, TrajectFase, TrajectStatus
 from .user import Role, User
@@ -12,6 +13,8 @@ from .user import Role, User
 __all__ = [
     "AuditEntry",
     "Gemeente",
+    "Job",
+    "JobStatus",
     "LadderRung",
     "Role",
     "Terugkoppeling",
