@@ -28,6 +28,12 @@ def create_app(config=None):
     else:
         app.config.from_object(config)
     app.debug = app.debug and app.config["ENV"] == "development"
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy: trust its X-Forwarded-* headers, so rate limits see the real client.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)

@@ -66,10 +66,14 @@ def register_components(app):
 
 
 def _collect(app, hook, *args):
+    """Call ``hook`` on every component; one failing component is logged, not fatal."""
     results = []
     for module in app.extensions.get("deliberatie.components", ()):
         if hasattr(module, hook):
-            results.extend(getattr(module, hook)(*args))
+            try:
+                results.extend(getattr(module, hook)(*args))
+            except Exception:
+                app.logger.exception("component %s failed in %s", module.__name__, hook)
     return results
 
 
