@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -158,6 +159,33 @@ def test_silhouette_matches_sklearn_and_kmeans_finds_blobs():
     repeated = np.repeat(points, weights, axis=0)
     assert cluster.silhouette(points, labels, weights) == pytest.approx(
         metrics.silhouette_score(repeated, np.repeat(labels, weights)))
+
+
+def test_kmeans_from_given_starts_runs_each_start_and_reaches_lloyd_fixed_points():
+    rng = np.random.default_rng(3)
+    points = np.vstack([rng.normal(c, 0.4, size=(30, 2)) for c in ((0, 0), (5, 0))])
+    starts = np.array([[[0.0, 0.0], [5.0, 0.0]], [[5.0, 0.0], [0.0, 0.0]], [[2.0, 0.0], [2.1, 0.0]]])
+    labels, centers, inertia = cluster.kmeans(points, 2, rng, init=starts, every=True)
+    assert labels.shape == (3, 60) and centers.shape == (3, 2, 2) and inertia.shape == (3,)
+    for run in range(3):  # each run is a fixed point: centres are the means of their members
+        for g in range(2):
+            assert centers[run, g] == pytest.approx(points[labels[run] == g].mean(axis=0))
+    assert (labels[0] == labels[0][0]).sum() == 30 and (labels[0] != labels[1]).all()
+    best = cluster.kmeans(points, 2, rng, init=starts)
+    assert best[2] == pytest.approx(inertia.min())
+
+
+@pytest.mark.parametrize("n, m, density", [(300, 40, 0.3), (120, 60, 0.9)])
+def test_principal_components_match_a_dense_svd(n, m, density):
+    """Both the Gram-matrix (few votes per person) and the sparse-SVD path give the dense axes."""
+    rng = np.random.default_rng(n)
+    dense = np.where(rng.random((n, m)) < density, rng.normal(size=(n, m)), 0.0)
+    dense[:, :3] += rng.normal(size=(n, 1)) * 3  # a clear first axis
+    comps = cluster.principal_components(sp.csr_matrix(dense), 2, rng)
+    _, _, vt = np.linalg.svd(dense, full_matrices=False)
+    for got, want in zip(comps, vt[:2]):
+        assert abs(got @ want) == pytest.approx(1.0, abs=1e-8)
+        assert got[np.argmax(np.abs(got))] > 0
 
 
 @pytest.mark.parametrize("option, value", [

@@ -39,9 +39,11 @@ MEDIAN_FLOOR = 0.89
 #: compact in the PCA map of the final votes (nor of any earlier cut-off we replayed).
 GROUPS_NOT_REPRODUCED = {"football-concussions", "london.youth.policing"}
 #: Below red-dwarf by more than 0.02, with the floor we do keep: canadian-electoral-reform (3 of
-#: 281 participants on the other side of the boundary: 262/19 instead of 265/16), vtaiwan.uberx
-#: (pol.is's boundary lies deeper in the large group than the lowest-inertia split we find).
-BELOW_PEER_FLOOR = {"canadian-electoral-reform": 0.89, "vtaiwan.uberx": 0.72}
+#: 281 participants on the other side of the boundary: 262/19 instead of 265/16; the 2-group
+#: splits 262/19, 264/17 and 265/16 differ by 0.1% in inertia, so which one wins hangs on the seed);
+#: scoop-hivemind.biodiversity (0.919 against 0.954: we keep the split of lowest participant-level
+#: inertia, red-dwarf lands in another local optimum that happens to lie nearer pol.is's).
+BELOW_PEER_FLOOR = {"canadian-electoral-reform": 0.89, "scoop-hivemind.biodiversity": 0.91}
 
 
 def adjusted_rand_index(a, b):

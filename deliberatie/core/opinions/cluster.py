@@ -116,13 +116,14 @@ def _assign(points, centers):
     return labels, np.take_along_axis(d, labels[..., None], axis=2)[..., 0]
 
 
-def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None):
+def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, every=False):
     """Weighted Lloyd k-means, ``n_init`` k-means++ runs side by side; lowest inertia wins.
 
-    ``init`` (shape ``(k, d)``) gives the starting centres of a single run
-    instead. Returns ``(labels, centers, inertia)``; an empty cluster is
-    re-seeded with the point farthest from its centre, so ``k`` clusters come
-    back whenever there are ``k`` distinct points.
+    ``init`` (shape ``(k, d)``, or ``(runs, k, d)``) gives the starting centres
+    instead of k-means++. Returns ``(labels, centers, inertia)`` of the best run,
+    or of every run (arrays with a leading run axis) when ``every``; an empty
+    cluster is re-seeded with the point farthest from its centre, so ``k``
+    clusters come back whenever there are ``k`` distinct points.
     """
     points = np.asarray(points, dtype=np.float64)
     n, dim = points.shape
@@ -130,8 +131,8 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None):
     if init is None:
         centers = _plus_plus(points, weights, k, n_init, rng)
     else:
-        centers = np.array(init, dtype=np.float64)[None]
-        n_init = 1
+        centers = np.array(init, dtype=np.float64).reshape(-1, k, dim)
+        n_init = len(centers)
     offsets = (np.arange(n_init) * k)[:, None]
     tiled_w = np.tile(weights, n_init)
     tiled_wp = [np.tile(weights * points[:, d], n_init) for d in range(dim)]
@@ -152,6 +153,8 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None):
             dist[run, int(np.argmax(dist[run]))] = 0.0
     labels, dist = _assign(points, centers)
     inertia = (weights[None, :] * dist).sum(axis=1)
+    if every:
+        return labels, centers, inertia
     best = int(np.argmin(inertia))
     return labels[best], centers[best].copy(), float(inertia[best])
 

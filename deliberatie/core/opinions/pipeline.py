@@ -22,11 +22,13 @@ from deliberatie.core.opinions.io import Conversation
 
 ALGORITHM = (
     "deliberatie-opinions/2 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
-    "scaling, k-means base clusters, weighted group k-means 2..max (best of 32 k-means++ starts) "
-    "by silhouette, participant-level Lloyd polish; repness/consensus z-tests at 90%)"
+    "scaling, k-means base clusters, weighted group k-means 2..max (32 k-means++ starts) by "
+    "silhouette (k margin 0.02), participant-level Lloyd polish of the 8 best, lowest inertia; "
+    "repness/consensus z-tests at 90%)"
 )
 GREEDY_MIN = 15  # pol.is clusters at least the 15 most active voters
 GROUP_STARTS = 32  # k-means++ starts per group count, all on the <= 100 base centres
+POLISHED = 8  # distinct group solutions polished on the participants (side by side)
 #: A larger group count must beat a smaller one's silhouette by this much: a static stand-in
 #: for pol.is's k smoother (``group-k-buffer``), which keeps the group count until another wins
 #: repeatedly. Without it near-ties (brexit-consensus 2 vs 3) flip with the seed.
@@ -298,16 +300,18 @@ def _prepared(conversation):
 
 
 def _groups(points, max_groups, base_clusters, rng):
-    """Base clusters, opinion groups over them chosen by silhouette, then a participant-level polish.
+    """Base clusters, opinion groups over them chosen by silhouette, then a participant polish.
 
     pol.is's groups depend on its history (centres carried over from earlier
     runs); from one snapshot we take, per candidate group count, the lowest
     weighted inertia of ``GROUP_STARTS`` k-means++ starts on the (at most
     ``base_clusters``) base centres -- tiny, so all starts run side by side --
     and pick the count by the silhouette of the base centres, as pol.is does
-    (a larger count must win by ``K_MARGIN``). Finally Lloyd steps on the participants themselves, started from the
-    chosen group centres, move people whose base cluster straddles a group
-    boundary; this makes the groups far less dependent on the random base
+    (a larger count must win by ``K_MARGIN``). Finally Lloyd steps on the
+    participants themselves, started from the group centres of each of the
+    ``POLISHED`` best distinct local optima for that count, move people whose
+    base cluster straddles a group boundary, and the lowest participant-level
+    inertia wins; this makes the groups far less dependent on the random base
     clusters (and so on the seed).
     """
     n = len(points)
@@ -324,17 +328,21 @@ def _groups(points, max_groups, base_clusters, rng):
     k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
     best, silhouettes = None, []
     for k in range(2, k_max + 1):
-        labels, group_centers, _ = cluster.kmeans(
-            centers, k, rng, weights=weights, n_init=GROUP_STARTS, max_iter=50)
+        runs, run_centers, inertia = cluster.kmeans(
+            centers, k, rng, weights=weights, n_init=GROUP_STARTS, max_iter=50, every=True)
+        # distinct local optima, lowest weighted inertia first
+        _, first = np.unique(np.round(inertia, 9), return_index=True)
+        first = first[:POLISHED]
+        labels = runs[first[0]]
         # pol.is scores the base clusters unweighted
         score = cluster.silhouette(centers, labels)
         silhouettes.append((k, score))
         if best is None or score > best[0] + K_MARGIN:
-            best = (score, labels, group_centers)
+            best = (score, k, run_centers[first])
     if best is None:
         labels = np.zeros(n, dtype=np.int64)
     else:
-        labels, _, _ = cluster.kmeans(points, len(best[2]), rng, init=best[2],
+        labels, _, _ = cluster.kmeans(points, best[1], rng, init=best[2],
                                       max_iter=10 if big else 50)
     # groups by size, largest first; ties by first member
     sizes = np.bincount(labels)
