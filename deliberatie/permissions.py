@@ -7,7 +7,8 @@ visitors and a 403 for signed-in users.
 
 from flask import abort, redirect, request, url_for
 
-from .models import Role, TrajectStatus
+from .extensions import db
+from .models import Role, Traject, TrajectStatus
 
 
 def _has(user, *roles):
@@ -56,3 +57,13 @@ def require(allowed: bool):
     if not current_user.is_authenticated:
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
     abort(403)
+
+
+def get_visible_traject(traject_id) -> Traject:
+    """The traject, or 404 when it does not exist or is a concept this user may not see."""
+    from flask_login import current_user
+
+    traject = db.session.get(Traject, traject_id)
+    if traject is None or not can_view_traject(current_user, traject):
+        abort(404)
+    return traject

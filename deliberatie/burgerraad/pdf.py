@@ -4,7 +4,6 @@ The PDF names no one: the municipality merges it with its own address file
 by the address id printed small at the top of each page.
 """
 
-import io
 
 import segno
 from flask_babel import gettext as _

@@ -5,19 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db, limiter
-from ..models import Traject
-from ..permissions import can_view_traject, require
+from ..permissions import get_visible_traject as get_traject, require
 from . import blueprint, services
 from .forms import ProfielForm, StellingForm, StemcodeForm, StemForm
 from .models import Deelname, Stelling, StellingStatus
 from .permissions import can_take_part
 
 
-def get_traject(traject_id) -> Traject:
-    traject = db.session.get(Traject, traject_id)
-    if traject is None or not can_view_traject(current_user, traject):
-        abort(404)
-    return traject
 
 
 def get_in(model, object_id, traject_id, via=None):

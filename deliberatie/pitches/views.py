@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Traject
-from ..permissions import can_view_traject, require
+from ..permissions import can_view_traject, get_visible_traject as get_traject, require
 from . import blueprint, permissions as perms, services
 from .forms import STATUS_LABELS, ConfirmForm, PitchForm, StatusForm
 from .models import Pitch, PitchImage, PitchStatus
@@ -31,11 +30,6 @@ def _refuse(error):
     flash(MESSAGES.get(error.code, _l("Dat kan nu niet.")), "error")
 
 
-def get_traject(traject_id) -> Traject:
-    traject = db.session.get(Traject, traject_id)
-    if traject is None or not can_view_traject(current_user, traject):
-        abort(404)
-    return traject
 
 
 def get_pitch(pitch_id) -> Pitch:

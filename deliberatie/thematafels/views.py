@@ -5,8 +5,7 @@ from flask_login import current_user
 from wtforms.fields import SelectChoice
 
 from ..extensions import db
-from ..models import Traject
-from ..permissions import can_edit_traject, can_view_traject, require
+from ..permissions import can_edit_traject, can_view_traject, get_visible_traject as get_traject, require
 from . import blueprint, permissions as perms, services
 from .forms import KIND_LABELS, ConfirmForm, EventForm, SeatForm, SignupForm, VoorzitterForm
 from .models import Idee, Tafel, ThematafelEvent
@@ -30,11 +29,6 @@ def _refuse(error):
     flash(MESSAGES.get(error.code, _l("Dat kan nu niet.")), "error")
 
 
-def get_traject(traject_id) -> Traject:
-    traject = db.session.get(Traject, traject_id)
-    if traject is None or not can_view_traject(current_user, traject):
-        abort(404)
-    return traject
 
 
 def get_event(event_id) -> ThematafelEvent:

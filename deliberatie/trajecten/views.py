@@ -8,19 +8,14 @@ from wtforms.fields import SelectChoice
 
 from .. import components
 from ..extensions import db
-from ..models import Gemeente, Traject
-from ..permissions import can_create_traject, can_edit_traject, can_view_traject, require
+from ..models import Gemeente
+from ..permissions import can_create_traject, can_edit_traject, get_visible_traject as get_traject, require
 from . import blueprint, services
 from .forms import LADDER_LABELS, STATUS_LABELS, TerugkoppelingForm, TrajectForm
 
 EXTRA_FASE_ROWS = 2
 
 
-def get_traject(traject_id) -> Traject:
-    traject = db.session.get(Traject, traject_id)
-    if traject is None or not can_view_traject(current_user, traject):
-        abort(404)  # a concept traject does not exist for those who may not see it
-    return traject
 
 
 def _traject_form(gemeente, traject=None):
