@@ -32,12 +32,15 @@ CONVERSATIONS = (
 #: reach a median of 0.891 at seed 0 (0.891-0.8925 over seeds 0-4), so this suite pins what we
 #: do reach and names the conversations where a target is missed (see the report to the lead):
 MEDIAN_FLOOR = 0.89
-#: football-concussions: 842 of the 1434 participants pol.is clustered cast fewer than 7 votes
-#: (an older admission rule, kept since); its 2-group split is one of several near-equal ones and
-#: at seed 0 we find 3 groups (the silhouette of 3 beats 2 by more than our k margin).
 #: london.youth.policing (24 clustered, 16 minutes of voting): pol.is's groups of 18/3/3 are not
 #: compact in the PCA map of the final votes (nor of any earlier cut-off we replayed).
-GROUPS_NOT_REPRODUCED = {"football-concussions", "london.youth.policing"}
+GROUPS_NOT_REPRODUCED = {"london.youth.policing"}
+#: football-concussions: 842 of the 1434 participants pol.is clustered cast fewer than 7 votes
+#: (an older admission rule, kept since); its 2-group split is one of several near-equal ones. We
+#: keep pol.is's 153-person group together (148-152 of them in one of our minority groups at
+#: seeds 0-2), but that group also takes in others (183 at seed 0, 193 and 234 at seeds 1-2),
+#: so only "kept together, not merged into the majority" is pinned here.
+KEPT_TOGETHER_ONLY = {"football-concussions"}
 #: Below red-dwarf by more than 0.02, with the floor we do keep: canadian-electoral-reform (3 of
 #: 281 participants on the other side of the boundary: 262/19 instead of 265/16; the 2-group
 #: splits 262/19, 264/17 and 265/16 differ by 0.1% in inertia, so which one wins hangs on the seed);
@@ -116,13 +119,15 @@ def test_every_polis_group_of_five_percent_is_a_group_of_its_own(conversations):
     for name, (_, groups, result) in conversations.items():
         if name in GROUPS_NOT_REPRODUCED:
             continue
-        ours = {p: lab for p, lab in zip(result.participants, result.labels)}
         for gid, size in Counter(groups.values()).items():
             if size < 0.05 * len(groups) or size == max(Counter(groups.values()).values()):
                 continue  # the majority group is checked by the ARI
             members = {p for p, g in groups.items() if g == gid}
             best = max(result.groups, key=lambda h: len(members & set(h.members)))
             overlap = len(members & set(best.members))
+            if name in KEPT_TOGETHER_ONLY:
+                assert overlap >= 0.9 * len(members) and best.id != 0, (name, gid, size)
+                continue
             assert overlap > 0.5 * len(members), (name, gid, size, len(best.members))
             assert overlap >= 0.8 * len(best.members), (name, gid, size, len(best.members))
 
