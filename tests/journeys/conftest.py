@@ -117,3 +117,12 @@ class Journey:
 def journey(browser_page, request):
     javascript = request.node.callspec.params.get("javascript", True)
     return Journey(browser_page, request.node.name.replace("/", "_").replace("[", "-").rstrip("]"), javascript)
+
+
+def tab_to(page, condition, *, limit=120):
+    """Press Tab until ``condition`` (a JS expression on ``el``, the focused element) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({condition}); }})()"):
+            return
+    pytest.fail(f"not reachable by keyboard: {condition}")

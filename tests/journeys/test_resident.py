@@ -87,3 +87,26 @@ def test_resident_votes_and_reads_why(live_server, wijkbudget, browser_page, jou
     why = row.locator("td").last.inner_text()
     assert len(why) > 10  # a reason in words, not just yes/no
     journey.check("results")
+
+
+def test_resident_votes_by_keyboard_alone(live_server, wijkbudget, browser_page, journey):
+    from tests.journeys.conftest import tab_to
+
+    page = browser_page
+    page.goto(f"{live_server.url}/wijkbudget/{wijkbudget.id}/stemmen?code={wijkbudget.code}")
+    tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Verder'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for title in (FAVOURITE, "Bankjes langs de kade"):
+        tab_to(page, f"el.type === 'checkbox' && el.labels[0] && el.labels[0].textContent.includes({title!r})")
+        page.keyboard.press("Space")
+        assert page.evaluate("document.activeElement.checked")
+    tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Bekijk uw keuze'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Controleer uw stem"
+    tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Bevestig mijn stem'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Uw stem is meegeteld"
+    journey.check("keyboard-receipt")
