@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.journeys.conftest import WIDTHS, Journey
+from tests.journeys.conftest import WIDTHS, Journey, tab_to
 
 ORGANISER = ("organisator@lindewaard.example.org", "demo-organisator")
 QUESTIONS = "geslacht: man, vrouw\nleeftijd: 15-24, 25-44, 45-64, 65+"
@@ -203,4 +203,111 @@ def test_organiser_selects_and_publishes_a_burgerraad(live_server, pool, browser
         assert low <= composition[category].get(value, 0) <= high
     path = tmp_path / "RECORD.json"
     path.write_bytes(body)
+    assert console.main(["sortition", "verify", str(path)]) == 0
+
+
+def _focused_label(text):
+    """A JS condition for tab_to: the focused control is labelled ``text``."""
+    return f"el.labels && el.labels[0] && el.labels[0].textContent.trim() === {text!r}"
+
+
+def _button(text):
+    return f"el.tagName === 'BUTTON' && el.textContent.trim() === {text!r}"
+
+
+def _type_into(page, condition, text):
+    """Tab to a field, select what is in it and type ``text`` over it."""
+
+    tab_to(page, condition)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    assert page.evaluate("document.activeElement.value") == text
+
+
+def _press_enter_on(page, condition):
+    """Tab to a button or link and press Enter; the page navigates."""
+
+    tab_to(page, condition)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("width", ["phone"])
+def test_organiser_journey_by_keyboard_alone(live_server, pool, browser_page, journey, playwright_browser,
+                                             tmp_path, monkeypatch, width):
+    """Journey 2 with Tab, typing, Enter only: no control of the selection is out of reach of the keyboard."""
+    from deliberatie import console
+
+    monkeypatch.setitem(live_server.app.config, "JOBS_WAIT_SECONDS", 0)
+    page, base = browser_page, live_server.url
+    page.goto(base + "/auth/inloggen")
+    _type_into(page, _focused_label("E-mailadres"), ORGANISER[0])
+    _type_into(page, _focused_label("Wachtwoord"), ORGANISER[1])
+    _press_enter_on(page, _button("Inloggen"))
+    assert "/auth/inloggen" not in page.url
+
+    # From the overview through the steps navigation to the quotas.
+    page.goto(f"{base}/burgerraad/{pool.id}")
+    _press_enter_on(page, "el.tagName === 'A' && el.textContent.trim() === '2. Quota'")
+    assert page.locator("h1").inner_text() == "Stap 2: panelgrootte en quota"
+    in_derive = "el.closest('section[aria-labelledby=\"afleiden-heading\"]') && "
+    _type_into(page, in_derive + _focused_label("Aantal leden"), str(PANEL))
+    _type_into(page, in_derive + _focused_label("Speling rond het evenredige aantal (%)"), "25")
+    _press_enter_on(page, _button("Quota afleiden"))
+    assert "afgeleid uit de bevolkingscijfers" in page.locator("main").inner_text()
+
+    # Five men and five women in a panel of eight: typed into the quota table field by field.
+    for value in ("man", "vrouw"):
+        _type_into(page, _focused_label(f"Minimaal geslacht = {value}"), "5")
+        _type_into(page, _focused_label(f"Maximaal geslacht = {value}"), str(PANEL))
+    _press_enter_on(page, _button("Quota opslaan en controleren"))
+    assert page.locator("h1").inner_text() == "Stap 3: kunnen de quota samen?"
+    main = page.locator("main").inner_text()
+    assert f"Geen enkel panel van {PANEL} leden voldoet aan alle quota." in main
+    assert "minstens 5 met geslacht = man" in main and "minstens 5 met geslacht = vrouw" in main
+    assert page.locator("table", has_text="Kleinste versoepeling").locator("tbody tr").count() >= 1
+    journey.check("keyboard-infeasible")
+    _press_enter_on(page, _button("Versoepeling toepassen"))
+    main = page.locator("main").inner_text()
+    assert "zijn versoepeld" in main and f"Er bestaan panels van {PANEL} leden die aan alle quota voldoen." in main
+
+    # The method select is reachable and keeps LEXIMIN; the job page refreshes itself.
+    tab_to(page, _focused_label("Methode"))
+    assert page.evaluate("document.activeElement.value") == "leximin"
+    _press_enter_on(page, _button("Selectiekansen berekenen"))
+    _wait_for(page, journey, "kansen")
+    assert page.locator("h1").inner_text() == "Stap 4: ieders kans om geloot te worden"
+    assert page.locator("table.burgerraad-probabilities tbody tr").count() == POOL
+    smallest = float(page.locator("td.burgerraad-min").inner_text().replace(",", "."))
+    assert 0 < smallest <= PANEL / POOL
+
+    # Commit, then type the announced number and draw.
+    _press_enter_on(page, _button("Vastleggen en publiceren"))
+    assert re.search(r"/loting$", page.url)
+    commitment = page.locator("code.burgerraad-hash").first.inner_text().strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", commitment)
+    _type_into(page, _focused_label("Het aangekondigde of live getrokken getal"), str(SEED))
+    _press_enter_on(page, _button("Loten en publiceren"))
+    _wait_for(page, journey, "loting")
+    assert str(SEED) in page.locator("table.burgerraad-draw").inner_text()
+    journey.check("keyboard-geloot")
+
+    # The public page as an anonymous visitor, who downloads the record with the keyboard.
+    context = playwright_browser.new_context(viewport={"width": WIDTHS[width], "height": 900},
+                                             java_script_enabled=True, locale="nl-NL", accept_downloads=True)
+    try:
+        visitor = context.new_page()
+        visitor.goto(f"{base}/burgerraad/{pool.id}/loting")
+        draw = visitor.locator("table.burgerraad-draw").inner_text()
+        assert commitment in draw and str(SEED) in draw
+        tab_to(visitor, "el.tagName === 'A' && el.textContent.trim() === 'RECORD.json downloaden'")
+        with visitor.expect_download() as download:
+            visitor.keyboard.press("Enter")
+        path = tmp_path / "RECORD.json"
+        download.value.save_as(path)
+    finally:
+        context.close()
+    record = json.loads(path.read_text())
+    assert record["seed"] == SEED and record["inputs_sha256"] in draw and len(record["panel"]) == PANEL
     assert console.main(["sortition", "verify", str(path)]) == 0
