@@ -102,6 +102,7 @@ def _new_highs():
     highs = new_highs()
     highs.setOptionValue("primal_feasibility_tolerance", 1e-9)
     highs.setOptionValue("dual_feasibility_tolerance", 1e-9)
+    highs.setOptionValue("simplex_strategy", 4)  # primal: stays feasible as columns are added
     return highs
 
 
@@ -229,11 +230,45 @@ class _ColumnGeneration:
             covered |= counts > 0
         return covered
 
+    def improve(self, weights, threshold, pi, *, climbs=20):
+        """Add columns with reduced cost above ``threshold`` found by swap local search.
+
+        Starts from the heaviest columns of the current solution (their reduced
+        cost is zero) and from their best one-swap neighbours, hill-climbing
+        the first few; cheap compared with the pricing ILP, which is only
+        needed when this finds nothing (and to prove that nothing is left).
+        Many types need many columns, so the batch grows with their number.
+        """
+        limit = 60
+        order = np.argsort(-np.asarray(pi), kind="stable")[:limit]
+        added = 0
+        for position, j in enumerate(order):
+            if pi[j] <= 1e-12 and added:
+                break
+            for rank, option in enumerate(self.model.swaps(self.columns[j], weights, floor=threshold, limit=3)):
+                if rank == 0 and position < climbs:
+                    added += self.add(self.climb(option, weights, steps=10))
+                added += self.add(option)
+            if added >= limit:
+                break
+        return added
+
+    def climb(self, counts, weights, *, steps=50):
+        """Best-swap hill climbing on ``weights @ counts``."""
+        for _ in range(steps):
+            value = float(weights @ counts)
+            options = self.model.swaps(counts, weights, floor=value + 1e-12, limit=1)
+            if not options:
+                break
+            counts = options[0]
+        return counts
+
     def stage(self, active, fixed):
         """Maximise the minimum over ``active`` types given ``fixed`` {type: probability}.
 
         Returns ``(z, pi, duals)`` at column-generation convergence (an ILP
-        confirms that no composition has positive reduced cost).
+        confirms that no composition has positive reduced cost). Each round
+        adds the ILP's best column and a batch of local-search columns.
         """
         relaxed = {t: v - _FIX_SLACK for t, v in fixed.items()}
         self.master.set_rows(active, relaxed)
@@ -243,10 +278,16 @@ class _ColumnGeneration:
             z, pi, duals = self.master.solve()
             threshold = z + sum(duals[t] * relaxed[t] for t in fixed_types) + _PRICE_TOL
             weights = duals / self.sizes
+            improved = self.improve(weights, threshold, pi)
             counts = self.model.best(weights, floor=threshold)
             value = float(weights @ counts) if counts is not None else -np.inf
-            if value <= threshold or not self.add(counts):
+            if (value <= threshold or not self.add(counts)) and not improved:
                 return z, pi, duals
+            if value <= threshold:
+                continue
+            self.add(self.climb(counts, weights))
+            for option in self.model.swaps(counts, weights, floor=threshold, limit=20):
+                self.add(option)
 
 
 def find_distribution(model, *, algorithm="leximin", max_stages=None, progress=None):

@@ -100,6 +100,8 @@ class PanelModel:
         self._dense_households = self.household_matrix.toarray().astype(np.int64)
         self._lower = np.array([q.min for q in self.quotas], dtype=np.int64)
         self._upper = np.array([q.max for q in self.quotas], dtype=np.int64)
+        self._float_quotas = self._dense_quotas.astype(float)
+        self._float_households = self._dense_households.astype(float)
 
     def _constraints(self, lower, upper):
         ntypes = len(self.sizes)
@@ -167,33 +169,38 @@ class PanelModel:
 
         A cheap neighbourhood search that lets column generation add many
         improving columns per integer program; best first, at most ``limit``.
+        ``counts`` must be a panel: a swap ``a -> b`` then breaks a quota only
+        where that quota is tight, which two matrix products check for all
+        pairs at once.
         """
         counts = np.asarray(counts, dtype=np.int64)
         weights = np.asarray(weights, dtype=float)
-        base = float(weights @ counts)
+        out = np.flatnonzero(counts)
+        gain = float(weights @ counts) - weights[out][:, None] + weights[None, :]
+        ok = (gain > floor) & (counts < self.sizes)[None, :]
+        ok[np.arange(len(out)), out] = False
+        if not ok.any():
+            return []
+        q = self._float_quotas
         totals = self._dense_quotas @ counts
-        room = counts < self.sizes
-        hh_totals = self._dense_households @ counts if self._dense_households.shape[0] else None
-        found = []
-        for a in np.flatnonzero(counts):
-            gain = base - weights[a] + weights
-            candidates = room & (gain > floor)
-            candidates[a] = False
-            if not candidates.any():
-                continue
-            new_totals = (totals - self._dense_quotas[:, a])[:, None] + self._dense_quotas
-            ok = candidates & ((new_totals >= self._lower[:, None]) & (new_totals <= self._upper[:, None])).all(axis=0)
-            if hh_totals is not None:
-                new_hh = (hh_totals - self._dense_households[:, a])[:, None] + self._dense_households
-                ok &= (new_hh <= 1).all(axis=0)
-            for b in np.flatnonzero(ok):
-                found.append((-gain[b], int(a), int(b)))
-        found.sort()
+        q_out = q[:, out].T
+        bad = (q_out * (totals == self._lower)) @ (1.0 - q)
+        bad += ((1.0 - q_out) * (totals == self._upper)) @ q
+        if self._dense_households.shape[0]:
+            h = self._float_households
+            tight = (self._dense_households @ counts) >= 1
+            bad += ((1.0 - h[:, out].T) * tight) @ h
+        ok &= bad < 0.5
+        rows, cols = np.nonzero(ok)
+        if not len(rows):
+            return []
+        values = gain[rows, cols]
+        order = np.lexsort((cols, out[rows], -values))[:limit]
         result = []
-        for _, a, b in found[:limit]:
+        for i in order:
             column = counts.copy()
-            column[a] -= 1
-            column[b] += 1
+            column[out[rows[i]]] -= 1
+            column[cols[i]] += 1
             result.append(column)
         return result
 
