@@ -159,9 +159,11 @@ class MESRun:
             b = b[pos]
         mw = self.MW[j]
         ratio = b if self.p.cost_sat else b / self.W[j]
-        # poor/rich iteration: the price only rises as poor voters drop out
         poor_money, rich_w = 0.0, mw.sum()
         lam = c / rich_w
+        if ratio.min() >= lam:  # everybody can pay an equal share: the common case
+            return (lam / c if self.p.cost_sat else lam), lam
+        # poor/rich iteration: the price only rises as poor voters drop out
         rich = None
         while True:
             new_poor = ratio < lam if rich is None else rich & (ratio < lam)
