@@ -3,10 +3,19 @@
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import cli, components, errors, i18n, jobs, security
 from .config import INSTANCE, ROOT, Config
 from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:…>`` in URLs: ids beyond the database's INTEGER range are a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config=None):
@@ -28,6 +37,7 @@ def create_app(config=None):
     else:
         app.config.from_object(config)
     app.debug = app.debug and app.config["ENV"] == "development"
+    app.url_map.converters["int"] = DatabaseId
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy: trust its X-Forwarded-* headers, so rate limits see the real client.
         from werkzeug.middleware.proxy_fix import ProxyFix

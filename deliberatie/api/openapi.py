@@ -14,7 +14,7 @@ def _ref(name):
 
 
 def _id_param(name):
-    return [{"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}]
+    return [{"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}}]
 
 
 SCHEMAS = {
