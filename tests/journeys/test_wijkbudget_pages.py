@@ -1,6 +1,7 @@
 """A resident votes in the demo wijkbudget with a real browser, with and without JavaScript; axe-core on every step.
 
-Skipped with a visible reason when Playwright or chromium is missing (as tests/journeys).
+Uses the journeys' fixtures (one Playwright for the whole run); skipped with a visible
+reason when Playwright or chromium is missing.
 """
 
 import threading
@@ -8,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.journeys.conftest import _free_port, browser_page, journey, playwright_browser  # noqa: F401
+from tests.journeys.conftest import _free_port
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def demo_server(tmp_path_factory):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
-def test_resident_votes_with_a_demo_code(demo_server, browser_page, journey, javascript):  # noqa: F811
+def test_resident_votes_with_a_demo_code(demo_server, browser_page, journey, javascript):
     page = browser_page
     code = demo_server.codes.pop()
     page.goto(f"{demo_server.url}/wijkbudget/{demo_server.wb}/stemmen?code={code}")
@@ -75,7 +76,7 @@ def test_resident_votes_with_a_demo_code(demo_server, browser_page, journey, jav
 
 @pytest.mark.slow
 @pytest.mark.parametrize("javascript", [True], ids=["js"])
-def test_organiser_closes_counts_compares_and_publishes(demo_server, browser_page, journey, javascript):  # noqa: F811
+def test_organiser_closes_counts_compares_and_publishes(demo_server, browser_page, journey, javascript):
     page = browser_page
     page.goto(f"{demo_server.url}/auth/inloggen")
     page.get_by_label("E-mailadres").fill("organisator@lindewaard.example.org")
