@@ -67,7 +67,10 @@ def overzicht(burgerraad_id):
 @blueprint.route("/<int:burgerraad_id>/instellingen", methods=["GET", "POST"])
 def instellingen(burgerraad_id):
     burgerraad = _get(burgerraad_id)
-    form = forms.SettingsForm(obj=burgerraad, wijk_names=[w.name for w in burgerraad.traject.wijken])
+    # The object fills the form only on GET: a POST that lacks a field must fail validation,
+    # not fall back to the object's value (``vragen`` is a relationship there, not text).
+    form = forms.SettingsForm(obj=None if request.method == "POST" else burgerraad,
+                              wijk_names=[w.name for w in burgerraad.traject.wijken])
     if not form.is_submitted():
         form.vragen.data = services.vragen_text(burgerraad)
     if form.validate_on_submit():

@@ -1,6 +1,6 @@
 """The pitch round: settings, jury, scoring and the combined ranking."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,9 @@ def ronde(traject_id):
     traject = get_traject(traject_id)
     require(perms.can_manage_pitches(current_user, traject))
     current = services.ronde_for(traject)
-    form = RondeForm(obj=current)
+    # The object fills the form only on GET: a POST that lacks a field must fail validation,
+    # not fall back to the object's value (``criteria`` is a relationship there, not text).
+    form = RondeForm(obj=None if request.method == "POST" else current)
     if current is not None and not form.is_submitted():
         form.criteria.data = "\n".join(f"{c.name} | {c.max_score}" for c in current.criteria)
     if form.validate_on_submit():
