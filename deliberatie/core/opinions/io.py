@@ -160,18 +160,21 @@ def _rows(path, required):
         raise InputError("opinions.missing_file", file=str(path)) from None
     with handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise InputError("opinions.empty_file", file=str(path), line=1)
-        header = [h.strip() for h in header]
-        missing = [f for f in required if f not in header]
-        if missing:
-            raise InputError("opinions.missing_field", file=str(path), line=1, field=missing[0])
-        index = {name: header.index(name) for name in header}
-        for row in reader:
-            if not row or row == [""]:
-                continue
-            yield reader.line_num, row, index
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise InputError("opinions.empty_file", file=str(path), line=1)
+            header = [h.strip() for h in header]
+            missing = [f for f in required if f not in header]
+            if missing:
+                raise InputError("opinions.missing_field", file=str(path), line=1, field=missing[0])
+            index = {name: header.index(name) for name in header}
+            for row in reader:
+                if not row or row == [""]:
+                    continue
+                yield reader.line_num, row, index
+        except UnicodeDecodeError:
+            raise InputError("opinions.not_utf8", file=str(path), line=reader.line_num + 1) from None
 
 
 def _field(path, line, row, index, name):
