@@ -387,9 +387,12 @@ async def voter(stats, ports, wb, queue, deadline, ssl_context, net, rng):
 async def organiser(stats, ports, live, done, email, deadline, ssl_context, net, rng):
     browser = Browser(f"http://127.0.0.1:{rng.choice(ports)}", f"127.{net}.0.{rng.randrange(1, 255)}", ssl_context)
     try:
-        page = await browser.request(stats, "login page", "GET", "/auth/inloggen")
-        r = await browser.request(stats, "login", "POST", "/auth/inloggen",
-                                  data={"csrf_token": csrf_token(page.text), "email": email, "password": PASSWORD})
+        page = await with_retries(stats, "login page", lambda: browser.request(stats, "login page", "GET",
+                                                                               "/auth/inloggen"))
+        token = csrf_token(page.text)
+        r = await with_retries(stats, "login", lambda: browser.request(
+            stats, "login", "POST", "/auth/inloggen", data={"csrf_token": token, "email": email,
+                                                            "password": PASSWORD}))
         if r.status_code != 302:
             stats.errors[f"organiser login: HTTP {r.status_code}"] += 1
             return
@@ -407,12 +410,26 @@ async def organiser(stats, ports, live, done, email, deadline, ssl_context, net,
         await browser.close()
 
 
+def _busy(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "R"
+    except OSError:
+        return False
+
+
 async def killer(procs, at, killed):
+    """SIGKILL one worker of the first instance, preferably while it is running a request."""
     await asyncio.sleep(at)
-    workers = workers_of(procs[0])
-    if workers:
-        os.kill(workers[0], signal.SIGKILL)
-        killed.append(workers[0])
+    for _ in range(200):
+        workers = workers_of(procs[0])
+        busy = [pid for pid in workers if _busy(pid)]
+        if busy or not workers:
+            break
+        await asyncio.sleep(0.005)
+    victim = (busy or workers or [None])[0]
+    if victim:
+        os.kill(victim, signal.SIGKILL)
+        killed.append(victim)
 
 
 async def peak(args, ids, procs):
@@ -432,7 +449,9 @@ async def peak(args, ids, procs):
                         random.Random(-i - 1)) for i, email in enumerate(ids["organisers"][:args.organisers])]
     if args.kill_one:
         tasks.append(killer(procs, args.seconds / 2, killed))
-    await asyncio.gather(*tasks)
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            stats.errors[f"client task failed: {type(outcome).__name__}"] += 1
     return stats, time.monotonic() - start, killed
 
 

@@ -198,14 +198,10 @@ TABLE_OF = {"wijkbudget_id": "wijkbudget", "project_id": "wijkbudget_project", "
             "user_id": "user_account"}
 MISSING = 999_999  # an argument with no row in the demo world
 
-# Known defects, reported to their component; each is checked by an xfail(strict) test, so
-# the entry must go once fixed. The main matrix leaves them out.
-KNOWN_DEFECTS = {
-    ("burgerraad.instellingen", "POST"): "500 when the POST lacks 'vragen': the form falls back to the "
-                                         "relationship list and parse_vragen calls .splitlines on it",
-    ("pitches.ronde", "POST"): "500 on a POST without the form fields when a ronde exists "
-                               "(RondeForm(obj=current) falls back to the object's values)",
-}
+# Known defects, reported to their component, left out of the matrix until fixed:
+# {(endpoint, method): "what goes wrong"}. Empty now: the 500s on settings forms posted
+# without their fields (burgerraad.instellingen, pitches.ronde) were fixed in 478d231.
+KNOWN_DEFECTS = {}
 
 
 @pytest.fixture(scope="module")
@@ -374,15 +370,3 @@ def test_access_matrix(world):
             print(f"{endpoint:45} {method:5} {role:18} {got:6} {status}")
     assert not wrong, "\n".join(wrong)
 
-
-@pytest.mark.parametrize("route", sorted(KNOWN_DEFECTS), ids=lambda r: f"{r[0]}-{r[1]}")
-@pytest.mark.xfail(strict=True, reason="known defect, reported to the component")
-def test_known_defects_still_present(world, route):
-    """Fails (XPASS, strict) once the component fixed it: then drop the entry from KNOWN_DEFECTS."""
-    app, emails, urls = world
-    endpoint, method = route
-    clients = _clients(app, {role: emails[role] for role in ("organisator", "beheerder")})
-    for role in ("organisator", "beheerder"):
-        got = _outcome(_request(clients[role], method, urls[endpoint]))
-        if got not in POLICY[route][role]:
-            raise AssertionError(f"{endpoint} {method} as {role}: {got}; {KNOWN_DEFECTS[route]}")

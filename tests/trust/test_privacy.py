@@ -243,8 +243,11 @@ def test_pg_dump_restore_keeps_ballots_and_audit_chain(app, database):
         other = create_app(TestConfig(str(engine_url.set(database=target).render_as_string(hide_password=False)),
                                       {"connect_args": {"options": f"-csearch_path={schema}"}}))
         with other.app_context():
-            assert audit.verify() == []
-            db.engine.dispose()
+            try:
+                assert audit.verify() == []
+            finally:
+                db.session.remove()  # return the connection before closing the pool
+                db.engine.dispose()
     finally:
         with admin.connect() as c:
             c.execute(sa.text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
