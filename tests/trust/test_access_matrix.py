@@ -175,6 +175,11 @@ POLICY = {
        for name, methods in (("create", "GP"), ("close", "P"), ("to_pitch", "P"), ("to_stelling", "P"),
                              ("seat", "GP"), ("walk_in", "GP"), ("plenary", "P"), ("voorzitters", "GP"))
        for method in (("GET",) if "G" in methods else ()) + (("POST",) if "P" in methods else ())},
+    # privacy: one's own data (registered in tests until create_app registers the blueprint)
+    ("privacy.mijn_gegevens", "GET"): SIGNED_IN,
+    ("privacy.download", "GET"): SIGNED_IN,
+    ("privacy.verwijderen", "POST"): {"anonymous": SIGNED_OUT, "inwoner": {"ok"}, "organisator_ander": NO,
+                                      "organisator": NO, "raadslid": NO, "beheerder": NO},
     # statistiek
     ("statistiek.bevolking", "GET"): REPORT,
     ("statistiek.importeren", "GET"): BEHEERDER,
@@ -215,6 +220,10 @@ def world():
 
     # A crash is a 500 here, not an exception; jobs are only queued (no solver threads).
     app = create_app(TestConfig("sqlite://", PROPAGATE_EXCEPTIONS=False, JOBS_EXECUTOR="queue"))
+    from deliberatie import privacy
+
+    if "privacy" not in app.blueprints:
+        app.register_blueprint(privacy.blueprint)
     with app.app_context():
         db.create_all()
         summary = seed_demo()
