@@ -189,7 +189,7 @@ class _ColumnGeneration:
         self.master = _Master(len(self.sizes))
 
     def add(self, counts):
-        key = tuple(int(c) for c in counts)
+        key = tuple(np.asarray(counts, dtype=np.int64).tolist())
         if key in self.index:
             return False
         self.index[key] = len(self.columns)

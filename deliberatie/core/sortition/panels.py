@@ -100,8 +100,8 @@ class PanelModel:
         self._dense_households = self.household_matrix.toarray().astype(np.int64)
         self._lower = np.array([q.min for q in self.quotas], dtype=np.int64)
         self._upper = np.array([q.max for q in self.quotas], dtype=np.int64)
-        self._float_quotas = self._dense_quotas.astype(float)
-        self._float_households = self._dense_households.astype(float)
+        self._bool_quotas = self._dense_quotas.astype(bool)
+        self._bool_households = self._dense_households.astype(bool)
 
     def _constraints(self, lower, upper):
         ntypes = len(self.sizes)
@@ -170,8 +170,7 @@ class PanelModel:
         A cheap neighbourhood search that lets column generation add many
         improving columns per integer program; best first, at most ``limit``.
         ``counts`` must be a panel: a swap ``a -> b`` then breaks a quota only
-        where that quota is tight, which two matrix products check for all
-        pairs at once.
+        where that quota is tight, so only tight quotas are checked.
         """
         counts = np.asarray(counts, dtype=np.int64)
         weights = np.asarray(weights, dtype=float)
@@ -181,20 +180,26 @@ class PanelModel:
         ok[np.arange(len(out)), out] = False
         if not ok.any():
             return []
-        q = self._float_quotas
+        # a tight quota breaks when a leaves it without b entering it (or the reverse);
+        # few quotas are tight, so loop over those (no BLAS: it stalls on busy machines)
+        q = self._bool_quotas
         totals = self._dense_quotas @ counts
-        q_out = q[:, out].T
-        bad = (q_out * (totals == self._lower)) @ (1.0 - q)
-        bad += ((1.0 - q_out) * (totals == self._upper)) @ q
+        for r in np.flatnonzero(totals == self._lower):
+            ok[q[r, out]] &= q[r]
+        for r in np.flatnonzero(totals == self._upper):
+            ok[~q[r, out]] &= ~q[r]
         if self._dense_households.shape[0]:
-            h = self._float_households
-            tight = (self._dense_households @ counts) >= 1
-            bad += ((1.0 - h[:, out].T) * tight) @ h
-        ok &= bad < 0.5
+            h = self._bool_households
+            for r in np.flatnonzero((self._dense_households @ counts) >= 1):
+                ok[~h[r, out]] &= ~h[r]
         rows, cols = np.nonzero(ok)
         if not len(rows):
             return []
         values = gain[rows, cols]
+        if len(values) > limit:  # keep the best (ties included) before the stable sort
+            cut = np.partition(values, len(values) - limit)[len(values) - limit]
+            keep = values >= cut
+            rows, cols, values = rows[keep], cols[keep], values[keep]
         order = np.lexsort((cols, out[rows], -values))[:limit]
         result = []
         for i in order:
