@@ -35,7 +35,6 @@ import secrets
 import shutil
 import signal
 import ssl
-import statistics
 import subprocess
 import sys
 import time

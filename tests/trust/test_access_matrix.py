@@ -16,7 +16,6 @@ only (one seeded world for all requests, to stay fast).
 """
 
 import os
-import re
 
 import pytest
 import sqlalchemy as sa
@@ -26,10 +25,8 @@ from deliberatie.models import Role
 ROLES = ("anonymous", "inwoner", "organisator_ander", "organisator", "raadslid", "beheerder")
 
 # Access classes: for each role the outcomes that are right. "ok" means: not refused.
-REFUSED = {"login", "403", "404"}
 SIGNED_OUT = {"login"}
 NO = {"403", "404"}
-_ = None
 PUBLIC = dict.fromkeys(ROLES, {"ok"})
 PUBLIC_OR_HIDDEN = dict.fromkeys(ROLES, {"ok", "404"})  # public, but state may hide it (not yet published)
 SIGNED_IN = {"anonymous": SIGNED_OUT, **dict.fromkeys(ROLES[1:], {"ok"})}

@@ -8,7 +8,6 @@ SQLite and PostgreSQL with a small seeded municipality, so found ids exist.
 
 import contextvars
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
