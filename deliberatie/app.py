@@ -59,9 +59,10 @@ def create_app(config=None):
     cli.init_app(app)
     jobs.init_app(app)
 
-    from . import api, auth, beheer, site, trajecten
+    from . import api, auth, beheer, privacy, site, trajecten
 
-    for blueprint in (site.blueprint, auth.blueprint, trajecten.blueprint, beheer.blueprint):
+    for blueprint in (site.blueprint, auth.blueprint, trajecten.blueprint, beheer.blueprint,
+                      privacy.blueprint):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint)
     csrf.exempt(api.blueprint)  # read-only, no cookies needed

@@ -217,10 +217,6 @@ def world():
 
     # A crash is a 500 here, not an exception; jobs are only queued (no solver threads).
     app = create_app(TestConfig("sqlite://", PROPAGATE_EXCEPTIONS=False, JOBS_EXECUTOR="queue"))
-    from deliberatie import privacy
-
-    if "privacy" not in app.blueprints:
-        app.register_blueprint(privacy.blueprint)
     with app.app_context():
         db.create_all()
         summary = seed_demo()

@@ -25,11 +25,7 @@ EMAIL = "zoe.privacytest-uniek@example.org"
 
 @pytest.fixture
 def papp(app):
-    """The app with the privacy blueprint (until the lead registers it in create_app)."""
-    from deliberatie import privacy
-
-    if "privacy" not in app.blueprints:
-        app.register_blueprint(privacy.blueprint)
+    """The app (the privacy blueprint is part of it)."""
     return app
 
 
