@@ -41,6 +41,20 @@ def create_admin_command(email, password):
     click.echo(f"Beheerder {email} created.")
 
 
+@click.command("purge-expired")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Pretend today is this date (YYYY-MM-DD).")
+def purge_expired_command(today):
+    """Delete personal data past its retention date in every component (run daily)."""
+    from datetime import date
+
+    from . import components
+
+    purged = components.purge_expired(current_app, today.date() if today else date.today())
+    db.session.commit()
+    click.echo(f"purged: {len(purged)}")
+
+
 @click.group("audit")
 def audit_group():
     """The hash-chained audit log."""
@@ -63,3 +77,4 @@ def init_app(app):
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(audit_group)
+    app.cli.add_command(purge_expired_command)

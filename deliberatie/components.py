@@ -14,6 +14,9 @@ component directly:
     population.
 ``outcome_summaries(traject) -> list[OutcomeSummary]``
     the majority outcome of the component for the raad's report.
+``purge_expired(today) -> list``
+    delete personal data whose retention date has passed (AVG); returns
+    what was purged. ``flask purge-expired`` calls it daily.
 """
 
 from dataclasses import dataclass, field
@@ -88,3 +91,12 @@ def participant_groups(app, traject):
 
 def outcome_summaries(app, traject):
     return _collect(app, "outcome_summaries", traject)
+
+
+def purge_expired(app, today):
+    """Every component's purge; unlike the page hooks, a failure here is not swallowed."""
+    purged = []
+    for module in app.extensions.get("deliberatie.components", ()):
+        if hasattr(module, "purge_expired"):
+            purged.extend(module.purge_expired(today))
+    return purged

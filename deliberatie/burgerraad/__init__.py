@@ -75,6 +75,12 @@ def outcome_summaries(traject):
                            url_for("burgerraad.loting", burgerraad_id=burgerraad.id))]
 
 
+def purge_expired(today):
+    from .selection import purge_expired as purge
+
+    return purge(today)
+
+
 def init_app(app):
     from . import cli, selection  # noqa: F401  (registers the job handlers)
 

@@ -168,7 +168,8 @@ def test_purge_command_leaves_no_personal_data(app, runner, world, pool):
     db.session.commit()
     assert "0 burgerraad" in runner.invoke(args=["burgerraad", "purge-expired", "--today", term.isoformat()]).output
     later = (term + timedelta(days=1)).isoformat()
-    assert "1 burgerraad" in runner.invoke(args=["burgerraad", "purge-expired", "--today", later]).output
+    # the app-wide daily command runs every component's purge, this one included
+    assert "purged: 1" in runner.invoke(args=["purge-expired", "--today", later]).output
     # scan every text column of every table
     leaks = []
     with db.engine.connect() as conn:
