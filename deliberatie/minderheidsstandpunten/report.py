@@ -53,15 +53,6 @@ def _statement(score, texts, totals):
     }
 
 
-def _safely(hook, traject):
-    """Another component's hook failing must not take the raad's report down with it."""
-    try:
-        return hook(current_app, traject)
-    except Exception:  # noqa: BLE001 - logged, and the report says what is missing
-        current_app.logger.exception("component hook %s failed for traject %s", hook.__name__, traject.id)
-        return []
-
-
 def build(traject) -> dict:
     texts = {s.id: s.text for s in services.stellingen(traject)}
     analyse = analyses.latest(traject)
@@ -114,7 +105,7 @@ def build(traject) -> dict:
 
     outcomes = [
         {"title": str(o.title), "rows": [[str(x) for x in r] for r in o.rows], "url": o.url}
-        for o in _safely(components.outcome_summaries, traject)
+        for o in components.outcome_summaries(current_app, traject)
         if not (o.url or "").startswith(f"/{OWN_SUMMARY_KEY}/")
     ]
     common = ([{"statement_id": int(s), "text": texts.get(int(s), s), "score": round(v, 3)}

@@ -8,6 +8,7 @@ degrades to ``{"available": False, ...}`` rather than failing the report.
 
 from importlib import import_module
 
+from flask import current_app
 
 from .. import components
 from ..core.errors import InputError
@@ -133,9 +134,7 @@ def representation_section(traject) -> dict:
     if not pop:
         return {"available": False, "reason": "geen bevolkingscijfers", "groups": []}
     groups = []
-    from .report import _safely
-
-    for group in _safely(components.participant_groups, traject):
+    for group in components.participant_groups(current_app, traject):
         sample = {v: [r.get(v) for r in group.records] for v in pop}
         if not group.records:
             continue

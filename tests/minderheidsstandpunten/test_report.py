@@ -169,12 +169,12 @@ def test_conversation_leaves_out_proposals_and_moderates_out_rejected(app, world
 
 
 def test_a_failing_hook_of_another_component_does_not_break_the_report(app, client, auth, world, monkeypatch):
-    from deliberatie import components
+    import deliberatie.wijkbudget as other_component
 
-    def broken(app, traject):
+    def broken(traject):
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(components, "outcome_summaries", broken)
+    monkeypatch.setattr(other_component, "outcome_summaries", broken)
     auth.login(RAAD)
     assert client.get(f"/minderheidsstandpunten/{world['traject']}/verslag").status_code == 200
 
