@@ -223,17 +223,33 @@ def weighted_result(traject, group, answers, *, variables=None, cap=None, catego
         ``statistiek.unknown_group``, ``statistiek.no_population`` or a core
         code; :func:`deliberatie.statistiek.messages.describe` gives the Dutch.
     """
+    return weighted_results(traject, group, {None: answers}, variables=variables, cap=cap,
+                            categories=categories, method=method, replicates=replicates, seed=seed)[None]
+
+
+def weighted_results(traject, group, columns, *, variables=None, cap=None, categories=None,
+                     method="linearization", replicates=500, seed=0):
+    """:func:`weighted_result` for several answers of one group, raked once.
+
+    ``columns`` maps a key (say a project id) to that answer's column in the
+    form :func:`weighted_result` takes; the result maps the same keys to
+    their :class:`SharesResult`.
+    """
     if isinstance(group, str):
         group = find_group(traject, group)
     records = tuple(getattr(group, "records", group))
-    if isinstance(answers, dict):
-        answers = [answers.get(i) for i in range(len(records))]
-    answers = list(answers)
-    if len(answers) != len(records):
-        raise InputError("weights.answers_length", length=len(answers), expected=len(records))
+    prepared = {}
+    for key, answers in columns.items():
+        if isinstance(answers, dict):
+            answers = [answers.get(i) for i in range(len(records))]
+        answers = list(answers)
+        if len(answers) != len(records):
+            raise InputError("weights.answers_length", length=len(answers), expected=len(records))
+        prepared[key] = answers
     result, keep = _rake_group(traject, records, variables, cap)
-    return weighted_shares(result, [answers[i] for i in keep], categories=categories, method=method,
-                           replicates=replicates, rng=seed)
+    return {key: weighted_shares(result, [answers[i] for i in keep], categories=categories, method=method,
+                                 replicates=replicates, rng=seed)
+            for key, answers in prepared.items()}
 
 
 def report_section(traject):

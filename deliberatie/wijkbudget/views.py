@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..core.errors import InputError
 from ..extensions import db, limiter
 from ..permissions import require
-from . import blueprint, codes, counting, voting
+from . import blueprint, codes, counting, support, voting
 from .forms import BallotForm, CodeForm
 from .messages import ballot_error, explain
 from .models import Wijkbudget, WijkbudgetProject
@@ -155,7 +155,8 @@ def results(wijkbudget_id):
         abort(404)  # hidden until published
     result = counting.result_of(wijkbudget)
     return render_template("wijkbudget/results.html", wijkbudget=wijkbudget, result=result,
-                           reasons={p["id"]: explain(p, result) for p in result["projects"]})
+                           reasons={p["id"]: explain(p, result) for p in result["projects"]},
+                           support=support.weighted_support(wijkbudget))
 
 
 @blueprint.route("/afbeelding/<int:project_id>")
