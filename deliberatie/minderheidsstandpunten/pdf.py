@@ -81,8 +81,14 @@ def render(report) -> bytes:
         item(_("%(title)s: %(v)s voor, %(t)s tegen, %(o)s onthouding. %(d)s", title=s["title"], v=s["for"],
                t=s["against"], o=s["abstain"], d=s["decision"]))
     for s in report["majority"]["consensus"]:
-        item(_("%(text)s (%(share)s %(dir)s)", text=s["text"], share=_pct(s["group_share"]),
-               dir=_("eens") if s["direction"] == "agree" else _("oneens")))
+        direction = _("eens") if s["direction"] == "agree" else _("oneens")
+        if s.get("weighted_share") is None:
+            item(_("%(text)s (%(share)s %(dir)s)", text=s["text"], share=_pct(s["group_share"]), dir=direction))
+        else:
+            item(_("%(text)s (%(share)s %(dir)s; gewogen naar de bevolking %(w)s, 95%%-interval %(low)s tot "
+                   "%(high)s)", text=s["text"], share=_pct(s["group_share"]), dir=direction,
+                   w=_pct(s["weighted_share"]), low=_pct(s["weighted_interval"][0]),
+                   high=_pct(s["weighted_interval"][1])))
 
     heading(_("4. Minderheidsstandpunten"))
     if not report["minority_views"]:

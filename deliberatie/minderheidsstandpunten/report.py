@@ -62,6 +62,10 @@ def build(traject) -> dict:
     voters = services.voters(traject)
 
     consensus = [_statement(s, texts, totals) for s in result["consensus"]] if result else []
+    weighted = weging.statement_shares(traject, {c["statement_id"]: c["direction"] for c in consensus})
+    for c in consensus:
+        share = weighted.get(c["statement_id"])
+        c["weighted_share"], c["weighted_interval"] = (share[0], list(share[1:])) if share else (None, None)
     groups = []
     if result:
         clustered = result["clustered"] or 1

@@ -209,6 +209,14 @@ def vote_counts(traject) -> dict[int, dict[int, int]]:
     return result
 
 
+def votes_on(stelling_ids, deelnemer_ids):
+    """The votes of these participants on these statements."""
+    if not stelling_ids or not deelnemer_ids:
+        return []
+    return db.session.scalars(select(Stem).where(Stem.stelling_id.in_(stelling_ids),
+                                                 Stem.deelnemer_id.in_(deelnemer_ids))).all()
+
+
 def voters(traject):
     """Participants with at least one vote."""
     return db.session.scalars(

@@ -105,6 +105,44 @@ def group_shares(traject, result) -> dict:
             for e in getattr(shares, "estimates", ()) if e.weighted_share == e.weighted_share}
 
 
+def statement_shares(traject, statements) -> dict:
+    """{statement id: (weighted share, low, high)} of agreement in each statement's direction.
+
+    ``statements`` maps a statement id to ``"agree"`` or ``"disagree"``; the
+    share is among the voters who answered eens or oneens (as the raw
+    ``overall_agree_share``) and who answered the statistics questions,
+    raked to the population by statistiek, with a 95% interval. ``{}`` when
+    statistiek or its figures cannot weigh this group.
+    """
+    try:
+        weighted_results = import_module("deliberatie.statistiek.services").weighted_results
+    except (ImportError, AttributeError):
+        return {}
+    if not statements:
+        return {}
+    voters = [d for d in services.voters(traject) if d.geslacht or d.leeftijd]
+    position = {d.id: i for i, d in enumerate(voters)}
+    columns = {sid: [None] * len(voters) for sid in statements}
+    for stem in services.votes_on(list(statements), list(position)):
+        if stem.value:
+            columns[stem.stelling_id][position[stem.deelnemer_id]] = "eens" if stem.value > 0 else "oneens"
+    records = [{k: v for k, v in (("geslacht", d.geslacht), ("leeftijd", d.leeftijd)) if v} for d in voters]
+    if len(records) < 2:
+        return {}
+    try:
+        shares = weighted_results(traject, records, columns, categories=["eens", "oneens"])
+    except InputError:
+        return {}
+    out = {}
+    for sid, direction in statements.items():
+        if shares[sid].answered == 0:
+            continue
+        e = shares[sid].estimates[0 if direction == "agree" else 1]
+        if e.weighted_share == e.weighted_share:
+            out[sid] = (round(e.weighted_share, 3), round(e.weighted_low, 3), round(e.weighted_high, 3))
+    return out
+
+
 def weighted_share(weights, members, result):
     """Weighted share of a group among the clustered participants who have a weight."""
     if not weights:

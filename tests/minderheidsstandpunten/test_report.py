@@ -208,3 +208,33 @@ def test_demo_report_weighs_the_minority_group(app, world):
         assert low <= small["weighted_share"] <= high
     titles = [v["title"] for v in data["minority_views"]]
     assert "Ouderen en mensen met een beperking kunnen het centrum niet meer bereiken" in titles
+
+
+def test_consensus_statements_are_weighted_to_the_population(app, client, auth, world):
+    """Agreement with a consensus statement: raw, and raked to the population with an interval."""
+    from deliberatie.minderheidsstandpunten import report, services
+    from deliberatie.minderheidsstandpunten.demo import seed
+    from deliberatie.statistiek.services import weighted_result
+
+    traject = db.session.get(Traject, world["traject"])
+    seed(traject, {Role.ORGANISATOR: world["organisator"]}, date.today())
+    db.session.commit()
+    with app.test_request_context():
+        data = report.build(traject)
+        assert data["majority"]["consensus"], "the demo has consensus statements"
+        row = data["majority"]["consensus"][0]
+        # independently: the same voters and answers through statistiek's single-answer service
+        voters = [d for d in services.voters(traject) if d.geslacht or d.leeftijd]
+        value = {s.deelnemer_id: s.value for s in services.votes_on([row["statement_id"]], [d.id for d in voters])}
+        answers = [{1: "eens", -1: "oneens"}.get(value.get(d.id)) for d in voters]
+        records = [{k: v for k, v in (("geslacht", d.geslacht), ("leeftijd", d.leeftijd)) if v} for d in voters]
+        expected = weighted_result(traject, records, answers, categories=["eens", "oneens"])
+    e = expected.estimates[0 if row["direction"] == "agree" else 1]
+    assert row["weighted_share"] == pytest.approx(e.weighted_share, abs=0.0005)
+    low, high = row["weighted_interval"]
+    assert low <= row["weighted_share"] <= high and high - low > 0
+    auth.login(RAAD)
+    page = client.get(f"/minderheidsstandpunten/{traject.id}/verslag").text
+    section3 = page.split('id="s3"')[1].split('id="s4"')[0]
+    assert "gewogen naar de bevolking" in section3 and "95%-interval" in section3
+    assert client.get(f"/minderheidsstandpunten/{traject.id}/verslag.pdf").data.startswith(b"%PDF")
