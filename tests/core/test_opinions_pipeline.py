@@ -213,3 +213,25 @@ def test_tiny_and_unanimous_conversations_give_one_group():
     result = map_opinions(split)
     assert sorted(len(g.members) for g in result.groups) == [4, 4]
     assert {s.direction for s in result.groups[0].representative} in ({"agree"}, {"agree", "disagree"})
+
+
+@pytest.mark.parametrize("dissent", [0, 1])
+def test_unanimous_or_rank_one_conversation_beyond_the_dense_path(dissent):
+    """30 × 15 votes take the sparse eigensolver: no variance (or one dissenter) must not crash it."""
+    votes = [(1, f"p{p:02d}", f"s{s:02d}", -1 if p < dissent else 1) for p in range(30) for s in range(15)]
+    result = map_opinions(from_votes(votes))
+    sizes = sorted(len(g.members) for g in result.groups)
+    assert sizes == ([30] if dissent == 0 else [1, 29])
+    if dissent == 0:
+        assert all(v == 0.0 for axis in result.components for v in axis)
+
+
+def test_simplified_silhouette_uses_the_group_centroids():
+    rng = np.random.default_rng(5)
+    points = rng.normal(size=(50, 2))
+    labels = (points[:, 0] > 0).astype(int)
+    centroids = np.array([points[labels == g].mean(axis=0) for g in (0, 1)])
+    dist = np.linalg.norm(points[:, None, :] - centroids[None], axis=2)
+    a, b = dist[np.arange(50), labels], dist[np.arange(50), 1 - labels]
+    assert cluster.simplified_silhouette(points, labels) == pytest.approx(np.mean((b - a) / np.maximum(a, b)))
+    assert cluster.simplified_silhouette(points, np.zeros(50, dtype=int)) == -1.0

@@ -40,7 +40,8 @@ def principal_components(centred_rows, n_components, rng):
     """
     n, m = centred_rows.shape
     k = min(n_components, n, m)
-    if k == 0:
+    if k == 0 or not np.any(centred_rows.data):
+        # nothing varies (say, every vote the same): no axes, everyone at the centre
         return np.zeros((n_components, m))
     if min(n, m) <= 10:
         _, _, vt = np.linalg.svd(centred_rows.toarray(), full_matrices=False)
@@ -50,7 +51,11 @@ def principal_components(centred_rows, n_components, rng):
         row_nnz = np.diff(centred_rows.indptr).astype(np.float64)
         if m <= 2_000 and (row_nnz**2).sum() <= 50 * centred_rows.nnz:
             gram = (centred_rows.T @ centred_rows).toarray()
-            vals, vecs = spla.eigsh(gram, k=k, v0=v0, tol=1e-10)
+            try:
+                vals, vecs = spla.eigsh(gram, k=k, v0=v0, tol=1e-10)
+            except spla.ArpackError:  # rank below k and the like: the dense solver copes
+                vals, vecs = np.linalg.eigh(gram)
+                vals, vecs = vals[-k:], vecs[:, -k:]
             comps = vecs[:, np.argsort(-vals)].T
         else:
             _, s, vt = spla.svds(centred_rows, k=k, v0=v0, tol=1e-8, solver="arpack")
@@ -184,3 +189,18 @@ def silhouette(points, labels, weights=None):
     s = np.where(np.maximum(a, b) > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-300), 0.0)
     s[own_mass <= 0] = 0.0  # singleton groups score 0, as in the usual definition
     return float((weights * s).sum() / weights.sum())
+
+
+def simplified_silhouette(points, labels):
+    """Mean simplified silhouette: distances to the group centroids instead of to every member."""
+    groups, own = np.unique(labels, return_inverse=True)
+    if len(groups) < 2:
+        return -1.0
+    centers = np.stack([np.bincount(own, weights=points[:, d]) for d in range(points.shape[1])], 1)
+    centers /= np.bincount(own)[:, None]
+    dist = np.sqrt(_sq_dist(points, centers))
+    a = dist[np.arange(len(points)), own]
+    dist[np.arange(len(points)), own] = np.inf
+    b = dist.min(axis=1)
+    top = np.maximum(a, b)
+    return float(np.mean(np.divide(b - a, top, out=np.zeros_like(a), where=top > 0)))

@@ -21,18 +21,18 @@ from deliberatie.core.opinions import cluster, stats
 from deliberatie.core.opinions.io import Conversation
 
 ALGORITHM = (
-    "deliberatie-opinions/2 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
-    "scaling, k-means base clusters, weighted group k-means 2..max (32 k-means++ starts) by "
-    "silhouette (k margin 0.02), participant-level Lloyd polish of the 8 best, lowest inertia; "
+    "deliberatie-opinions/3 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
+    "scaling; 4 k-means base clusterings (pol.is group-k-buffer), weighted group k-means 2..max "
+    "(32 k-means++ starts) scored by pol.is silhouette, k leaves 2 only when all 4 agree; "
+    "participant-level Lloyd polish of the 8 best, highest silhouette; "
     "repness/consensus z-tests at 90%)"
 )
 GREEDY_MIN = 15  # pol.is clusters at least the 15 most active voters
 GROUP_STARTS = 32  # k-means++ starts per group count, all on the <= 100 base centres
 POLISHED = 8  # distinct group solutions polished on the participants (side by side)
-#: A larger group count must beat a smaller one's silhouette by this much: a static stand-in
-#: for pol.is's k smoother (``group-k-buffer``), which keeps the group count until another wins
-#: repeatedly. Without it near-ties (brexit-consensus 2 vs 3) flip with the seed.
-K_MARGIN = 0.02
+#: pol.is ``group-k-buffer``: a new group count must win the silhouette this many updates running.
+#: Here: independent base clusterings that must all agree before the count leaves 2.
+K_BUFFER = 4
 BIG = 5_000  # clustered participants above which fewer Lloyd iterations suffice
 
 
@@ -302,17 +302,22 @@ def _prepared(conversation):
 def _groups(points, max_groups, base_clusters, rng):
     """Base clusters, opinion groups over them chosen by silhouette, then a participant polish.
 
-    pol.is's groups depend on its history (centres carried over from earlier
-    runs); from one snapshot we take, per candidate group count, the lowest
-    weighted inertia of ``GROUP_STARTS`` k-means++ starts on the (at most
+    pol.is's groups depend on its history: centres carried over from earlier
+    runs, and a group count that changes only after another count has won the
+    silhouette ``group-k-buffer`` (4) updates running. From one snapshot we
+    run ``K_BUFFER`` independent base clusterings instead, standing in for
+    those updates: per clustering and candidate count, the lowest weighted
+    inertia of ``GROUP_STARTS`` k-means++ starts on the (at most
     ``base_clusters``) base centres -- tiny, so all starts run side by side --
-    and pick the count by the silhouette of the base centres, as pol.is does
-    (a larger count must win by ``K_MARGIN``). Finally Lloyd steps on the
-    participants themselves, started from the group centres of each of the
-    ``POLISHED`` best distinct local optima for that count, move people whose
-    base cluster straddles a group boundary, and the lowest participant-level
-    inertia wins; this makes the groups far less dependent on the random base
-    clusters (and so on the seed).
+    is scored by pol.is's silhouette (base centres, unweighted; ties go to
+    the larger count, as pol.is's ``max-key``). A count other than 2 (where
+    every conversation starts) is taken only when it wins in every clustering.
+    Finally Lloyd steps on the participants themselves, started from the
+    group centres of the best distinct local optima for that count (from all
+    clusterings), move people whose base cluster straddles a group boundary;
+    of these splits the one with the highest silhouette wins -- the same
+    criterion pol.is uses to judge a clustering. This makes the groups far
+    less dependent on the random base clusters (and so on the seed).
     """
     n = len(points)
     if n == 0:
@@ -320,30 +325,39 @@ def _groups(points, max_groups, base_clusters, rng):
     distinct = len(np.unique(np.round(points, 12), axis=0))
     k_base = min(base_clusters, distinct)
     big = n > BIG
-    base_labels, centers, _ = cluster.kmeans(points, k_base, rng, max_iter=10 if big else 20)
-    weights = np.bincount(base_labels, minlength=k_base).astype(np.float64)
-    used = weights > 0
-    centers, weights = centers[used], weights[used]
-    base_labels = (np.cumsum(used) - 1)[base_labels]
-    k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
-    best, silhouettes = None, []
-    for k in range(2, k_max + 1):
-        runs, run_centers, inertia = cluster.kmeans(
-            centers, k, rng, weights=weights, n_init=GROUP_STARTS, max_iter=50, every=True)
-        # distinct local optima, lowest weighted inertia first
-        _, first = np.unique(np.round(inertia, 9), return_index=True)
-        first = first[:POLISHED]
-        labels = runs[first[0]]
-        # pol.is scores the base clusters unweighted
-        score = cluster.silhouette(centers, labels)
-        silhouettes.append((k, score))
-        if best is None or score > best[0] + K_MARGIN:
-            best = (score, k, run_centers[first])
-    if best is None:
+    replicas = []
+    # the base clusterings run side by side (one Lloyd loop)
+    all_labels, all_centers, _ = cluster.kmeans(points, k_base, rng, n_init=K_BUFFER,
+                                                max_iter=10 if big else 20, every=True)
+    for base_labels, centers in zip(all_labels, all_centers):
+        weights = np.bincount(base_labels, minlength=k_base).astype(np.float64)
+        used = weights > 0
+        centers, weights = centers[used], weights[used]
+        k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
+        scores, starts = {}, {}
+        for k in range(2, k_max + 1):
+            runs, run_centers, inertia = cluster.kmeans(
+                centers, k, rng, weights=weights, n_init=GROUP_STARTS, max_iter=50, every=True)
+            # distinct local optima, lowest weighted inertia first
+            _, first = np.unique(np.round(inertia, 9), return_index=True)
+            # pol.is scores the base clusters unweighted
+            scores[k] = cluster.silhouette(centers, runs[first[0]])
+            starts[k] = run_centers[first[: max(1, POLISHED // K_BUFFER)]]
+        replicas.append((scores, starts))
+    winners = [max(sorted(scores), key=lambda k: (scores[k], k)) for scores, _ in replicas if scores]
+    silhouettes = [(k, float(np.mean([sc[k] for sc, _ in replicas if k in sc])))
+                   for k in sorted({k for sc, _ in replicas for k in sc})]
+    if not winners:
         labels = np.zeros(n, dtype=np.int64)
     else:
-        labels, _, _ = cluster.kmeans(points, best[1], rng, init=best[2],
-                                      max_iter=10 if big else 50)
+        k = winners[0] if winners.count(winners[0]) == len(winners) else 2
+        init = np.concatenate([st[k] for _, st in replicas if k in st])
+        runs, _, inertia = cluster.kmeans(points, k, rng, init=init, max_iter=10 if big else 50,
+                                          every=True)
+        # the polished split pol.is's own criterion rates best (silhouette, here against the
+        # group centroids so it stays O(n k)); lowest inertia on ties
+        score = [cluster.simplified_silhouette(points, r) for r in runs]
+        labels = runs[min(range(len(runs)), key=lambda i: (-round(score[i], 12), inertia[i]))]
     # groups by size, largest first; ties by first member
     sizes = np.bincount(labels)
     present = np.flatnonzero(sizes)
