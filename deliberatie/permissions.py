@@ -40,12 +40,21 @@ def can_view_traject(user, traject):
 
 
 def can_read_reports(user):
-    """The raad's reports: raadsleden, organisers and beheerders."""
+    """Gemeente-wide report pages (population figures): raadsleden, organisers and beheerders."""
     return _has(user, Role.RAADSLID, Role.ORGANISATOR, Role.BEHEERDER)
 
 
+def can_read_traject_reports(user, traject):
+    """A traject's reports before they are public: its organisers, beheerders and raadsleden.
+
+    Organisers of other trajecten are residents here: least privilege, so a
+    draft report (minority views, opinion map) stays with those who need it.
+    """
+    return can_edit_traject(user, traject) or (_has(user, Role.RAADSLID) and can_view_traject(user, traject))
+
+
 PREDICATES = ("is_beheerder", "can_manage_accounts", "can_create_traject", "can_edit_traject",
-              "can_view_traject", "can_read_reports")
+              "can_view_traject", "can_read_reports", "can_read_traject_reports")
 
 
 def require(allowed: bool):

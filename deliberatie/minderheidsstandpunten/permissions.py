@@ -1,6 +1,6 @@
 """Who may do what with stellingen, sessions and the raad's report."""
 
-from ..permissions import can_edit_traject, can_read_reports, can_view_traject
+from ..permissions import can_edit_traject, can_read_traject_reports, can_view_traject
 
 
 def can_manage(user, traject):
@@ -14,8 +14,8 @@ def can_take_part(user, traject, ronde):
 
 
 def can_read_report(user, traject, ronde):
-    """Raadsleden, organisers and beheerders; everybody once the organiser made it public."""
-    if can_read_reports(user) and can_view_traject(user, traject):
+    """The traject's organisers, raadsleden and beheerders; everybody once the organiser made it public."""
+    if can_read_traject_reports(user, traject):
         return True
     return bool(ronde and ronde.verslag_openbaar and can_view_traject(user, traject))
 

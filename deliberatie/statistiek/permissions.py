@@ -1,19 +1,11 @@
 """Who may see the statistics: the traject's organisers, raadsleden and beheerders."""
 
-from ..models import Role
-from ..permissions import can_edit_traject, can_read_reports, can_view_traject, is_beheerder
+from ..permissions import can_read_reports, can_read_traject_reports, is_beheerder
 
 
 def can_view_statistics(user, traject):
-    """Organisers of this traject and beheerders always; raadsleden once it is published.
-
-    Organisers of other trajecten read the raad's reports (``can_read_reports``)
-    but not the working pages of a traject that is not theirs.
-    """
-    if can_edit_traject(user, traject):
-        return True
-    return (can_read_reports(user) and user.role is Role.RAADSLID
-            and can_view_traject(user, traject))
+    """Organisers of this traject and beheerders always; raadsleden once it is published."""
+    return can_read_traject_reports(user, traject)
 
 
 def can_view_population(user):

@@ -15,7 +15,7 @@ from .conftest import ANDER, BEHEER, INWONER, ORG, RAAD, seed_planted
 
 ROLES = (None, INWONER, RAAD, ANDER, ORG, BEHEER)
 MANAGERS = {ORG, BEHEER}
-READERS = {RAAD, ANDER, ORG, BEHEER}
+READERS = {RAAD, ORG, BEHEER}  # organisers of other trajecten are refused (least privilege)
 
 
 @pytest.fixture

@@ -36,11 +36,12 @@ EDITOR = {"anonymous": SIGNED_OUT, "inwoner": NO, "organisator_ander": NO, "raad
 CREATOR = {"anonymous": SIGNED_OUT, "inwoner": NO, "organisator_ander": {"ok"}, "raadslid": NO,
            "organisator": {"ok"}, "beheerder": {"ok"}}
 BEHEERDER = {**dict.fromkeys(ROLES, NO), "anonymous": SIGNED_OUT, "beheerder": {"ok"}}
-# Readers of the raad's reports (permissions.can_read_reports): raadsleden, organisers (of any
-# traject, by design of the foundation) and beheerders; the public only once a report is published.
+# Readers of gemeente-wide report pages (permissions.can_read_reports): raadsleden, organisers and
+# beheerders.
 REPORT = {"anonymous": {"login", "404"}, "inwoner": NO, "organisator_ander": {"ok"}, "raadslid": {"ok"},
           "organisator": {"ok"}, "beheerder": {"ok"}}
-# The same, but limited to the traject's own organisers.
+# A traject's reports (permissions.can_read_traject_reports): its own organisers, raadsleden and
+# beheerders; the public only once a report is published.
 TRAJECT_REPORT = {**REPORT, "organisator_ander": NO}
 # Editors only, and even they only in the right state (e.g. purging after the draw).
 EDITOR_STATEFUL = {**EDITOR, "organisator": {"ok", "403"}, "beheerder": {"ok", "403"}}
@@ -126,11 +127,11 @@ POLICY = {
     ("minderheidsstandpunten.profiel", "POST"): CODE_FLOW,
     ("minderheidsstandpunten.voorstellen", "GET"): CODE_FLOW,
     ("minderheidsstandpunten.voorstellen", "POST"): CODE_FLOW,
-    ("minderheidsstandpunten.verslag", "GET"): REPORT,
-    ("minderheidsstandpunten.verslag_json", "GET"): REPORT,
-    ("minderheidsstandpunten.verslag_pdf", "GET"): REPORT,
-    ("minderheidsstandpunten.kaart", "GET"): REPORT,
-    ("minderheidsstandpunten.participatieverslag", "GET"): REPORT,
+    ("minderheidsstandpunten.verslag", "GET"): TRAJECT_REPORT,
+    ("minderheidsstandpunten.verslag_json", "GET"): TRAJECT_REPORT,
+    ("minderheidsstandpunten.verslag_pdf", "GET"): TRAJECT_REPORT,
+    ("minderheidsstandpunten.kaart", "GET"): TRAJECT_REPORT,
+    ("minderheidsstandpunten.participatieverslag", "GET"): TRAJECT_REPORT,
     **{(f"minderheidsstandpunten.{name}", method): EDITOR
        for name, methods in (("analyse_nieuw", "P"), ("beheer", "GP"), ("sessie", "G"),
                              ("standpunt_nieuw", "P"), ("sessie_nieuw", "GP"), ("voorwaarde_nieuw", "P"),
