@@ -46,4 +46,10 @@ def outcome_summaries(traject):
     return summaries
 
 
+def purge_expired(today):
+    from .services import purge_expired as purge
+
+    return purge(today)
+
+
 from . import models, views  # noqa: E402,F401

@@ -6,6 +6,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 from fractions import Fraction
 
 import numpy as np
@@ -20,6 +21,9 @@ from .models import (Aanmelding, Argument, Choice, EventKind, EventStatus, Idee,
                      Thema, ThematafelEvent)
 
 STAT_FIELDS = ("geslacht", "leeftijd", "wijk")
+# Names on the table lists (sign-ups and walk-ins) and the link to an account are kept this many
+# days after the event, for the follow-up of the harvest; then purge_expired forgets them.
+RETENTION_DAYS = 30
 
 
 class ServiceError(Exception):
@@ -289,3 +293,27 @@ def statistics_records(event) -> tuple[dict, ...]:
     """Only the statistics answers of those who were seated, no names."""
     return tuple({k: getattr(a, k) for k in STAT_FIELDS if getattr(a, k)}
                  for a in event.aanmeldingen if a.tafel_id)
+
+
+def retention_ends_on(event) -> date:
+    return event.held_on + timedelta(days=RETENTION_DAYS)
+
+
+def purge_expired(today) -> list[ThematafelEvent]:
+    """Forget names and accounts of everyone at events whose retention ended before ``today``.
+
+    What stays is anonymous: the table each person sat at, their optional
+    statistics answers (for who-took-part) and everything the tables produced.
+    """
+    events = db.session.scalars(
+        select(ThematafelEvent).where(ThematafelEvent.held_on < today - timedelta(days=RETENTION_DAYS),
+                                      ThematafelEvent.aanmeldingen.any(
+                                          (Aanmelding.name != "") | Aanmelding.user_id.is_not(None)))
+        .order_by(ThematafelEvent.id)).all()
+    for event in events:
+        for aanmelding in event.aanmeldingen:
+            aanmelding.name, aanmelding.user_id = "", None
+        audit.record(None, "thematafels.purge", f"thematafels:{event.id}", traject_id=event.traject_id,
+                     people=len(event.aanmeldingen))
+    db.session.flush()
+    return events

@@ -104,7 +104,8 @@ def sign_up(event_id):
         db.session.commit()
         flash(_("U bent aangemeld. Na de indeling ziet u hier aan welke tafel u zit."), "success")
         return redirect(url_for("thematafels.detail", event_id=event.id))
-    return render_template("thematafels/signup.html", event=event, form=form, mine=mine)
+    return render_template("thematafels/signup.html", event=event, form=form, mine=mine,
+                           retention_ends_on=services.retention_ends_on(event))
 
 
 @blueprint.route("/<int:event_id>/voorzitters", methods=["GET", "POST"])
@@ -167,7 +168,8 @@ def walk_in(event_id):
         db.session.commit()
         flash(_("%(name)s zit aan tafel %(tafel)s.", name=aanmelding.name, tafel=aanmelding.tafel.label), "success")
         return redirect(url_for("thematafels.walk_in", event_id=event.id))
-    return render_template("thematafels/walk_in.html", event=event, form=form)
+    return render_template("thematafels/walk_in.html", event=event, form=form,
+                           retention_ends_on=services.retention_ends_on(event))
 
 
 @blueprint.route("/<int:event_id>/afsluiten", methods=["POST"])

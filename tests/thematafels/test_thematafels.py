@@ -156,6 +156,24 @@ def test_sign_up_change_and_rules(client, auth, world):
     assert "U bent aangemeld" in client.get(f"/thematafels/{world['event']}").text
 
 
+def test_sign_up_page_states_retention_and_purged_lists_say_so(app, client, auth, world):
+    from flask_babel import format_date
+
+    event = event_of(world)
+    auth.login(INA)
+    page = client.get(f"/thematafels/{event.id}/aanmelden").text
+    with app.test_request_context():
+        ends = format_date(event.held_on + timedelta(days=services.RETENTION_DAYS), "long")
+    assert f"We bewaren hem tot {ends}, 30 dagen na de bijeenkomst" in page
+    auth.logout()
+    seat_people(world, n=4)
+    services.purge_expired(event.held_on + timedelta(days=services.RETENTION_DAYS + 1))
+    db.session.commit()
+    auth.login(ORG)
+    lists = client.get(f"/thematafels/{event.id}/tafellijsten").text
+    assert lists.count("(naam gewist)") == 4 and "Deelnemer 0" not in lists
+
+
 def test_sign_up_refused_when_full_or_seated(client, auth, world):
     event = event_of(world)
     for i in range(event.capacity):

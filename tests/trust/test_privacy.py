@@ -178,6 +178,44 @@ def test_burgerraad_purge_leaves_no_pool_data(app, runner):
     assert audit.verify() == []
 
 
+def test_thematafels_purge_forgets_names_and_accounts_after_retention(app, runner):
+    """Names on the table lists (sign-ups and walk-ins) go 30 days after the event; statistics stay."""
+    from deliberatie.thematafels import services
+    from deliberatie.thematafels.models import Aanmelding
+
+    gemeente = make_gemeente()
+    organiser = make_user(Role.ORGANISATOR)
+    traject = make_traject(gemeente, organisator=organiser)
+    event = services.create_event(traject, organiser, dict(
+        kind="burgertop", title="Burgertop", description="", held_on=date.today(), place="Wijkhuis",
+        themes=[("Groen", 1), ("Verkeer", 1)], capacity=4))
+    names = [f"Tafelgast Uniek{i}" for i in range(4)]
+    for i, name in enumerate(names[:3]):
+        services.sign_up(event, make_user(Role.INWONER), dict(
+            name=name, first=event.themas[i % 2].id, second=None, geslacht=("man", "vrouw")[i % 2],
+            leeftijd="25-44", wijk="Noord"))
+    services.run_seating(event, organiser, seed=1)
+    services.add_walk_in(event, organiser, dict(name=names[3], first=event.themas[0].id, geslacht="vrouw"))
+    db.session.commit()
+    assert len(traces(*names)) == 1  # the search finds them before the purge
+
+    retention_day = (services.retention_ends_on(event)).isoformat()
+    assert runner.invoke(args=["purge-expired", "--today", retention_day]).exit_code == 0
+    db.session.expire_all()
+    assert len(traces(*names)) == 1  # on the last day of retention the names are still needed
+
+    after = (services.retention_ends_on(event) + timedelta(days=1)).isoformat()
+    result = runner.invoke(args=["purge-expired", "--today", after])
+    assert result.exit_code == 0 and "purged: 1" in result.output, result.output
+    db.session.expire_all()
+    assert traces(*names) == []
+    people = db.session.scalars(sa.select(Aanmelding).where(Aanmelding.event_id == event.id)).all()
+    assert len(people) == 4 and all(a.user_id is None and a.name == "" for a in people)
+    assert sorted(r["geslacht"] for r in services.statistics_records(event)) == ["man", "man", "vrouw", "vrouw"]
+    assert runner.invoke(args=["purge-expired", "--today", after]).output.strip() == "purged: 0"  # idempotent
+    assert audit.verify() == []
+
+
 # --- backup and restore ---------------------------------------------------------------------------
 
 def test_pg_dump_restore_keeps_ballots_and_audit_chain(app, database):
