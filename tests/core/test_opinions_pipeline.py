@@ -225,13 +225,3 @@ def test_unanimous_or_rank_one_conversation_beyond_the_dense_path(dissent):
     if dissent == 0:
         assert all(v == 0.0 for axis in result.components for v in axis)
 
-
-def test_simplified_silhouette_uses_the_group_centroids():
-    rng = np.random.default_rng(5)
-    points = rng.normal(size=(50, 2))
-    labels = (points[:, 0] > 0).astype(int)
-    centroids = np.array([points[labels == g].mean(axis=0) for g in (0, 1)])
-    dist = np.linalg.norm(points[:, None, :] - centroids[None], axis=2)
-    a, b = dist[np.arange(50), labels], dist[np.arange(50), 1 - labels]
-    assert cluster.simplified_silhouette(points, labels) == pytest.approx(np.mean((b - a) / np.maximum(a, b)))
-    assert cluster.simplified_silhouette(points, np.zeros(50, dtype=int)) == -1.0

@@ -28,25 +28,29 @@ CONVERSATIONS = (
     "vtaiwan.uberx",
 )
 
-#: The issue's targets: a median ARI of 0.9 and at most 0.02 below red-dwarf everywhere. We reach
-#: a median of 0.910 at seeds 0-5; the conversations below red-dwarf are named further down.
-MEDIAN_FLOOR = 0.9
+#: The issue's targets are a median ARI of 0.9 and at most 0.02 below red-dwarf everywhere. We
+#: reach a median of 0.892 at seeds 0-5 (every conversation gives the same split at every seed), so
+#: this suite pins what we do reach and names the conversations where a target is missed. pol.is's
+#: groups are one of several local optima of k-means within 0.1% of each other in inertia; which one
+#: pol.is holds depends on its history (centres carried over from run to run, since the first
+#: votes), which a snapshot cannot replay. We keep the split of lowest inertia, k-means' own
+#: objective; red-dwarf keeps the optimum its deterministic start (the lexicographically smallest
+#: points) leads to.
+MEDIAN_FLOOR = 0.89
 #: london.youth.policing (24 clustered, 16 minutes of voting): pol.is's groups of 18/3/3 are not
 #: compact in the PCA map of the final votes (nor of any earlier cut-off we replayed).
 GROUPS_NOT_REPRODUCED = {"london.youth.policing"}
 #: football-concussions: 842 of the 1434 participants pol.is clustered cast fewer than 7 votes
 #: (an older admission rule, kept since); its 2-group split is one of several near-equal ones. We
-#: keep pol.is's 153-person group together (152 of them in our minority group of 193-198 at
-#: seeds 0-5), but that group also takes in others, so only "kept together, not merged into the
-#: majority" is pinned here.
+#: keep pol.is's 153-person group together (152 of them in our minority group of 234-235 at seeds
+#: 0-5), but that group also takes in others, so only "kept together, not merged into the majority"
+#: is pinned here.
 KEPT_TOGETHER_ONLY = {"football-concussions"}
-#: Below red-dwarf by more than 0.02, with the floor we do keep. pol.is's groups are one of several
-#: local optima of k-means within 0.1% of each other in inertia; which one pol.is holds depends on
-#: its history (centres carried over from run to run), red-dwarf's on its deterministic start (the
-#: lexicographically smallest points). We take the split of highest silhouette among the polished
-#: optima: scoop-hivemind.biodiversity 378/65 (pol.is 371/72, red-dwarf 375/68) and vtaiwan.uberx
-#: 975/244 (pol.is 889/330; red-dwarf's 937/282 is the split of lowest inertia).
-BELOW_PEER_FLOOR = {"scoop-hivemind.biodiversity": 0.91, "vtaiwan.uberx": 0.70}
+#: Below red-dwarf by more than 0.02, with the floor we do keep (3 and 7 participants on the other
+#: side of the boundary): canadian-electoral-reform 264/17 (pol.is and red-dwarf 265/16; the splits
+#: 262/19, 264/17 and 265/16 differ by 0.06% in inertia) and scoop-hivemind.biodiversity 378/65
+#: (pol.is 371/72, red-dwarf 375/68).
+BELOW_PEER_FLOOR = {"canadian-electoral-reform": 0.95, "scoop-hivemind.biodiversity": 0.91}
 
 
 def adjusted_rand_index(a, b):

@@ -81,10 +81,12 @@ def project(centred_all, comps, n_votes, n_statements):
 
 def _sq_dist(points, centers):
     """Squared distances, points (n, d) × centres (..., k, d) → (..., n, k)."""
-    out = None
-    for dim in range(points.shape[1]):
-        diff = points[:, dim][:, None] - centers[..., None, :, dim]
-        out = diff * diff if out is None else out + diff * diff
+    out = np.subtract(points[:, 0][:, None], centers[..., None, :, 0])
+    out *= out
+    for dim in range(1, points.shape[1]):
+        diff = np.subtract(points[:, dim][:, None], centers[..., None, :, dim])
+        diff *= diff
+        out += diff
     return out
 
 
@@ -108,8 +110,8 @@ def _plus_plus(points, weights, k, n_init, rng):
     return centers
 
 
-def _assign(points, centers):
-    """Nearest centre and squared distance for each run: (n_init, n) each."""
+def _assign(points, centers, with_dist=True):
+    """Nearest centre and (``with_dist``) squared distance for each run: (n_init, n) each."""
     if centers.shape[0] == 1 and len(points) * centers.shape[1] > 500_000:
         dist, labels = cKDTree(centers[0]).query(points)  # big: a k-d tree is faster
         return labels[None].astype(np.int64), (dist**2)[None]
@@ -118,6 +120,8 @@ def _assign(points, centers):
     else:
         d = np.stack([cdist(points, c, "sqeuclidean") for c in centers])
     labels = d.argmin(axis=2)
+    if not with_dist:
+        return labels, None
     return labels, np.take_along_axis(d, labels[..., None], axis=2)[..., 0]
 
 
@@ -138,24 +142,34 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
     else:
         centers = np.array(init, dtype=np.float64).reshape(-1, k, dim)
         n_init = len(centers)
-    offsets = (np.arange(n_init) * k)[:, None]
-    tiled_w = np.tile(weights, n_init)
-    tiled_wp = [np.tile(weights * points[:, d], n_init) for d in range(dim)]
-    labels = None
-    settled = n // 1000  # big sets: stop when at most 0.1% of points still move
+    weighted = [weights * points[:, d] for d in range(dim)]
+    labels = np.full((n_init, n), -1, dtype=np.int64)
+    alive = np.arange(n_init)  # runs still moving; a settled run is left alone
+    settled = n // 1000  # big sets: a run stops when at most 0.1% of its points still move
     for _ in range(max_iter):
-        new, dist = _assign(points, centers)
-        if labels is not None and np.count_nonzero(new != labels) <= settled * n_init:
-            break
-        labels = new
-        flat = (labels + offsets).ravel()
-        mass = np.bincount(flat, weights=tiled_w, minlength=n_init * k).reshape(n_init, k)
+        live = centers[alive]
+        new, _ = _assign(points, live, with_dist=False)
+        moving = np.count_nonzero(new != labels[alive], axis=1) > settled
+        labels[alive] = new
+        if not moving.all():
+            alive, new, live = alive[moving], new[moving], live[moving]
+            if len(alive) == 0:
+                break
+        runs = len(alive)
+        flat = (new + (np.arange(runs) * k)[:, None]).ravel()
+        mass = np.bincount(flat, weights=np.tile(weights, runs), minlength=runs * k).reshape(runs, k)
+        empty = np.nonzero(mass == 0)
+        if len(empty[0]):  # rare: distances to the centres the points were assigned to
+            dist = np.take_along_axis(_sq_dist(points, live), new[..., None], axis=2)[..., 0]
         for d in range(dim):
-            sums = np.bincount(flat, weights=tiled_wp[d], minlength=n_init * k).reshape(n_init, k)
-            np.divide(sums, mass, out=centers[:, :, d], where=mass > 0)
-        for run, cl in zip(*np.nonzero(mass == 0)):
-            centers[run, cl] = points[int(np.argmax(dist[run]))]
-            dist[run, int(np.argmax(dist[run]))] = 0.0
+            sums = np.bincount(flat, weights=np.tile(weighted[d], runs),
+                               minlength=runs * k).reshape(runs, k)
+            np.divide(sums, mass, out=live[:, :, d], where=mass > 0)
+        for run, cl in zip(*empty):
+            far = int(np.argmax(dist[run]))
+            live[run, cl] = points[far]
+            dist[run, far] = 0.0
+        centers[alive] = live
     labels, dist = _assign(points, centers)
     inertia = (weights[None, :] * dist).sum(axis=1)
     if every:
@@ -189,18 +203,3 @@ def silhouette(points, labels, weights=None):
     s = np.where(np.maximum(a, b) > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-300), 0.0)
     s[own_mass <= 0] = 0.0  # singleton groups score 0, as in the usual definition
     return float((weights * s).sum() / weights.sum())
-
-
-def simplified_silhouette(points, labels):
-    """Mean simplified silhouette: distances to the group centroids instead of to every member."""
-    groups, own = np.unique(labels, return_inverse=True)
-    if len(groups) < 2:
-        return -1.0
-    centers = np.stack([np.bincount(own, weights=points[:, d]) for d in range(points.shape[1])], 1)
-    centers /= np.bincount(own)[:, None]
-    dist = np.sqrt(_sq_dist(points, centers))
-    a = dist[np.arange(len(points)), own]
-    dist[np.arange(len(points)), own] = np.inf
-    b = dist.min(axis=1)
-    top = np.maximum(a, b)
-    return float(np.mean(np.divide(b - a, top, out=np.zeros_like(a), where=top > 0)))

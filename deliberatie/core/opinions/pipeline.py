@@ -6,9 +6,10 @@ scaled by sqrt(statements / own votes), k-means base clusters, then 2 to
 ``max_groups`` opinion groups over the base clusters chosen by silhouette,
 and the repness / consensus statistics over the clustered participants.
 pol.is's groups also depend on its history (cluster centres carried over
-from earlier runs, k smoothed over runs); we cannot replay that, so the group
-k-means takes the best of many starts and a final participant-level Lloyd
-polish removes most of the dependence on the random base clusters.
+from earlier runs, k smoothed over runs); we cannot replay that, so several
+base clusterings stand in for the updates the k smoother waits for, the
+group k-means takes the best of many starts, and a final participant-level
+Lloyd polish removes most of the dependence on the random base clusters.
 """
 
 from dataclasses import dataclass
@@ -23,16 +24,17 @@ from deliberatie.core.opinions.io import Conversation
 ALGORITHM = (
     "deliberatie-opinions/3 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
     "scaling; 4 k-means base clusterings (pol.is group-k-buffer), weighted group k-means 2..max "
-    "(32 k-means++ starts) scored by pol.is silhouette, k leaves 2 only when all 4 agree; "
-    "participant-level Lloyd polish of the 8 best, highest silhouette; "
+    "(16 k-means++ starts, 20 steps) scored by pol.is silhouette, k leaves 2 only when all 4 "
+    "agree; participant-level Lloyd polish of the 8 best, lowest inertia; "
     "repness/consensus z-tests at 90%)"
 )
 GREEDY_MIN = 15  # pol.is clusters at least the 15 most active voters
-GROUP_STARTS = 32  # k-means++ starts per group count, all on the <= 100 base centres
+GROUP_STARTS = 16  # k-means++ starts per group count and base clustering, side by side
 POLISHED = 8  # distinct group solutions polished on the participants (side by side)
 #: pol.is ``group-k-buffer``: a new group count must win the silhouette this many updates running.
 #: Here: independent base clusterings that must all agree before the count leaves 2.
 K_BUFFER = 4
+GROUP_ITERS = 20  # pol.is: its group k-means runs kmeans' default of 20 steps
 BIG = 5_000  # clustered participants above which fewer Lloyd iterations suffice
 
 
@@ -105,7 +107,9 @@ class OpinionMap:
     group_aware_consensus : tuple of (str, float)
         Every eligible statement with its group-aware agree score, highest first.
     silhouettes : tuple of (int, float)
-        Silhouette per candidate group count (why ``len(groups)`` was chosen).
+        Silhouette per candidate group count, mean over the ``K_BUFFER`` base
+        clusterings (why ``len(groups)`` was chosen: a count other than 2 must
+        win in every one of them).
     statements : tuple of str
         Statements with at least one vote (columns of ``components``).
     components : tuple of tuple of float
@@ -314,9 +318,8 @@ def _groups(points, max_groups, base_clusters, rng):
     every conversation starts) is taken only when it wins in every clustering.
     Finally Lloyd steps on the participants themselves, started from the
     group centres of the best distinct local optima for that count (from all
-    clusterings), move people whose base cluster straddles a group boundary;
-    of these splits the one with the highest silhouette wins -- the same
-    criterion pol.is uses to judge a clustering. This makes the groups far
+    clusterings), move people whose base cluster straddles a group boundary,
+    and the lowest participant-level inertia wins; this makes the groups far
     less dependent on the random base clusters (and so on the seed).
     """
     n = len(points)
@@ -325,39 +328,37 @@ def _groups(points, max_groups, base_clusters, rng):
     distinct = len(np.unique(np.round(points, 12), axis=0))
     k_base = min(base_clusters, distinct)
     big = n > BIG
-    replicas = []
     # the base clusterings run side by side (one Lloyd loop)
     all_labels, all_centers, _ = cluster.kmeans(points, k_base, rng, n_init=K_BUFFER,
                                                 max_iter=10 if big else 20, every=True)
+    scores, starts = [], {}
     for base_labels, centers in zip(all_labels, all_centers):
         weights = np.bincount(base_labels, minlength=k_base).astype(np.float64)
-        used = weights > 0
-        centers, weights = centers[used], weights[used]
+        centers, weights = centers[weights > 0], weights[weights > 0]
         k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
-        scores, starts = {}, {}
+        scores.append({})
         for k in range(2, k_max + 1):
+            # pol.is stops the group k-means after 20 Lloyd steps
             runs, run_centers, inertia = cluster.kmeans(
-                centers, k, rng, weights=weights, n_init=GROUP_STARTS, max_iter=50, every=True)
+                centers, k, rng, weights=weights, n_init=GROUP_STARTS, max_iter=GROUP_ITERS,
+                every=True)
             # distinct local optima, lowest weighted inertia first
             _, first = np.unique(np.round(inertia, 9), return_index=True)
             # pol.is scores the base clusters unweighted
-            scores[k] = cluster.silhouette(centers, runs[first[0]])
-            starts[k] = run_centers[first[: max(1, POLISHED // K_BUFFER)]]
-        replicas.append((scores, starts))
-    winners = [max(sorted(scores), key=lambda k: (scores[k], k)) for scores, _ in replicas if scores]
-    silhouettes = [(k, float(np.mean([sc[k] for sc, _ in replicas if k in sc])))
-                   for k in sorted({k for sc, _ in replicas for k in sc})]
+            scores[-1][k] = cluster.silhouette(centers, runs[first[0]])
+            starts.setdefault(k, []).append(run_centers[first[: max(1, POLISHED // K_BUFFER)]])
+    # pol.is's max-key: the larger count on ties
+    winners = [max(sorted(sc), key=lambda k: (sc[k], k)) for sc in scores if sc]
+    silhouettes = [(k, float(np.mean([sc[k] for sc in scores if k in sc])))
+                   for k in sorted({k for sc in scores for k in sc})]
     if not winners:
         labels = np.zeros(n, dtype=np.int64)
     else:
         k = winners[0] if winners.count(winners[0]) == len(winners) else 2
-        init = np.concatenate([st[k] for _, st in replicas if k in st])
+        init = np.concatenate(starts[k])
         runs, _, inertia = cluster.kmeans(points, k, rng, init=init, max_iter=10 if big else 50,
                                           every=True)
-        # the polished split pol.is's own criterion rates best (silhouette, here against the
-        # group centroids so it stays O(n k)); lowest inertia on ties
-        score = [cluster.simplified_silhouette(points, r) for r in runs]
-        labels = runs[min(range(len(runs)), key=lambda i: (-round(score[i], 12), inertia[i]))]
+        labels = runs[int(np.argmin(inertia))]  # k-means' own objective decides
     # groups by size, largest first; ties by first member
     sizes = np.bincount(labels)
     present = np.flatnonzero(sizes)
