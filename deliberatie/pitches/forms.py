@@ -3,10 +3,11 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..codes import MAX_PER_BATCH
 from .models import JuryKind, PitchStatus
 from .services import parse_criteria
 
@@ -107,6 +108,19 @@ class PublishForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     pass
+
+
+class SteuncodeForm(FlaskForm):
+    code = StringField(_l("Uw steuncode"), validators=[DataRequired(_l("Vul uw steuncode in."))],
+                       description=_l("De code staat in de brief van de gemeente, bijvoorbeeld ABCD-EFGH-JKLM-NPQR."))
+
+
+class GenerateSteuncodesForm(FlaskForm):
+    count = IntegerField(_l("Aantal steuncodes"), validators=[InputRequired(), NumberRange(1, MAX_PER_BATCH)])
+
+
+class DownloadSteuncodesForm(FlaskForm):
+    codes = HiddenField()
 
 
 def score_form(criteria, current):

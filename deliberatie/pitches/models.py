@@ -2,7 +2,9 @@
 
 Personal data (AVG): a pitch names its initiator's account (to notify them)
 and, in free text they write themselves, the dragers en doeners. Support
-stores only which account supports which pitch, to keep it one per resident.
+stores only which account, or which steuncode, supports which pitch, to keep
+it one per resident. A steuncode row holds a salted hash and nothing else: who
+got which letter is known only to the municipality's mail merge.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class PitchRonde(db.Model):
     event_place: Mapped[str] = mapped_column(sa.String(200), default="")
     explanation: Mapped[str] = mapped_column(sa.Text, default="")  # published with the ranking
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    code_salt: Mapped[str | None] = mapped_column(sa.String(32))  # set with the first steuncodes
 
     traject: Mapped[Traject] = relationship()
     criteria: Mapped[list[Criterium]] = relationship(
@@ -135,19 +138,42 @@ class PitchImage(db.Model):
     pitch: Mapped[Pitch] = relationship(back_populates="images")
 
 
+class Steuncode(db.Model):
+    """A personal code from a letter: a resident without an account supports pitches with it.
+
+    Only ``HMAC-SHA256(ronde.code_salt, code)`` is kept (see :mod:`deliberatie.codes`).
+    A code supports each pitch of its round at most once (the unique key on
+    :class:`Steun`), like an account.
+    """
+
+    __tablename__ = "pitches_steuncode"
+    __table_args__ = (sa.UniqueConstraint("ronde_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ronde_id: Mapped[int] = mapped_column(sa.ForeignKey("pitches_ronde.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+
+
 class Steun(db.Model):
-    """Public support: one per resident account per pitch, enforced by the database."""
+    """Public support: one per resident account or steuncode per pitch, enforced by the database."""
 
     __tablename__ = "pitches_steun"
-    __table_args__ = (sa.UniqueConstraint("pitch_id", "user_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("pitch_id", "user_id"),
+        sa.UniqueConstraint("pitch_id", "steuncode_id"),
+        sa.CheckConstraint("(user_id IS NULL AND steuncode_id IS NOT NULL) "
+                           "OR (user_id IS NOT NULL AND steuncode_id IS NULL)", name="one_supporter"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pitch_id: Mapped[int] = mapped_column(sa.ForeignKey("pitches_pitch.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    steuncode_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("pitches_steuncode.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pitch: Mapped[Pitch] = relationship(back_populates="support")
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 class PitchUpdate(db.Model):

@@ -31,6 +31,11 @@ def can_support(user, pitch):
             and pitch.status is not PitchStatus.AFGEWEZEN and pitch.traject.status is TrajectStatus.OPEN)
 
 
+def can_support_with_code(pitch):
+    """Anyone with a steuncode of the round (the code is the right), for a pitch open to support."""
+    return pitch.status is not PitchStatus.AFGEWEZEN and pitch.traject.status is TrajectStatus.OPEN
+
+
 def can_manage_pitches(user, traject):
     return can_edit_traject(user, traject)
 

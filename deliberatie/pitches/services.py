@@ -122,10 +122,25 @@ def _notify(users, subject, body):
 
 
 def support(pitch, user) -> int:
-    """Add one resident's support; at the threshold the pitch goes on the agenda. Returns the count."""
+    """Add one resident's support with their account; see :func:`add_support`."""
+    return add_support(pitch, user=user)
+
+
+def add_support(pitch, **supporter) -> int:
+    """Add one support (``user=`` an account or ``steuncode_id=`` a code); returns the count.
+
+    At the round's threshold the pitch goes on the agenda and the initiator
+    hears of it, whoever gave the support. The pitch row is locked first, so
+    concurrent supports of one pitch are counted one after another: each count
+    includes every support committed before it, and exactly one support
+    crosses the threshold. A second support by the same account or code
+    breaks a unique key: ServiceError("already_supported").
+    """
+    db.session.scalars(select(Pitch).where(Pitch.id == pitch.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()
     try:
         with db.session.begin_nested():
-            db.session.add(Steun(pitch=pitch, user=user))
+            db.session.add(Steun(pitch=pitch, **supporter))
     except IntegrityError:
         raise ServiceError("already_supported") from None
     count = support_count(pitch)

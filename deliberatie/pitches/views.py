@@ -3,14 +3,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..permissions import can_view_traject, get_visible_traject as get_traject, require
-from . import blueprint, permissions as perms, services
-from .forms import STATUS_LABELS, ConfirmForm, PitchForm, StatusForm
+from . import blueprint, permissions as perms, services, steuncodes
+from .forms import STATUS_LABELS, ConfirmForm, PitchForm, StatusForm, SteuncodeForm
 from .models import Pitch, PitchImage, PitchStatus
 
 MESSAGES = {
     "already_supported": _l("U steunt deze pitch al."),
+    "code_rejected": _l("Met deze steuncode kunt u deze pitch niet steunen. Controleer of u de code goed hebt "
+                        "overgenomen uit de brief. Klopt de code wel? Neem dan contact op met de gemeente."),
+    "code_already_counted": _l("Met deze steuncode is deze pitch al gesteund. Uw steun telt al mee."),
     "bad_image": _l("De afbeelding is geen geldige PNG of JPEG."),
     "image_too_big": _l("De afbeelding is groter dan 2 MB."),
     "reason_required": _l("Leg uit waarom de pitch is afgewezen."),
@@ -28,8 +31,6 @@ MESSAGES = {
 
 def _refuse(error):
     flash(MESSAGES.get(error.code, _l("Dat kan nu niet.")), "error")
-
-
 
 
 def get_pitch(pitch_id) -> Pitch:
@@ -109,12 +110,20 @@ def edit(pitch_id):
 def detail(pitch_id):
     pitch = get_pitch(pitch_id)
     require(perms.can_view_pitch(current_user, pitch))
+    return _render_detail(pitch)
+
+
+def _render_detail(pitch, code_form=None):
     ronde = services.ronde_for(pitch.traject)
     lid = services.jurylid_for(ronde, current_user)
     supported = current_user.is_authenticated and any(s.user_id == current_user.id for s in pitch.support)
+    can_support = perms.can_support(current_user, pitch)
+    # The code form is for residents who cannot support with an account (signed out, no account).
+    with_code = (not (can_support or supported) and ronde is not None and ronde.code_salt is not None
+                 and perms.can_support_with_code(pitch))
     return render_template("pitches/detail.html", pitch=pitch, ronde=ronde, status_labels=STATUS_LABELS,
                            count=services.support_count(pitch), supported=supported, confirm=ConfirmForm(),
-                           can_support=perms.can_support(current_user, pitch),
+                           can_support=can_support, code_form=code_form or (SteuncodeForm() if with_code else None),
                            can_edit=perms.can_edit_pitch(current_user, pitch),
                            can_manage=perms.can_manage_pitches(current_user, pitch.traject),
                            can_score=perms.can_score(current_user, pitch, lid))
@@ -142,6 +151,31 @@ def support(pitch_id):
             db.session.commit()
             flash(_("Dank u: u steunt deze pitch."), "success")
     return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+
+
+@blueprint.route("/<int:pitch_id>/steuncode", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def support_code(pitch_id):
+    """Support with the code from a letter, no account needed; the code is the right to support."""
+    pitch = get_pitch(pitch_id)
+    if not perms.can_support_with_code(pitch):
+        flash(_("Deze pitch kunt u niet meer steunen."), "error")
+        return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+    form = SteuncodeForm()
+    if form.validate_on_submit():
+        try:
+            steuncodes.support_with_code(pitch, form.code.data)
+        except services.ServiceError as error:
+            db.session.rollback()
+            if error.code != "code_already_counted":
+                form.code.errors.append(MESSAGES["code_rejected"])
+                return _render_detail(pitch, form)
+            flash(MESSAGES[error.code], "info")
+        else:
+            db.session.commit()
+            flash(_("Dank u: uw steun voor deze pitch is meegeteld."), "success")
+        return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+    return _render_detail(pitch, form)
 
 
 @blueprint.route("/<int:pitch_id>/status", methods=["GET", "POST"])
@@ -180,4 +214,4 @@ def mine():
     return render_template("pitches/mine.html", own=own, supported=supported, status_labels=STATUS_LABELS)
 
 
-from . import views_ronde  # noqa: E402,F401
+from . import views_ronde, views_steuncodes  # noqa: E402,F401

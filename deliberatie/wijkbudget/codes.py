@@ -1,55 +1,29 @@
 """Stemcodes: generating, hashing, revoking, and the CSV and PDF letters.
 
-A code is 16 characters from a 32-letter alphabet without look-alikes
-(no 0/O, 1/I): 80 bits from :mod:`secrets`, shown as ``XXXX-XXXX-XXXX-XXXX``.
-Only ``HMAC-SHA256(salt, code)`` is stored, with a random salt per
-wijkbudget; with 80 bits of randomness guessing from the hashes is hopeless,
-and the hashes do not depend on ``SECRET_KEY`` (rotating it keeps codes valid).
+The codes themselves (alphabet, 80 bits, grouping, ``HMAC-SHA256`` with a
+random salt per wijkbudget, the CSV) are those of :mod:`deliberatie.codes`;
+this module adds the wijkbudget's table and the rule that a code is used once.
 The plain codes exist only in the organiser's download.
 """
 
-import csv
-import hashlib
-import hmac
-import io
-import secrets
-
 from sqlalchemy import select, update
 
+from ..codes import ALPHABET, GROUP, LENGTH, MAX_PER_BATCH, codes_csv, format_code, fresh_codes, new_salt, \
+    normalise, random_code, salted_hash
 from ..extensions import db
 from .models import CodeStatus, WijkbudgetCode
 
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: 32 symbols, 5 bits each
-LENGTH = 16
-GROUP = 4
-MAX_PER_BATCH = 20_000
+__all__ = ["ALPHABET", "GROUP", "LENGTH", "MAX_PER_BATCH", "CodeRejected", "code_counts", "code_hash", "codes_csv",
+           "codes_pdf", "find_unused", "format_code", "generate_codes", "mark_used", "new_salt", "normalise",
+           "random_code", "revoke_code", "verify_batch"]
 
 
 class CodeRejected(Exception):
     """Wrong, used or revoked: deliberately one exception, so one message."""
 
 
-def new_salt() -> str:
-    return secrets.token_hex(16)
-
-
-def random_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return format_code(raw)
-
-
-def normalise(text) -> str:
-    """Upper case, spaces and dashes removed."""
-    return "".join(ch for ch in str(text or "").upper() if ch.isascii() and ch.isalnum())
-
-
-def format_code(raw) -> str:
-    s = normalise(raw)
-    return "-".join(s[i:i + GROUP] for i in range(0, len(s), GROUP))
-
-
 def code_hash(wijkbudget, code) -> str:
-    return hmac.new(wijkbudget.code_salt.encode(), normalise(code).encode(), hashlib.sha256).hexdigest()
+    return salted_hash(wijkbudget.code_salt, code)
 
 
 def find_unused(wijkbudget, code) -> WijkbudgetCode:
@@ -63,14 +37,7 @@ def find_unused(wijkbudget, code) -> WijkbudgetCode:
 
 def generate_codes(wijkbudget, n: int) -> list[str]:
     """Create ``n`` unused codes; returns the plain codes (shown once, never stored)."""
-    codes, hashes = [], set()
-    while len(codes) < n:
-        code = random_code()
-        h = code_hash(wijkbudget, code)
-        if h in hashes:
-            continue
-        hashes.add(h)
-        codes.append(code)
+    codes, hashes = fresh_codes(n, wijkbudget.code_salt)
     db.session.add_all(WijkbudgetCode(wijkbudget_id=wijkbudget.id, code_hash=h) for h in hashes)
     db.session.flush()
     return codes
@@ -121,16 +88,6 @@ def code_counts(wijkbudget) -> dict:
     counts = {status: 0 for status in CodeStatus}
     counts.update(dict(rows))
     return counts
-
-
-def codes_csv(codes, url_for_code) -> str:
-    """One row per code, for a mail merge with the municipality's address list."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["volgnummer", "stemcode", "stemlink"])
-    for i, code in enumerate(codes, start=1):
-        writer.writerow([i, code, url_for_code(code)])
-    return out.getvalue()
 
 
 def codes_pdf(codes, url_for_code, *, title, gemeente, period, budget) -> bytes:

@@ -149,11 +149,12 @@ POLICY = {
     ("pitches.edit", "GET"): EDITOR,
     ("pitches.edit", "POST"): EDITOR,
     ("pitches.support", "POST"): RESIDENT_STATEFUL,
+    ("pitches.support_code", "POST"): CODE_FLOW,  # the steuncode is the right, not the account
     ("pitches.score", "GET"): SIGNED_IN_STATEFUL,
     ("pitches.score", "POST"): SIGNED_IN_STATEFUL,
     **{(f"pitches.{name}", method): EDITOR
        for name, methods in (("status", "GP"), ("to_wijkbudget", "P"), ("add_jury", "P"), ("ronde", "GP"),
-                             ("publish", "P"))
+                             ("publish", "P"), ("generate_steuncodes", "GP"), ("download_steuncodes", "P"))
        for method in (("GET",) if "G" in methods else ()) + (("POST",) if "P" in methods else ())},
     # thematafels
     ("thematafels.index", "GET"): PUBLIC,

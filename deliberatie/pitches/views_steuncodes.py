@@ -1,0 +1,51 @@
+"""Steuncodes for the pitch round: the organiser makes them and downloads them once, as CSV."""
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..codes import codes_csv
+from ..extensions import db
+from ..permissions import require
+from . import blueprint, permissions as perms, services, steuncodes
+from .forms import DownloadSteuncodesForm, GenerateSteuncodesForm
+from .views import MESSAGES, get_traject
+
+NO_STORE = {"Cache-Control": "no-store"}  # plain codes must not stay in a browser's or proxy's cache
+
+
+def _managed(traject_id):
+    traject = get_traject(traject_id)
+    require(perms.can_manage_pitches(current_user, traject))
+    return traject
+
+
+@blueprint.route("/traject/<int:traject_id>/steuncodes", methods=["GET", "POST"])
+def generate_steuncodes(traject_id):
+    traject = _managed(traject_id)
+    ronde = services.ronde_for(traject)
+    if ronde is None:
+        flash(MESSAGES["no_ronde"], "error")
+        return redirect(url_for("pitches.ronde", traject_id=traject.id))
+    form = GenerateSteuncodesForm()
+    if form.validate_on_submit():
+        new = steuncodes.generate(ronde, current_user, form.count.data)
+        db.session.commit()
+        page = render_template("pitches/steuncodes_created.html", traject=traject, codes=new,
+                               download=DownloadSteuncodesForm(codes=" ".join(new)))
+        return page, 200, NO_STORE
+    return render_template("pitches/steuncodes.html", traject=traject, ronde=ronde, form=form,
+                           total=steuncodes.count(ronde))
+
+
+@blueprint.route("/traject/<int:traject_id>/steuncodes/download", methods=["POST"])
+def download_steuncodes(traject_id):
+    """The codes just made (posted back from the page that showed them), only those of this round."""
+    traject = _managed(traject_id)
+    form = DownloadSteuncodesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    valid = steuncodes.verify_batch(services.ronde_for(traject), (form.codes.data or "").split())
+    link = url_for("pitches.index", traject_id=traject.id, _external=True)
+    text = codes_csv(valid, lambda _code: link, columns=("volgnummer", "steuncode", "steunlink"))
+    return Response(text, mimetype="text/csv; charset=utf-8", headers={
+        **NO_STORE, "Content-Disposition": f"attachment; filename=steuncodes-{traject.id}.csv"})
