@@ -112,17 +112,28 @@ def _plus_plus(points, weights, k, n_init, rng):
 
 def _assign(points, centers, with_dist=True):
     """Nearest centre and (``with_dist``) squared distance for each run: (n_init, n) each."""
-    if centers.shape[0] == 1 and len(points) * centers.shape[1] > 500_000:
-        dist, labels = cKDTree(centers[0]).query(points)  # big: a k-d tree is faster
-        return labels[None].astype(np.int64), (dist**2)[None]
-    if centers.size * len(points) <= 400_000:
+    n, k = len(points), centers.shape[1]
+    if centers.size * n <= 400_000:
         d = _sq_dist(points, centers)  # small: one broadcast beats a call per run
-    else:
-        d = np.stack([cdist(points, c, "sqeuclidean") for c in centers])
-    labels = d.argmin(axis=2)
-    if not with_dist:
-        return labels, None
-    return labels, np.take_along_axis(d, labels[..., None], axis=2)[..., 0]
+        labels = d.argmin(axis=2)
+        if not with_dist:
+            return labels, None
+        return labels, np.take_along_axis(d, labels[..., None], axis=2)[..., 0]
+    # big: one run at a time, never the whole (runs, n, k) array
+    labels = np.empty((len(centers), n), dtype=np.int64)
+    dist = np.empty((len(centers), n))
+    for run, c in enumerate(centers):
+        if n * k > 500_000:
+            near, labels[run] = cKDTree(c).query(points)  # a k-d tree is faster
+            dist[run] = near * near
+        else:
+            d = cdist(points, c, "sqeuclidean")
+            labels[run] = d.argmin(axis=1)
+            dist[run] = d[np.arange(n), labels[run]]
+    return labels, dist
+
+
+SETTLED = 0.01  # pol.is: k-means stops when no centre moves this far (map units)
 
 
 def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, every=False):
@@ -143,18 +154,11 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
         centers = np.array(init, dtype=np.float64).reshape(-1, k, dim)
         n_init = len(centers)
     weighted = [weights * points[:, d] for d in range(dim)]
-    labels = np.full((n_init, n), -1, dtype=np.int64)
     alive = np.arange(n_init)  # runs still moving; a settled run is left alone
-    settled = n // 1000  # big sets: a run stops when at most 0.1% of its points still move
     for _ in range(max_iter):
         live = centers[alive]
+        before = live.copy()
         new, _ = _assign(points, live, with_dist=False)
-        moving = np.count_nonzero(new != labels[alive], axis=1) > settled
-        labels[alive] = new
-        if not moving.all():
-            alive, new, live = alive[moving], new[moving], live[moving]
-            if len(alive) == 0:
-                break
         runs = len(alive)
         flat = (new + (np.arange(runs) * k)[:, None]).ravel()
         mass = np.bincount(flat, weights=np.tile(weights, runs), minlength=runs * k).reshape(runs, k)
@@ -170,6 +174,11 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
             live[run, cl] = points[far]
             dist[run, far] = 0.0
         centers[alive] = live
+        # pol.is (clusters.clj ``same-clustering?``): a run has settled once no centre moves 0.01
+        moving = (np.sum((live - before) ** 2, axis=2) >= SETTLED**2).any(axis=1)
+        alive = alive[moving]
+        if len(alive) == 0:
+            break
     labels, dist = _assign(points, centers)
     inertia = (weights[None, :] * dist).sum(axis=1)
     if every:
