@@ -1,6 +1,7 @@
 """The application factory."""
 
 import logging
+import time
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
@@ -8,6 +9,9 @@ from werkzeug.routing import IntegerConverter
 from . import cli, components, errors, i18n, jobs, security
 from .config import INSTANCE, ROOT, Config
 from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+GEMEENTE_NAME_SECONDS = 60  # a renamed gemeente shows in every process's page header within a minute
 
 
 class DatabaseId(IntegerConverter):
@@ -81,9 +85,15 @@ def _init_templates(app):
     from .models import Gemeente
     from .trajecten.forms import LADDER_LABELS
 
+    cached = {"name": "", "read_at": 0.0}  # per app: the page header's name, not a query on every page
+
     def gemeente_name():
         if "gemeente_name" not in g:
-            g.gemeente_name = db.session.scalar(select(Gemeente.name).order_by(Gemeente.id)) or ""
+            if cached["name"] and time.monotonic() - cached["read_at"] < GEMEENTE_NAME_SECONDS:
+                g.gemeente_name = cached["name"]
+            else:
+                g.gemeente_name = db.session.scalar(select(Gemeente.name).order_by(Gemeente.id)) or ""
+                cached.update(name=g.gemeente_name, read_at=time.monotonic())
         return g.gemeente_name
 
     app.jinja_env.add_extension("jinja2.ext.do")

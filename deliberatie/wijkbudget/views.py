@@ -5,6 +5,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.errors import InputError
 from ..extensions import db, limiter
@@ -27,8 +28,13 @@ def _no_store(response):
     return response
 
 
-def get_wijkbudget(wijkbudget_id) -> Wijkbudget:
-    wijkbudget = db.session.get(Wijkbudget, wijkbudget_id)
+def get_wijkbudget(wijkbudget_id, *, projects=False) -> Wijkbudget:
+    """The wijkbudget with its traject (one query: the permission checks need it), and its projects
+    with their wijk when the page shows them (one more query, not one per project)."""
+    options = [joinedload(Wijkbudget.traject)]
+    if projects:
+        options.append(selectinload(Wijkbudget.projects).joinedload(WijkbudgetProject.wijk))
+    wijkbudget = db.session.get(Wijkbudget, wijkbudget_id, options=options)
     if wijkbudget is None or not (can_view_wijkbudget(current_user, wijkbudget)
                                   or can_manage_wijkbudget(current_user, wijkbudget)):
         abort(404)  # a wijkbudget in preparation does not exist for the public
@@ -90,7 +96,7 @@ def enter_code(wijkbudget_id):
 
 @blueprint.route("/<int:wijkbudget_id>/stembiljet", methods=["GET", "POST"])
 def ballot(wijkbudget_id):
-    wijkbudget = get_wijkbudget(wijkbudget_id)
+    wijkbudget = get_wijkbudget(wijkbudget_id, projects=True)
     require(can_view_wijkbudget(current_user, wijkbudget))
     if not voting.voting_is_open(wijkbudget, date.today()):
         return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
@@ -112,7 +118,7 @@ def ballot(wijkbudget_id):
 
 @blueprint.route("/<int:wijkbudget_id>/bevestigen", methods=["POST"])
 def confirm(wijkbudget_id):
-    wijkbudget = get_wijkbudget(wijkbudget_id)
+    wijkbudget = get_wijkbudget(wijkbudget_id, projects=True)
     require(can_view_wijkbudget(current_user, wijkbudget))
     form = BallotForm()
     digest = _digest(wijkbudget)
@@ -136,7 +142,8 @@ def confirm(wijkbudget_id):
         return redirect(url_for("wijkbudget.enter_code", wijkbudget_id=wijkbudget.id))
     db.session.commit()
     session.pop(SESSION_KEY, None)
-    return redirect(url_for("wijkbudget.receipt", wijkbudget_id=wijkbudget.id, receipt_id=receipt))
+    # wijkbudget_id, not wijkbudget.id: the commit expired the object, and reading it would load it again.
+    return redirect(url_for("wijkbudget.receipt", wijkbudget_id=wijkbudget_id, receipt_id=receipt))
 
 
 @blueprint.route("/<int:wijkbudget_id>/bewijs/<receipt_id>")
