@@ -7,6 +7,7 @@ win ties).
 
 import csv
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,21 @@ def _sort_key(ident):
     return (0, int(ident), "") if ident.lstrip("-").isdigit() else (1, 0, ident)
 
 
+def _factorise(ids, extra=()):
+    """Distinct ids as strings in canonical order, and each id's position in that order.
+
+    Two C-level passes over the votes (distinct ids, then their positions);
+    only the distinct ids are turned into strings and sorted -- Python-level
+    work per vote was most of the time of a small map.
+    """
+    first = dict.fromkeys(ids)
+    names = {orig: str(orig) for orig in first}
+    ordered = sorted(set(names.values()) | {str(k) for k in extra}, key=_sort_key)
+    pos = {name: i for i, name in enumerate(ordered)}
+    where = {orig: pos[name] for orig, name in names.items()}
+    return ordered, np.fromiter(map(where.__getitem__, ids), dtype=np.int64, count=len(ids))
+
+
 def from_votes(votes, *, moderated_out=(), texts=None):
     """Build a :class:`Conversation` from ``(timestamp, voter, comment, vote)`` tuples.
 
@@ -81,26 +97,18 @@ def from_votes(votes, *, moderated_out=(), texts=None):
     texts : dict, optional
         Statement id → text; statements without votes are included too.
     """
-    votes = list(votes)
-    if votes:
-        ts, voters, comments, values = zip(*votes)
-    else:
-        ts, voters, comments, values = (), (), (), ()
-    # C-level loops (map) rather than comprehensions: this is most of the time of a small map
-    voters = list(map(str, voters))
-    comments = list(map(str, comments))
+    votes = votes if isinstance(votes, (list, tuple)) else list(votes)
+    n = len(votes)
+    # itemgetter passes run in C; zip(*votes) was a third of the time of a small map
+    column = lambda i: map(itemgetter(i), votes)  # noqa: E731
     # canonical order (by id), so the result does not hang on the file's row order
-    participants = sorted(dict.fromkeys(voters), key=_sort_key)
-    statements = sorted(set(comments) | {str(k) for k in (texts or {})}, key=_sort_key)
-    voter_pos = {v: i for i, v in enumerate(participants)}
-    comment_pos = {c: i for i, c in enumerate(statements)}
-    n = len(voters)
+    participants, voter_rows = _factorise(list(column(1)))
+    statements, comment_cols = _factorise(list(column(2)), extra=texts or {})
     return from_arrays(
         participants, statements,
-        np.fromiter(map(voter_pos.__getitem__, voters), dtype=np.int64, count=n),
-        np.fromiter(map(comment_pos.__getitem__, comments), dtype=np.int64, count=n),
-        np.fromiter(values, dtype=np.int64, count=n),
-        timestamps=np.fromiter(ts, dtype=np.int64, count=n),
+        voter_rows, comment_cols,
+        np.fromiter(column(3), dtype=np.int64, count=n),
+        timestamps=np.fromiter(column(0), dtype=np.int64, count=n),
         moderated_out=moderated_out, texts=texts,
     )
 
