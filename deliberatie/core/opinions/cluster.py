@@ -153,7 +153,9 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
     else:
         centers = np.array(init, dtype=np.float64).reshape(-1, k, dim)
         n_init = len(centers)
-    weighted = [weights * points[:, d] for d in range(dim)]
+    # per-run copies of the weights for bincount; runs alike, so any first ``runs * n`` will do
+    tiled_w = np.tile(weights, n_init)
+    tiled_wp = [np.tile(weights * points[:, d], n_init) for d in range(dim)]
     alive = np.arange(n_init)  # runs still moving; a settled run is left alone
     for _ in range(max_iter):
         live = centers[alive]
@@ -161,12 +163,12 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
         new, _ = _assign(points, live, with_dist=False)
         runs = len(alive)
         flat = (new + (np.arange(runs) * k)[:, None]).ravel()
-        mass = np.bincount(flat, weights=np.tile(weights, runs), minlength=runs * k).reshape(runs, k)
+        mass = np.bincount(flat, weights=tiled_w[: runs * n], minlength=runs * k).reshape(runs, k)
         empty = np.nonzero(mass == 0)
         if len(empty[0]):  # rare: distances to the centres the points were assigned to
             dist = np.take_along_axis(_sq_dist(points, live), new[..., None], axis=2)[..., 0]
         for d in range(dim):
-            sums = np.bincount(flat, weights=np.tile(weighted[d], runs),
+            sums = np.bincount(flat, weights=tiled_wp[d][: runs * n],
                                minlength=runs * k).reshape(runs, k)
             np.divide(sums, mass, out=live[:, :, d], where=mass > 0)
         for run, cl in zip(*empty):
@@ -187,7 +189,7 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
     return labels[best], centers[best].copy(), float(inertia[best])
 
 
-def silhouette(points, labels, weights=None):
+def silhouette(points, labels, weights=None, dist=None):
     """Mean silhouette coefficient, each point weighted (base-cluster sizes).
 
     With weights every base cluster counts as that many participants at its
@@ -199,7 +201,8 @@ def silhouette(points, labels, weights=None):
     groups = np.unique(labels)
     if len(groups) < 2:
         return -1.0
-    dist = cdist(points, points)
+    if dist is None:  # (callers scoring several labelings of the same points pass it)
+        dist = cdist(points, points)
     onehot = (labels[:, None] == groups[None, :]).astype(np.float64) * weights[:, None]
     sums = dist @ onehot
     mass = onehot.sum(axis=0)

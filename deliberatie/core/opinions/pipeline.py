@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.spatial.distance import cdist
 
 from deliberatie.core.errors import InputError
 from deliberatie.core.opinions import cluster, stats
@@ -337,6 +338,7 @@ def _groups(points, max_groups, base_clusters, rng):
         centers, weights = centers[weights > 0], weights[weights > 0]
         k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
         scores.append({})
+        dist = cdist(centers, centers)
         for k in range(2, k_max + 1):
             # pol.is stops the group k-means after 20 Lloyd steps
             runs, run_centers, inertia = cluster.kmeans(
@@ -345,7 +347,7 @@ def _groups(points, max_groups, base_clusters, rng):
             # distinct local optima, lowest weighted inertia first
             _, first = np.unique(np.round(inertia, 9), return_index=True)
             # pol.is scores the base clusters unweighted
-            scores[-1][k] = cluster.silhouette(centers, runs[first[0]])
+            scores[-1][k] = cluster.silhouette(centers, runs[first[0]], dist=dist)
             starts.setdefault(k, []).append(run_centers[first[: max(1, POLISHED // K_BUFFER)]])
     # pol.is's max-key: the larger count on ties
     winners = [max(sorted(sc), key=lambda k: (sc[k], k)) for sc in scores if sc]
