@@ -7,6 +7,9 @@ share) and the utility for points/Borda ballots. The price per unit of
 satisfaction is ``rho = lam / c_j`` (approval) or ``rho = lam`` (points).
 Each round funds the affordable project with the smallest rho.
 
+Add1 (:func:`mes_add1`) skips the budget increments whose run provably has
+the same outcome as the current one; see the lemma there.
+
 Speed: budgets are float64 and projects are re-evaluated lazily (a project's
 rho never decreases, so an old value is a lower bound). Exactness: every
 exact budget is ``b0 - sum_r lam_r * w_g,sel_r`` (or 0 once a voter has paid
@@ -24,6 +27,7 @@ from fractions import Fraction
 import numpy as np
 
 TOL = 1e-9
+JUMP_TOL = 1e-9  # relative margin of the Add1 jump certificate (see mes_add1)
 _NEVER = np.iinfo(np.int64).max
 
 
@@ -207,6 +211,17 @@ class MESRun:
         lam = self.exact_lam_now(j, t, lamf)[0]
         return (lam / self.p.costs[j] if self.p.cost_sat else lam), lam
 
+    def _above(self, ref, t, entry):
+        """Exactly: does project ``entry`` cost more now than ``ref``'s round-``t`` choice
+        paid, or as much while losing the tie-break to it?"""
+        k, _, lamf = entry
+        mine = self.rho_exact(k, t, lamf)[0]
+        lam = ref.lam_exact(t)
+        if mine is None or lam is None:
+            return False
+        theirs = lam / self.p.costs[ref.sel[t]] if self.p.cost_sat else lam
+        return mine > theirs or (mine == theirs and self.key[ref.sel[t]] < self.key[k])
+
     def pay(self, j, t, lamf, lam_x=None):
         g, w, _ = self._alive(j, t)
         ratio = self.f[g] / w
@@ -231,16 +246,31 @@ class MESRun:
         self.f[g[poor]] = 0.0
         self.zr[g[poor]] = t
 
-    def run(self):
+    def run(self, ref=None):
+        """Run MES; with ``ref`` (an earlier run at a lower budget) also certify it.
+
+        ``self.certified`` then tells whether every run with a per-voter budget
+        between ``ref.b0`` and ``self.b0`` selects the same projects in the same
+        order (the lemma in :func:`mes_add1`): besides the ordinary lazy
+        evaluation, every project whose lower bound on the price is not clearly
+        above the price ``ref`` paid in the same round is evaluated; each must be
+        above it (compared exactly when close), else it is a doubt for
+        :func:`_refine`.
+        """
         p = self.p
         active = [j for j in p.candidates if j not in self.excluded]
         stale = {j: 0.0 for j in active}
+        self.certified = ref is not None
+        self.doubts = []  # (round, project, price here) not clearly above ref's price
         t = 0
         while active:
             active.sort(key=lambda j: stale[j])
+            bar = -np.inf
+            if self.certified and t < len(ref.rho):
+                bar = ref.rho[t] * (1 + JUMP_TOL)
             best, evaluated, dropped = np.inf, [], []
             for j in active:
-                if stale[j] > best * (1 + TOL) + 1e-300:
+                if stale[j] > max(best * (1 + TOL), bar) + 1e-300:
                     break
                 res = self.evaluate(j, t)
                 if res is None:
@@ -262,6 +292,12 @@ class MESRun:
                 rho = float(rho_x)
             else:
                 j, rho, lamf = near[0]
+            if self.certified:
+                self.certified = t < len(ref.sel) and j == ref.sel[t]
+                for e in evaluated:
+                    if self.certified and e[0] != j and e[1] <= bar and \
+                            not self._above(ref, t, e):
+                        self.doubts.append((t, e[0], e[1]))
             self.sel.append(j)
             self.sel_round[j] = t
             self.rho.append(rho)
@@ -269,7 +305,115 @@ class MESRun:
             self.pay(j, t, lamf, lam_x)
             active.remove(j)
             t += 1
+        if self.certified and len(self.sel) != len(ref.sel):
+            self.certified = False
+        if self.certified and self.doubts:
+            # each refinement costs replays; many doubts mean a change is near anyway
+            # (a jump of one unit gains nothing from them: that run is made anyway)
+            self.certified = len(self.doubts) <= 2 and self.b0 - ref.b0 > 1 and \
+                all(_refine(ref, self, *d) for d in self.doubts)
         return self.sel
+
+
+def _price(b, m, w, c):
+    """Float price factor for supporters with budgets ``b`` (None if unaffordable)."""
+    if b @ m < c:
+        return None
+    ratio = b / w
+    mw = m * w
+    poor = np.zeros(len(b), dtype=bool)
+    poor_money, rich_w = 0.0, float(mw.sum())
+    lam = c / rich_w
+    while True:
+        new = ~poor & (ratio < lam)
+        if not new.any():
+            return lam, poor
+        poor |= new
+        poor_money += float(b[new] @ m[new])
+        rich_w -= float(mw[new].sum())
+        if rich_w <= 0:
+            return float(ratio.max()), poor | True
+        lam = (c - poor_money) / rich_w
+
+
+def _replay_prices(ref, b, t, k):
+    """Prices (rho) of ``ref``'s round-``t`` choice and of project ``k`` in round ``t``
+    of a run at per-voter budget ``b`` (float) that makes ``ref``'s first ``t``
+    choices; ``k``'s price is ``inf`` when it is unaffordable there. Where floats
+    cannot tell an earlier choice affordable, ``(inf, -inf)``: no conclusion."""
+    p = ref.p
+    f = np.full(len(p.mult), b)
+    for r in range(t + 1):
+        out = []
+        for j in ((ref.sel[r],) if r < t else (ref.sel[t], k)):
+            g = p.groups[j]
+            res = _price(f[g], p.m[j], p.w[j], p.costf[j])
+            if r < t and res is None:
+                return [np.inf, -np.inf]
+            if r < t:
+                lam, poor = res
+                pay = np.minimum(f[g], lam * p.w[j])
+                f[g] = np.where(poor, 0.0, f[g] - pay)
+            else:
+                out.append(np.inf if res is None else
+                           res[0] / p.costf[j] if p.cost_sat else res[0])
+    return out
+
+
+def _refine(ref, run, t, k, price_k, depth=4):
+    """Certify round ``t`` between ``ref`` and ``run`` for one close competitor ``k``.
+
+    The plain certificate compares ``k``'s price at the high budget with the chosen
+    project's price at the low one; when both prices fall together that fails even
+    though ``k`` never wins. The same monotonicity argument holds on any
+    sub-interval (the first ``t`` choices are already certified on the whole
+    interval), so the interval is bisected up to ``2**depth`` pieces, each checked
+    with both prices recomputed at its ends by replaying ``ref``'s first ``t``
+    choices. Floats with the margin ``JUMP_TOL``; any doubt refuses.
+    """
+    lo, hi = float(ref.b0), float(run.b0)
+    values = {lo: (ref.rho[t], None), hi: (None, price_k)}
+    stack = [(lo, hi, 0)]
+    while stack:
+        a, c, level = stack.pop()
+        if values[a][0] is None:
+            values[a] = tuple(_replay_prices(ref, a, t, k))
+        if values[c][1] is None:
+            values[c] = tuple(_replay_prices(ref, c, t, k))
+        if values[c][1] > values[a][0] * (1 + JUMP_TOL):
+            continue
+        if level >= depth:
+            return False
+        mid = (a + c) / 2
+        if not a < mid < c:
+            return False
+        values[mid] = (None, None)
+        stack += [(mid, c, level + 1), (a, mid, level + 1)]
+    return True
+
+
+def _predict_change(run, probe, b0, k, c):
+    """Guess the last step in ``(k, c)`` before ``run``'s order changes (None: no guess).
+
+    Only a guess that saves MES runs: ``probe`` (at step ``c``) first differs from
+    ``run`` (at step ``k``) in some round, where it chose another project; the
+    step at which that project would overtake ``run``'s choice is bisected with
+    cheap replays of ``run``'s first choices. The jump made to the guess is
+    still certified.
+    """
+    t = next((i for i, (x, y) in enumerate(zip(run.sel, probe.sel)) if x != y), None)
+    if t is None:
+        return None
+    other = probe.sel[t]
+    lo, hi = k, c
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        mine, theirs = _replay_prices(run, float(b0 + mid), t, other)
+        if theirs > mine:
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def initial_selection(prep, key):
@@ -277,10 +421,10 @@ def initial_selection(prep, key):
     return sorted(prep.zero_cost, key=lambda j: key[j])
 
 
-def run_mes(prep, b0, key):
+def run_mes(prep, b0, key, ref=None):
     """One MES run; returns the :class:`MESRun` (selection in ``sel``)."""
     run = MESRun(prep, b0, key)
-    run.run()
+    run.run(ref)
     run.initial = initial_selection(prep, key)
     return run
 
@@ -289,30 +433,101 @@ def _cost(prep, selection):
     return sum((prep.costs[j] for j in selection), Fraction(0))
 
 
-def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000):
+def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000, jump=True):
     """MES with the per-voter budget raised by one unit per run.
 
     Starts at budget / voters; returns the last outcome that fits the budget.
     With ``exhaustive_stop`` (pabutools' ``voter_budget_increment=1``) it also
     stops at the first outcome to which no candidate can be added. Returns the
-    final :class:`MESRun` (``None`` if even the first run overspends) and the
-    number of runs.
+    final :class:`MESRun` (``None`` if even the first run overspends; its
+    ``mes_runs`` counts the MES runs actually made) and the number of runs the
+    definition makes (``max_runs`` bounds it).
+
+    With ``jump``, runs whose outcome provably equals the current one are
+    skipped. Lemma: if the runs at per-voter budgets ``a < c`` select the same
+    projects in the same order, so does every run at ``d`` in ``[a, c]``,
+    provided that in every round ``t`` each project other than the chosen one
+    ``j_t`` is, in the run at ``c``, unaffordable, or priced strictly above the
+    price ``rho_t(a)`` that ``j_t`` had in the run at ``a``, or priced exactly
+    ``rho_t(a)`` while losing the tie-break to ``j_t``. Proof, by induction on
+    the rounds. While the first ``t`` choices agree, every voter's money before
+    round ``t`` is non-decreasing in the starting budget: a better-funded group
+    of supporters pays a lower price factor (``sum min(budget, lam * w)`` reaches
+    the cost at a smaller ``lam``), so after paying every voter keeps at least
+    as much. Hence, in round ``t`` at ``d``: ``j_t`` is affordable (it was at
+    ``a``) and its price is at most ``rho_t(a)``; every other project is
+    unaffordable (it was at ``c``, where its supporters had more money) or its
+    price is at least its price at ``c``, so above ``rho_t(a)``, or equal to it
+    and losing the tie-break. So round ``t`` at ``d`` chooses ``j_t``; after the
+    last round nothing is affordable at ``d`` because nothing is at ``c``.
+
+    The run at ``c`` checks the condition as it goes (:meth:`MESRun.run` with
+    ``ref``): prices in floats with the relative margin ``JUMP_TOL`` (far above
+    their rounding error), equal prices exactly. When two prices fall together
+    the condition can fail although the order never changes; such a doubtful
+    pair is re-checked on sub-intervals of ``[a, c]`` (the lemma applied to each
+    piece, see :func:`_refine`). Any remaining doubt refuses the jump.
+
+    The skipped runs have the current selection, so they neither overspend nor
+    end the loop. The jump length doubles after each certified jump; after a
+    refused one the next try is guessed by :func:`_predict_change` (or halved);
+    a refused jump of one unit is an ordinary step. The run returned is always
+    one made at the exact budget the definition returns, so prices and leftover
+    money in the explanations are those of the definition.
     """
     budget = Fraction(prep.profile.budget)
     b0 = budget / prep.profile.voters
-    previous, runs = None, 0
     cands = prep.candidates
-    while runs < max_runs:
-        run = run_mes(prep, b0 + runs, key)
-        runs += 1
+    made = 0
+
+    def at(k, ref=None):
+        nonlocal made
+        made += 1
+        return run_mes(prep, b0 + k, key, ref)
+
+    def finish(run, steps):
+        if run is not None:
+            run.mes_runs = made
+        return run, steps
+
+    previous, k, run, gap, last, predicted = None, 0, at(0), 1, 1, False
+    refused = {}  # refused probes are real runs: reused if their step comes up
+    while True:
         spent = _cost(prep, run.sel) + _cost(prep, run.initial)
         if spent > budget:
-            return previous, runs
+            if previous is not None and previous.b0 != b0 + k - 1:
+                previous = at(k - 1)
+            return finish(previous, k + 1)
         chosen = set(run.sel)
         rest = [j for j in cands if j not in chosen]
         if not rest:
-            return run, runs
+            return finish(run, k + 1)
         if exhaustive_stop and all(spent + prep.costs[j] > budget for j in rest):
-            return run, runs
+            return finish(run, k + 1)
+        if k + 1 >= max_runs:
+            return finish(run, max_runs)
         previous = run
-    return previous, runs
+        if not jump:
+            k += 1
+            run = at(k)
+            continue
+        while True:
+            c = min(k + gap, max_runs - 1)
+            if c == k + 1 and c in refused:
+                k, run, gap = c, refused.pop(c), max(1, last // 2)
+                break
+            probe = at(c, ref=run)
+            if probe.certified:
+                last = c - k
+                k, run = c, probe
+                gap = 1 if predicted else 2 * gap
+                predicted = False
+                refused = {s: r for s, r in refused.items() if s > k}
+                break  # same outcome: the checks above give the same answer
+            if c == k + 1:
+                k, run, gap, predicted = c, probe, max(1, last // 2), False
+                break
+            refused = {c: probe}
+            guess = _predict_change(run, probe, b0, k, c)
+            predicted = guess is not None
+            gap = max(1, guess - k) if predicted else max(1, (c - k) // 2)
