@@ -12,7 +12,10 @@ projects are identical. Parsing is timed separately and excluded from both.
 ``mes-add1`` (no exhaustiveness stop) is built from pabutools' plain MES as
 in ``tests/core/budget_reference.py``. Where pabutools times out, our outcome
 is compared with the recorded pabutools outcome in
-``shared/data/pb/expected`` if it has one.
+``shared/data/pb/expected`` if it has one, and for the Add1 rules an estimate
+of pabutools' time is printed: one full MES run per budget increment, times
+its plain MES time. Our Add1 increments and the MES runs actually made
+(increments proven not to change the outcome are skipped) go to stderr.
 """
 
 import argparse
@@ -74,7 +77,7 @@ def run_ours(profile, rule, repeat=1):
         outcome = count(profile, rule=rule)
         took = time.perf_counter() - start
         best = took if best is None else min(best, took)
-    return best, list(outcome.selected)
+    return best, list(outcome.selected), outcome
 
 
 def main(argv=None):
@@ -117,8 +120,13 @@ def main(argv=None):
         print(f"{name}: {profile.voters} voters, {len(profile.mult)} distinct ballots, "
               f"{profile.n_projects} projects; parse ours {our_parse:.2f} s, "
               f"pabutools {ref_parse:.2f} s", file=sys.stderr, flush=True)
+        steps, timed_out = {}, set()
         for rule in args.rules:
-            ours_s, ours_sel = run_ours(profile, rule)
+            ours_s, ours_sel, outcome = run_ours(profile, rule)
+            if outcome.add1_runs is not None:
+                steps[rule] = outcome.add1_runs
+                print(f"  {rule}: {outcome.add1_runs} Add1 increments, "
+                      f"{outcome.add1_mes_runs} MES runs made", file=sys.stderr, flush=True)
             if reused:
                 ref_s, ref_sel = reused[name][rule]
             elif rule == "mes-add1-greedy" and saved[name].get("mes-add1", (1, 1))[0] is None:
@@ -141,6 +149,7 @@ def main(argv=None):
                 ratio, ref_text = "–", f"not run (file cap {args.file_cap:.0f} s)"
                 ref_s = None
             elif ref_s is None:
+                timed_out.add(rule)
                 ratio = f"> {args.timeout / ours_s:,.0f}x"
                 ref_text = f"> {args.timeout:.0f} (timeout)"
             else:
@@ -148,6 +157,12 @@ def main(argv=None):
             saved[name][rule] = (ref_s, ref_sel)
             rows.append((name, rule, f"{ours_s:.3f}", ref_text, ratio, same))
             print("| " + " | ".join(rows[-1]) + " |", flush=True)
+        plain = saved[name].get("mes", (None, None))[0]
+        for rule, n in steps.items():
+            if rule in timed_out and isinstance(plain, float):
+                # pabutools makes one full MES run per increment: a rough estimate only
+                print(f"  {name} {rule}: pabutools timed out; its {n} MES runs would take "
+                      f"roughly {n * plain:,.0f} s ({n} x {plain:.3f} s plain MES)", flush=True)
     if args.save_reference:
         args.save_reference.write_text(json.dumps(saved))
     if reused:

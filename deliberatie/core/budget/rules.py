@@ -61,6 +61,7 @@ class Outcome:
     voters: int
     explanations: tuple[Explanation, ...]
     add1_runs: int | None = None
+    add1_mes_runs: int | None = None  # MES runs actually made (skipped increments excluded)
 
 
 def _validate_count(rule, tie_break, profile):
@@ -231,7 +232,7 @@ def count(data, *, rule, tie_break="id"):
         raise InputError("budget.bad_data", field="data")
     _validate_count(rule, tie_break, profile)
     key = tie_key(profile, tie_break)
-    notes, mes_info, runs, rho = {}, {}, None, {}
+    notes, mes_info, runs, rho, made = {}, {}, None, {}, None
     if rule in ("greedy", "greedy-voters", "greedy-cardinality"):
         selected, notes, scores = _greedy(profile, rule, key)
     elif rule == "phragmen":
@@ -244,6 +245,7 @@ def count(data, *, rule, tie_break="id"):
             run = _mes.run_mes(prep, Fraction(profile.budget) / profile.voters, key)
         else:
             run, runs = _mes.mes_add1(prep, key, exhaustive_stop=(rule == "mes-add1-exhaustive"))
+            made = getattr(run, "mes_runs", None)
         selected = list(run.initial) + list(run.sel) if run is not None else \
             _mes.initial_selection(prep, key)
         mes_info = _mes_explanations(run, prep, set(selected))
@@ -282,7 +284,8 @@ def count(data, *, rule, tie_break="id"):
                    selected=tuple(sorted(ids[j] for j in selected)),
                    selection_order=tuple(ids[j] for j in selected),
                    total_cost=_as_int(total), budget=_as_int(profile.budget),
-                   voters=profile.voters, explanations=tuple(explanations), add1_runs=runs)
+                   voters=profile.voters, explanations=tuple(explanations), add1_runs=runs,
+                   add1_mes_runs=made)
 
 
 def _support(profile):
