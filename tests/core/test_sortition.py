@@ -210,3 +210,23 @@ def test_progress_and_summary_statistics(shared_dir):
     lex = distribution(small, 20, algorithm="leximin", progress=lambda done, total: calls.append((done, total)))
     assert calls and calls[-1][0] == calls[-1][1] == lex.diagnostics["types"]
     assert [c[0] for c in calls] == sorted(c[0] for c in calls)
+
+
+@pytest.mark.parametrize("n, k, seed", [(80, 9, 4), (150, 12, 7)])
+def test_relaxation_bound_gives_the_slow_path_profile(monkeypatch, n, k, seed):
+    # Stages ended by the LP relaxation's bound (no proving pricing ILP) must give
+    # the same LEXIMIN as column generation proven by pricing alone.
+    from deliberatie.core.sortition import optimise
+
+    instance, k = _generated(n, k, seed)
+    fast = distribution(instance, k, algorithm="leximin")
+    assert fast.diagnostics["bound_stops"] > 0
+
+    def unavailable(model):
+        raise ImportError
+
+    monkeypatch.setattr(optimise, "_Relaxation", unavailable)
+    slow = distribution(instance, k, algorithm="leximin")
+    assert slow.diagnostics["bound_stops"] == 0
+    assert np.abs(np.asarray(fast.probabilities) - np.asarray(slow.probabilities)).max() < 1e-7
+    assert fast.diagnostics["stages"] > 1

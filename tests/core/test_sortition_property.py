@@ -125,3 +125,52 @@ def test_min_probability_at_least_peer_maximin(case):
     event("compared with peer")
     ours = distribution(inst, k, algorithm="leximin").min_probability
     assert ours >= _peer_maximin_min(inst, k) - 1e-7
+
+
+def _exact_leximin(inst, k, panels):
+    """Sorted LEXIMIN profile over every feasible panel, by the definition (no duals).
+
+    Each stage maximises the smallest free probability, then fixes every
+    person whose probability cannot exceed that level by one LP per person;
+    independent of the column generation and of the dual-based fixing.
+    """
+    index = {pid: i for i, pid in enumerate(inst.ids)}
+    a = np.zeros((inst.n, len(panels)))
+    for j, panel in enumerate(panels):
+        a[[index[p] for p in panel], j] = 1
+    fixed = {i: 0.0 for i in range(inst.n) if not a[i].any()}
+    nvar = len(panels) + 1
+    eq = np.r_[np.ones(len(panels)), 0.0][None, :]
+    while len(fixed) < inst.n:
+        free = [i for i in range(inst.n) if i not in fixed]
+        rows = [np.r_[-a[i], 1.0] for i in free] + [np.r_[-a[i], 0.0] for i in fixed]
+        rhs = [0.0] * len(free) + [-(fixed[i] - 1e-9) for i in fixed]
+        res = linprog(np.r_[np.zeros(len(panels)), -1.0], A_ub=np.array(rows), b_ub=rhs, A_eq=eq, b_eq=[1.0],
+                      bounds=[(0, None)] * (nvar - 1) + [(None, None)], method="highs")
+        level = res.x[-1]
+        floor_rows = np.array(rows)
+        floor_rhs = np.array(rhs, dtype=float)
+        floor_rows[: len(free), -1] = 0.0
+        floor_rhs[: len(free)] = -(level - 1e-9)
+        stuck = []
+        for i in free:
+            res = linprog(np.r_[-a[i], 0.0], A_ub=floor_rows, b_ub=floor_rhs, A_eq=eq, b_eq=[1.0],
+                          bounds=[(0, None)] * (nvar - 1) + [(0, 0)], method="highs")
+            if -res.fun <= level + 1e-7:
+                stuck.append(i)
+        for i in stuck or free:
+            fixed[i] = level
+    return np.sort([fixed[i] for i in range(inst.n)])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_n=9, loose=True))
+def test_leximin_profile_against_enumeration(case):
+    inst, k = case
+    panels = _all_panels(inst, k)
+    if not panels:
+        event("infeasible")
+        return
+    dist = distribution(inst, k, algorithm="leximin")
+    expected = _exact_leximin(inst, k, panels)
+    assert np.abs(np.sort(dist.probabilities) - expected).max() < 1e-6

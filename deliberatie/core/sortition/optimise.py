@@ -27,6 +27,9 @@ _LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_toleranc
 _PRICE_TOL = 1e-9  # reduced cost needed to add a column
 _DUAL_TOL = 1e-7  # dual value above which a type is fixed
 _FIX_SLACK = 1e-10  # fixed probabilities may drop this much in later stages
+_BOUND_TOL = 1e-9  # a stage ends once the master is this close to the relaxation's bound
+_BATCH = 60  # local-search columns per round
+_SMOOTHING = 0.5  # weight of the relaxation's duals in the pricing duals (Wentges smoothing)
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,58 @@ class _Master:
         return float(res.x[0]), res.x[1:], np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
 
 
+class _Relaxation:
+    """The stage problem over the LP relaxation of the panel constraints.
+
+    Fractional compositions ``x`` with ``0 <= x <= sizes``, ``sum x = k``, the
+    quotas and the households: every panel is such a point, so the optimum
+    bounds the stage optimum from above. A restricted master that reaches the
+    bound is optimal without a proving pricing solve, and the relaxation's
+    duals are then optimal duals of the integer stage too (feasible for every
+    panel, same objective): they say which types to fix. Before that they are
+    a stability centre for the pricing duals. Rows as in :class:`_Master`.
+    """
+
+    def __init__(self, model):
+        import highspy
+
+        self.highs = h = _new_highs()
+        h.setOptionValue("simplex_strategy", 1)
+        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        ntypes = self.ntypes = len(model.sizes)
+        inf = highspy.kHighsInf
+        for t in range(ntypes):
+            h.addVar(0.0, float(model.sizes[t]))
+        h.addVar(-inf, inf)
+        h.changeColCost(ntypes, -1.0)
+        for t in range(ntypes):
+            h.addRow(-inf, 0.0, 2, np.array([t, ntypes], dtype=np.int32), np.array([-1.0 / model.sizes[t], 1.0]))
+        everyone = np.arange(ntypes, dtype=np.int32)
+        h.addRow(model.k, model.k, ntypes, everyone, np.ones(ntypes))
+        for q, members in zip(model.quotas, model.types.incidence):
+            h.addRow(q.min, q.max, len(members), np.asarray(members, dtype=np.int32), np.ones(len(members)))
+        for group in model.types.household_groups:
+            h.addRow(-inf, 1.0, len(group), np.asarray(group, dtype=np.int32), np.ones(len(group)))
+        self.z_coef = np.ones(ntypes)
+        self.rhs = np.zeros(ntypes)
+
+    def solve(self, fixed):
+        """``(bound, duals)`` given ``fixed`` {type: probability}, or ``None`` if HiGHS fails."""
+        h = self.highs
+        for t in range(self.ntypes):
+            z, rhs = (0.0, -fixed[t]) if t in fixed else (1.0, 0.0)
+            if z != self.z_coef[t] or rhs != self.rhs[t]:
+                h.changeCoeff(t, self.ntypes, z)
+                h.changeRowBounds(t, -np.inf, rhs)
+                self.z_coef[t], self.rhs[t] = z, rhs
+        h.run()
+        if h.getModelStatus() != h.getModelStatus().__class__.kOptimal:
+            return None
+        solution = h.getSolution()
+        return float(solution.col_value[self.ntypes]), np.maximum(-np.asarray(solution.row_dual)[: self.ntypes], 0.0)
+
+
 class _ColumnGeneration:
     """Column generation over compositions: master LP, swap heuristic, pricing ILP."""
 
@@ -187,6 +242,11 @@ class _ColumnGeneration:
         self.index = {}
         self.lp_calls = 0
         self.master = _Master(len(self.sizes))
+        try:
+            self.relaxation = _Relaxation(model)
+        except ImportError:  # pragma: no cover - highspy ships with scipy's environment here
+            self.relaxation = None
+        self.bound_stops = 0
 
     def add(self, counts):
         key = tuple(np.asarray(counts, dtype=np.int64).tolist())
@@ -201,6 +261,13 @@ class _ColumnGeneration:
 
     def matrix(self):
         return np.column_stack(self.columns) / self.sizes[:, None]
+
+    def probabilities(self, pi):
+        """Type probabilities of master weights ``pi`` (columns without weight skipped)."""
+        probs = np.zeros(len(self.sizes))
+        for j in np.flatnonzero(np.asarray(pi) > 0):
+            probs += pi[j] * self.columns[j]
+        return probs / self.sizes
 
     def cover(self):
         """Columns such that every type that can be on a panel is on one; returns those types."""
@@ -239,7 +306,7 @@ class _ColumnGeneration:
         needed when this finds nothing (and to prove that nothing is left).
         Many types need many columns, so the batch grows with their number.
         """
-        limit = 60
+        limit = _BATCH
         order = np.argsort(-np.asarray(pi), kind="stable")[:limit]
         added = 0
         for position, j in enumerate(order):
@@ -266,28 +333,51 @@ class _ColumnGeneration:
     def stage(self, active, fixed):
         """Maximise the minimum over ``active`` types given ``fixed`` {type: probability}.
 
-        Returns ``(z, pi, duals)`` at column-generation convergence (an ILP
-        confirms that no composition has positive reduced cost). Each round
-        adds the ILP's best column and a batch of local-search columns.
+        Returns ``(z, pi, duals)`` at the stage optimum, proven either by the
+        master reaching the relaxation's bound (``duals`` are then the
+        relaxation's) or by a pricing ILP that finds no composition with
+        positive reduced cost. Pricing uses the master's duals smoothed
+        towards the relaxation's; a round whose columns do not improve on the
+        master's own duals (mispricing) is repeated without smoothing, so the
+        proof is always made with the master's duals.
         """
         relaxed = {t: v - _FIX_SLACK for t, v in fixed.items()}
         self.master.set_rows(active, relaxed)
         fixed_types = sorted(fixed)
+        bound = self.relaxation.solve(relaxed) if self.relaxation is not None else None
+        alpha = _SMOOTHING if bound is not None else 0.0
         while True:
             self.lp_calls += 1
             z, pi, duals = self.master.solve()
-            threshold = z + sum(duals[t] * relaxed[t] for t in fixed_types) + _PRICE_TOL
-            weights = duals / self.sizes
-            improved = self.improve(weights, threshold, pi)
+            if bound is not None and z >= bound[0] - _BOUND_TOL:
+                self.bound_stops += 1
+                return z, pi, bound[1]
+            offset = sum(duals[t] * relaxed[t] for t in fixed_types)
+            if alpha:
+                centre = bound[1]
+                price = alpha * centre + (1 - alpha) * duals
+                # dual objective is linear in (y, mu): smoothed threshold likewise
+                threshold = alpha * (bound[0] + sum(centre[t] * relaxed[t] for t in fixed_types)) \
+                    + (1 - alpha) * (z + offset) + _PRICE_TOL
+            else:
+                price, threshold = duals, z + offset + _PRICE_TOL
+            weights = price / self.sizes
+            before = len(self.columns)
+            self.improve(weights, threshold, pi)
             counts = self.model.best(weights, floor=threshold)
-            value = float(weights @ counts) if counts is not None else -np.inf
-            if (value <= threshold or not self.add(counts)) and not improved:
-                return z, pi, duals
-            if value <= threshold:
+            if counts is not None and float(weights @ counts) > threshold and self.add(counts):
+                self.add(self.climb(counts, weights))
+                for option in self.model.swaps(counts, weights, floor=threshold, limit=20):
+                    self.add(option)
+            true_weights = duals / self.sizes
+            true_threshold = z + offset + _PRICE_TOL
+            improving = any(float(true_weights @ c) > true_threshold for c in self.columns[before:])
+            if improving:
+                alpha = _SMOOTHING if bound is not None else 0.0
                 continue
-            self.add(self.climb(counts, weights))
-            for option in self.model.swaps(counts, weights, floor=threshold, limit=20):
-                self.add(option)
+            if not alpha:  # the ILP under the master's own duals proved optimality
+                return z, pi, duals
+            alpha = 0.0  # mispricing: price with the master's duals next
 
 
 def find_distribution(model, *, algorithm="leximin", max_stages=None, progress=None):
@@ -323,7 +413,10 @@ def find_distribution(model, *, algorithm="leximin", max_stages=None, progress=N
         stages += 1
         if algorithm != "leximin" or (max_stages and stages >= max_stages):
             break
-        newly = [t for t in active if duals[t] > _DUAL_TOL] or [max(active, key=lambda t: duals[t])]
+        probs = cg.probabilities(pi)
+        # a positive dual fixes a type at z; its probability in the optimum found must be z
+        newly = [t for t in active if duals[t] > _DUAL_TOL and probs[t] <= z + 1e-7]
+        newly = newly or [max(active, key=lambda t: duals[t])]
         for t in newly:
             fixed[t] = z
         if progress is not None:
@@ -340,7 +433,7 @@ def find_distribution(model, *, algorithm="leximin", max_stages=None, progress=N
     weights = pi[keep] / pi[keep].sum()
     type_probs = (np.column_stack(columns) / model.sizes[:, None]) @ weights
     diagnostics = {"types": ntypes, "columns_generated": len(cg.columns), "support": len(columns),
-                   "stages": stages, "lp_calls": cg.lp_calls, "ilp_calls": model.ilp_calls,
+                   "stages": stages, "bound_stops": cg.bound_stops, "lp_calls": cg.lp_calls, "ilp_calls": model.ilp_calls,
                    "seconds": time.perf_counter() - start}
     return _summary(algorithm, model, columns, weights, type_probs, diagnostics)
 
