@@ -25,8 +25,9 @@ from deliberatie.core.opinions.io import Conversation
 ALGORITHM = (
     "deliberatie-opinions/3 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
     "scaling; 4 k-means base clusterings (pol.is group-k-buffer), weighted group k-means 2..max "
-    "(16 k-means++ starts, 20 steps) scored by pol.is silhouette, k leaves 2 only when all 4 "
-    "agree; participant-level Lloyd polish of the 8 best, lowest inertia; "
+    "(16 k-means++ starts, at most 20 steps) scored by pol.is silhouette, k leaves 2 only when "
+    "all 4 agree; participant-level Lloyd polish of the 8 best, lowest inertia; k-means stops "
+    "when no centre moves 0.01; "
     "repness/consensus z-tests at 90%)"
 )
 GREEDY_MIN = 15  # pol.is clusters at least the 15 most active voters
