@@ -6,11 +6,20 @@ through the wijkbudget services (plus a second, published one whose result
 page organisers keep loading), measures PostgreSQL's own ceiling with
 ``pgbench`` (a simple insert; a psycopg loop when pgbench is absent), starts
 ``--instances`` gunicorn instances with ``--workers`` processes each in
-production mode (Redis rate limits), and lets ``--voters`` concurrent voters
-vote for ``--seconds`` seconds: enter a code, load the ballot, check it,
-confirm, load the receipt, exactly as the HTML forms do (CSRF tokens parsed
-from the pages). Then it checks the database: used codes, ballots and
-receipts agree, and match what the voters saw.
+production mode (Redis rate limits), casts ``--warmup`` votes so every
+worker has loaded its templates and caches, and lets ``--voters`` concurrent
+voters vote for ``--seconds`` seconds: open the letter's link (or type the
+code), load the ballot, check it, confirm, load the receipt, exactly as the
+HTML forms do (CSRF tokens found with a regular expression). Then it checks
+the database: used codes, ballots and receipts agree, and match what the
+voters saw.
+
+The client is a small HTTP/1.1 client on asyncio streams (one keep-alive
+connection per voter when the server keeps it open), so that it takes little
+of the cores it shares with the servers; the report gives the CPU seconds of
+the app workers, of PostgreSQL's backends for this database and of the load
+generator itself, per ballot and as a share of the machine, and the load
+average (other work on the machine competes for the same cores).
 
 Rate limits stay ON (Redis, as in production): the code-entry limit is
 10 per minute per address, so each voter session uses its own loopback
@@ -27,21 +36,20 @@ Run: ``.venv/bin/python benchmarks/load/voting_peak.py [--kill-one]``.
 
 import argparse
 import asyncio
-import logging
 import os
 import random
 import re
 import secrets
+import shlex
 import shutil
 import signal
-import ssl
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from datetime import date, timedelta
 from html import unescape
-from http.cookies import SimpleCookie
+from urllib.parse import urlencode
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +73,15 @@ def parse_args(argv=None):
     p.add_argument("--seconds", type=float, default=30.0, help="length of the peak")
     p.add_argument("--instances", type=int, default=2)
     p.add_argument("--workers", type=int, default=3, help="gunicorn workers per instance")
+    p.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
+    p.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    p.add_argument("--preload", action="store_true", help="gunicorn --preload")
+    p.add_argument("--gunicorn-args", default="", help="more gunicorn options, e.g. a profiling config")
+    p.add_argument("--warmup", type=int, default=300,
+                   help="votes cast before the measured peak, so every worker has loaded its templates "
+                        "and caches (a server in production has been running before the peak)")
+    p.add_argument("--typed-share", type=float, default=0.2,
+                   help="share of voters who type the code instead of opening the letter's link")
     p.add_argument("--port", type=int, default=8700, help="first instance's port")
     p.add_argument("--database", default="deliberatie_load")
     p.add_argument("--redis", default="redis://127.0.0.1:6379/13")
@@ -111,7 +128,6 @@ def seed(args, env):
     from deliberatie.wijkbudget import counting, services, voting
 
     app = create_app()
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     today = date.today()
     with app.app_context():
         gemeente = Gemeente(name="Lastdorp", cbs_code="GM9998", wijken=[Wijk(name="Centrum", cbs_code="WK999801")])
@@ -142,7 +158,7 @@ def seed(args, env):
             return wb
 
         live = make("Wijkbudget piek")
-        plain_codes = codes_module.generate_codes(live, args.codes)
+        plain_codes = codes_module.generate_codes(live, args.codes + args.warmup)
         done = make("Wijkbudget vorig jaar")
         rng = random.Random(1)
         for code in codes_module.generate_codes(done, 300):
@@ -194,22 +210,32 @@ def postgres_ceiling(args):
 
 # --- servers ----------------------------------------------------------------------------------
 
+def gunicorn_command(args, port):
+    """The gunicorn command line, as scripts/serve-prod.sh builds it (minus the access log)."""
+    cmd = [str(VENV_BIN / "gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
+           "--no-control-socket", "--timeout", "30", "--backlog", "2048", "--log-level", "warning"]
+    if args.worker_class == "gthread":
+        cmd += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "5"]
+    if args.preload:
+        cmd.append("--preload")
+    return cmd + shlex.split(args.gunicorn_args) + ["wsgi:app"]
+
+
 def start_servers(args, env):
     procs = []
     for i in range(args.instances):
-        procs.append(subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port + i}",
-             "--no-control-socket", "--timeout", "30", "--backlog", "2048", "--log-level", "warning", "wsgi:app"],
-            cwd=ROOT, env=env, start_new_session=True))
-    import httpx
+        procs.append(subprocess.Popen(gunicorn_command(args, args.port + i), cwd=ROOT, env=env,
+                                      start_new_session=True))
+    import urllib.request
 
     deadline = time.monotonic() + 120
     for i in range(args.instances):
         while True:
             try:
-                if httpx.get(f"http://127.0.0.1:{args.port + i}/", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
+                with urllib.request.urlopen(f"http://127.0.0.1:{args.port + i}/", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
                 pass
             if time.monotonic() > deadline:
                 stop_servers(procs)
@@ -237,6 +263,41 @@ def stop_servers(procs):
             proc.kill()
 
 
+# --- CPU accounting ---------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid, children=False):
+    """User + system CPU of a process (plus its reaped children's with ``children``), 0 when gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / TICK
+
+
+def server_cpu(procs):
+    """App CPU: the gunicorn masters with their reaped workers, plus the live workers."""
+    return sum(cpu_seconds(p.pid, children=True) + sum(cpu_seconds(w) for w in workers_of(p)) for p in procs)
+
+
+def backend_pids(database):
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
+        return [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,))]
+
+
+def machine_cpu():
+    """Busy and total CPU seconds of the whole machine (all cores), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / TICK, sum(values) / TICK
+
+
 # --- the clients ------------------------------------------------------------------------------
 
 class Stats:
@@ -249,35 +310,119 @@ class Stats:
         self.uncertain_used = set()  # ... and the retry said the code was already used
         self.submitted = set()  # codes for which a confirm was sent at least once
         self.retries = 0
+        self.requests_per_vote = []
         self.ballot_seconds = []
+        self.connections = 0
+
+
+class ServerError(Exception):
+    """A 5xx answer: retried like a dropped connection."""
+
+
+class Response:
+    __slots__ = ("status", "location", "text")
+
+    def __init__(self, status, location, text):
+        self.status, self.location, self.text = status, location, text
 
 
 class Browser:
-    """One voter's browser: its own source address and cookie, no redirects followed automatically."""
+    """One voter's browser: its own source address and cookies, one keep-alive HTTP/1.1 connection.
 
-    def __init__(self, base, address, ssl_context):
-        import httpx
+    A minimal client on asyncio streams, so the load generator spends little of
+    the two cores it shares with the servers: no redirects followed, Content-Length
+    and chunked bodies, Set-Cookie kept by name (the session cookie is Secure in
+    production; a browser behind TLS keeps it, so do we). Like a browser, a request
+    that finds its idle keep-alive connection closed by the server before any
+    answer byte is sent again on a new connection.
+    """
 
-        transport = httpx.AsyncHTTPTransport(local_address=address, verify=ssl_context, retries=0)
-        self.client = httpx.AsyncClient(base_url=base, transport=transport, timeout=30.0, follow_redirects=False)
+    def __init__(self, port, address, stats):
+        self.port, self.address, self.stats = port, address, stats
         self.cookies = {}
+        self.reader = self.writer = None
 
-    async def request(self, stats, step, method, url, **kwargs):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+    async def _connect(self):
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port,
+                                                                 local_addr=(self.address, 0))
+        self.stats.connections += 1
+
+    async def request(self, step, method, path, form=None):
+        body = urlencode(form).encode() if form is not None else b""
+        head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
+        if self.cookies:
+            head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if form is not None:
+            # Flask-WTF checks the Referer only over https; a browser sends it (Referrer-Policy: same-origin).
+            head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}",
+                     f"Referer: http://127.0.0.1:{self.port}{path}"]
+        data = ("\r\n".join(head) + "\r\n\r\n").encode() + body
         start = time.perf_counter()
-        response = await self.client.request(method, url, headers=headers, **kwargs)
-        stats.latency[step].append(time.perf_counter() - start)
-        # The session cookie is Secure in production; a browser behind TLS keeps it, so do we.
-        for header in response.headers.get_list("set-cookie"):
-            for name, morsel in SimpleCookie(header).items():
-                if morsel["max-age"] == "0" or morsel.value == "":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+        for attempt in (0, 1):
+            reused = self.writer is not None
+            if not reused:
+                await self._connect()
+            try:
+                self.writer.write(data)
+                response = await self._read()
+                break
+            except (ConnectionError, asyncio.IncompleteReadError) as error:
+                self.close()
+                got_nothing = isinstance(error, asyncio.IncompleteReadError) and not error.partial
+                if not (reused and attempt == 0 and (got_nothing or isinstance(error, ConnectionResetError))):
+                    raise
+        self.stats.latency[step].append(time.perf_counter() - start)
+        if response.status >= 500:
+            raise ServerError(f"HTTP {response.status}")
         return response
 
-    async def close(self):
-        await self.client.aclose()
+    async def _read(self):
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        length, chunked, close, location = None, False, False, ""
+        for line in lines[1:]:
+            if not line:
+                continue
+            name, _, value = line.partition(":")
+            name, value = name.lower(), value.strip()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding":
+                chunked = "chunked" in value.lower()
+            elif name == "connection":
+                close = value.lower() == "close"
+            elif name == "location":
+                location = value
+            elif name == "set-cookie":
+                pair = value.split(";", 1)[0]
+                key, _, cookie = pair.partition("=")
+                if not cookie or "max-age=0" in value.lower():
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = cookie
+        if chunked:
+            parts = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                if size == 0:
+                    await self.reader.readuntil(b"\r\n")
+                    break
+                parts.append(await self.reader.readexactly(size + 2))
+            body = b"".join(p[:-2] for p in parts)
+        elif length is not None:
+            body = await self.reader.readexactly(length)
+        else:
+            body = await self.reader.read()
+            close = True
+        if close:
+            self.close()
+        return Response(status, location, body.decode())
+
+    def close(self):
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
 
 
 def csrf_token(html):
@@ -287,24 +432,11 @@ def csrf_token(html):
     return next(g for g in match.groups() if g)
 
 
-def as_form(pairs):
-    """httpx wants a dict (lists for repeated names); a list of pairs would be sent as a raw stream."""
-    form = defaultdict(list)
-    for name, value in pairs:
-        form[name].append(value)
-    return dict(form)
-
-
 async def with_retries(stats, step, call, attempts=4):
-    import httpx
-
     for attempt in range(attempts):
         try:
-            response = await call()
-            if response.status_code >= 500:
-                raise httpx.HTTPStatusError("server error", request=response.request, response=response)
-            return response
-        except httpx.HTTPError as error:
+            return await call()
+        except (OSError, asyncio.IncompleteReadError, ServerError) as error:
             stats.errors[f"{step}: {type(error).__name__}"] += 1
             if attempt == attempts - 1:
                 raise
@@ -312,101 +444,105 @@ async def with_retries(stats, step, call, attempts=4):
             await asyncio.sleep(0.2 * (attempt + 1))
 
 
-async def vote_once(stats, browser, wb, code, rng):
-    """Code page, code, ballot, check, confirm, receipt. Returns True when a receipt was shown."""
+async def vote_once(stats, browser, wb, code, rng, typed):
+    """Open the letter's link (or type the code), fill in the ballot, check it, confirm, see the receipt.
+
+    Follows what the pages offer: a code form is submitted, a redirect to the
+    ballot is followed, a ballot form is filled in. Returns True when a receipt was shown.
+    """
     start = time.perf_counter()
-    page = await with_retries(stats, "code page", lambda: browser.request(stats, "code page", "GET",
-                                                                              f"/wijkbudget/{wb}/stemmen"))
-    token = csrf_token(page.text)
-    r = await with_retries(stats, "enter code", lambda: browser.request(
-        stats, "enter code", "POST", f"/wijkbudget/{wb}/stemmen", data={"csrf_token": token, "code": code}))
-    if r.status_code != 302:
-        stats.errors[f"enter code: HTTP {r.status_code}"] += 1
-        return False
-    page = await with_retries(stats, "ballot page", lambda: browser.request(stats, "ballot page", "GET",
-                                                                                f"/wijkbudget/{wb}/stembiljet"))
+    requests = 0
+
+    async def go(step, method, path, form=None):
+        nonlocal requests
+        requests += 1
+        return await with_retries(stats, step, lambda: browser.request(step, method, path, form))
+
+    page = await go("code page" if typed else "open link", "GET",
+                    f"/wijkbudget/{wb}/stemmen" + ("" if typed else f"?code={code}"))
+    if 'name="code"' in page.text:  # the code form: (confirm and) submit the code
+        page = await go("enter code", "POST", f"/wijkbudget/{wb}/stemmen",
+                        [("csrf_token", csrf_token(page.text)), ("code", code)])
+    if page.status in (302, 303) and "/stembiljet" in page.location:
+        page = await go("ballot page", "GET", page.location)
     projects = PROJECT.findall(page.text)
+    if page.status != 200 or not projects:
+        stats.errors[f"no ballot: HTTP {page.status} {page.location}"] += 1
+        return False
     chosen = rng.sample(projects, rng.randint(1, 3))
     form = [("csrf_token", csrf_token(page.text))] + [("project", p) for p in chosen] + [
         ("geslacht", rng.choice(["man", "vrouw", ""])), ("leeftijd", rng.choice(["25-44", "45-64", ""]))]
-    page = await with_retries(stats, "check ballot", lambda: browser.request(
-        stats, "check ballot", "POST", f"/wijkbudget/{wb}/stembiljet", data=as_form(form)))
-    if page.status_code != 200:
-        stats.errors[f"check ballot: HTTP {page.status_code}"] += 1
+    page = await go("check ballot", "POST", f"/wijkbudget/{wb}/stembiljet", form)
+    if page.status != 200:
+        stats.errors[f"check ballot: HTTP {page.status}"] += 1
         return False
     hidden = [(unescape(k), unescape(v)) for k, v in HIDDEN.findall(page.text)]
     hidden.append(("csrf_token", csrf_token(page.text)))
     stats.submitted.add(code)
     for attempt in range(4):
         try:
-            r = await browser.request(stats, "confirm", "POST", f"/wijkbudget/{wb}/bevestigen", data=as_form(hidden))
-            if r.status_code >= 500:
-                raise RuntimeError(f"HTTP {r.status_code}")
+            requests += 1
+            r = await browser.request("confirm", "POST", f"/wijkbudget/{wb}/bevestigen", hidden)
             break
-        except Exception as error:  # the worker died mid-request: did the ballot get stored?
+        except (OSError, asyncio.IncompleteReadError, ServerError) as error:  # did the ballot get stored?
             stats.errors[f"confirm: {type(error).__name__}"] += 1
             stats.uncertain.add(code)
             stats.retries += 1
             await asyncio.sleep(0.2 * (attempt + 1))
     else:
         return False
-    location = r.headers.get("location", "")
-    if r.status_code == 302 and "/bewijs/" in location:
+    if r.status == 302 and "/bewijs/" in r.location:
         stats.receipt_codes.add(code)
-        receipt = location.rsplit("/bewijs/", 1)[1]
-        stats.receipts.add(receipt)
-        await with_retries(stats, "receipt", lambda: browser.request(stats, "receipt", "GET", location))
+        stats.receipts.add(r.location.rsplit("/bewijs/", 1)[1])
+        await go("receipt", "GET", r.location)
         stats.ballot_seconds.append(time.perf_counter() - start)
+        stats.requests_per_vote.append(requests)
         return True
-    if code in stats.uncertain and r.status_code == 302 and location.endswith("/stemmen"):
+    if code in stats.uncertain and r.status == 302 and r.location.endswith("/stemmen"):
         stats.uncertain_used.add(code)  # the first try was stored before the worker died
         return False
-    stats.errors[f"confirm: HTTP {r.status_code} -> {location}"] += 1
+    stats.errors[f"confirm: HTTP {r.status} -> {r.location}"] += 1
     return False
 
 
-async def voter(stats, ports, wb, queue, deadline, ssl_context, net, rng):
-    n = 0
+async def voter(stats, ports, wb, queue, deadline, net, rng, typed_share):
     while time.monotonic() < deadline:
         try:
             code = queue.pop()
         except IndexError:
             return
-        n += 1
         address = f"127.{net}.{rng.randrange(1, 255)}.{rng.randrange(1, 255)}"
-        browser = Browser(f"http://127.0.0.1:{rng.choice(ports)}", address, ssl_context)
+        browser = Browser(rng.choice(ports), address, stats)
         try:
-            await vote_once(stats, browser, wb, code, rng)
+            await vote_once(stats, browser, wb, code, rng, typed=rng.random() < typed_share)
         except Exception as error:
             stats.errors[f"voter gave up: {type(error).__name__}: {str(error)[:80]}"] += 1
         finally:
-            await browser.close()
+            browser.close()
 
 
-async def organiser(stats, ports, live, done, email, deadline, ssl_context, net, rng):
-    browser = Browser(f"http://127.0.0.1:{rng.choice(ports)}", f"127.{net}.0.{rng.randrange(1, 255)}", ssl_context)
+async def organiser(stats, ports, live, done, email, deadline, net, rng):
+    browser = Browser(rng.choice(ports), f"127.{net}.0.{rng.randrange(1, 255)}", stats)
     try:
-        page = await with_retries(stats, "login page", lambda: browser.request(stats, "login page", "GET",
-                                                                               "/auth/inloggen"))
+        page = await with_retries(stats, "login page", lambda: browser.request("login page", "GET", "/auth/inloggen"))
         token = csrf_token(page.text)
         r = await with_retries(stats, "login", lambda: browser.request(
-            stats, "login", "POST", "/auth/inloggen", data={"csrf_token": token, "email": email,
-                                                            "password": PASSWORD}))
-        if r.status_code != 302:
-            stats.errors[f"organiser login: HTTP {r.status_code}"] += 1
+            "login", "POST", "/auth/inloggen", [("csrf_token", token), ("email", email), ("password", PASSWORD)]))
+        if r.status != 302:
+            stats.errors[f"organiser login: HTTP {r.status}"] += 1
             return
         while time.monotonic() < deadline:
             for step, url in (("results page", f"/wijkbudget/{done}/uitslag"),
                               ("manage page", f"/wijkbudget/{live}/beheer")):
                 try:
-                    r = await browser.request(stats, step, "GET", url)
-                    if r.status_code != 200:
-                        stats.errors[f"{step}: HTTP {r.status_code}"] += 1
+                    r = await browser.request(step, "GET", url)
+                    if r.status != 200:
+                        stats.errors[f"{step}: HTTP {r.status}"] += 1
                 except Exception as error:
                     stats.errors[f"{step}: {type(error).__name__}"] += 1
             await asyncio.sleep(0.25)
     finally:
-        await browser.close()
+        browser.close()
 
 
 def _busy(pid):
@@ -431,27 +567,50 @@ async def killer(procs, at, killed):
         killed.append(victim)
 
 
+async def warm_up(args, ids, stats):
+    """Cast ``--warmup`` votes with a few voters; not measured, but checked in the database like the rest."""
+    ports = [args.port + i for i in range(args.instances)]
+    net = random.randrange(2, 250)
+    queue = ids["codes"][args.codes:]
+    deadline = time.monotonic() + 300
+    soon = time.monotonic() + 5
+    await asyncio.gather(*[voter(stats, ports, ids["live"], queue, deadline, net, random.Random(1000 + i),
+                                 args.typed_share) for i in range(min(20, args.voters))],
+                         *[organiser(stats, ports, ids["live"], ids["done"], email, soon, net, random.Random(-i))
+                           for i, email in enumerate(ids["organisers"][:args.organisers])])
+
+
 async def peak(args, ids, procs):
     stats = Stats()
     ports = [args.port + i for i in range(args.instances)]
-    ssl_context = ssl.create_default_context()  # created once: httpx would build one per client
     rng = random.Random()
     net = rng.randrange(2, 250)  # a fresh /16 of source addresses per run: old rate-limit counters don't apply
-    queue = list(ids["codes"])
+    queue = list(ids["codes"][:args.codes])
     rng.shuffle(queue)
+    backends = backend_pids(args.database)
+    cpu_before = dict(app=server_cpu(procs), postgres={pid: cpu_seconds(pid) for pid in backends},
+                      client=time.process_time(), machine=machine_cpu())
     start = time.monotonic()
     deadline = start + args.seconds
     killed = []
-    tasks = [voter(stats, ports, ids["live"], queue, deadline, ssl_context, net, random.Random(i))
+    tasks = [voter(stats, ports, ids["live"], queue, deadline, net, random.Random(i), args.typed_share)
              for i in range(args.voters)]
-    tasks += [organiser(stats, ports, ids["live"], ids["done"], email, deadline, ssl_context, net,
-                        random.Random(-i - 1)) for i, email in enumerate(ids["organisers"][:args.organisers])]
+    tasks += [organiser(stats, ports, ids["live"], ids["done"], email, deadline, net, random.Random(-i - 1))
+              for i, email in enumerate(ids["organisers"][:args.organisers])]
     if args.kill_one:
         tasks.append(killer(procs, args.seconds / 2, killed))
     for outcome in await asyncio.gather(*tasks, return_exceptions=True):
         if isinstance(outcome, BaseException):
             stats.errors[f"client task failed: {type(outcome).__name__}"] += 1
-    return stats, time.monotonic() - start, killed
+    elapsed = time.monotonic() - start
+    busy, total = (a - b for a, b in zip(machine_cpu(), cpu_before["machine"]))
+    stats.cpu = dict(
+        app=server_cpu(procs) - cpu_before["app"],
+        postgres=sum(cpu_seconds(pid) - cpu_before["postgres"].get(pid, 0.0)
+                     for pid in set(backends) | set(backend_pids(args.database))),
+        client=time.process_time() - cpu_before["client"],
+        machine=busy, machine_total=total, load=os.getloadavg())
+    return stats, elapsed, killed
 
 
 # --- the check --------------------------------------------------------------------------------
@@ -507,8 +666,10 @@ def pct(values, q):
 def report(args, stats, elapsed, ceiling, checks, killed):
     ballots = len(stats.receipt_codes)
     rate = ballots / elapsed
-    print(f"\n## Wijkbudget voting peak ({args.instances} gunicorn instances x {args.workers} workers, "
-          f"{args.voters} voters, {args.organisers} organisers, {elapsed:.1f} s"
+    server = f"{args.worker_class}" + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
+    print(f"\n## Wijkbudget voting peak ({args.instances} gunicorn instances x {args.workers} {server} workers"
+          f"{' --preload' if args.preload else ''}, {args.voters} voters ({args.typed_share:.0%} type the code), "
+          f"{args.organisers} organisers, {elapsed:.1f} s"
           f"{', one worker killed (pid %s)' % killed[0] if killed else ''})\n")
     print("| step | requests | p50 ms | p95 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|")
@@ -520,8 +681,11 @@ def report(args, stats, elapsed, ceiling, checks, killed):
     print(f"| **all requests** | {len(everything)} | {pct(everything, 50) * 1000:.0f} | "
           f"{pct(everything, 95) * 1000:.0f} | {pct(everything, 99) * 1000:.0f} |")
     b = stats.ballot_seconds
-    print(f"| whole vote (6 requests) | {len(b)} | {pct(b, 50) * 1000:.0f} | {pct(b, 95) * 1000:.0f} | "
-          f"{pct(b, 99) * 1000:.0f} |")
+    per_vote = sum(stats.requests_per_vote) / max(len(stats.requests_per_vote), 1)
+    print(f"| whole vote ({per_vote:.2f} requests on average) | {len(b)} | {pct(b, 50) * 1000:.0f} | "
+          f"{pct(b, 95) * 1000:.0f} | {pct(b, 99) * 1000:.0f} |")
+    cpu = stats.cpu
+    per = 1000 / max(ballots, 1)
     print("\n| figure | value |\n|---|---:|")
     print(f"| ballots confirmed | {ballots} |")
     print(f"| ballots per second | {rate:.1f} |")
@@ -530,8 +694,20 @@ def report(args, stats, elapsed, ceiling, checks, killed):
     print(f"| our ballots/s as a share of that | {rate / ceiling[0]:.1%} |")
     print(f"| errors (incl. retried) | {sum(stats.errors.values())} |")
     print(f"| retries | {stats.retries} |")
+    print(f"| TCP connections opened | {stats.connections} |")
     print(f"| confirms cut off by a dying worker | {len(stats.uncertain)} "
           f"(stored before: {len(stats.uncertain_used)}) |")
+    print(f"| load average (1/5/15 min) at the end | {' / '.join(f'{x:.2f}' for x in cpu['load'])} |")
+    print("\n| CPU during the peak | seconds | ms per ballot | share of the machine |\n|---|---:|---:|---:|")
+    for label, key in (("app (gunicorn workers)", "app"), ("PostgreSQL (our backends)", "postgres"),
+                       ("load generator (this process)", "client")):
+        print(f"| {label} | {cpu[key]:.1f} | {cpu[key] * per:.2f} | {cpu[key] / cpu['machine_total']:.0%} |")
+    other = cpu["machine"] - cpu["app"] - cpu["postgres"] - cpu["client"]
+    print(f"| everything else on the machine (other work, Redis, kernel) | {other:.1f} | | "
+          f"{other / cpu['machine_total']:.0%} |")
+    own = (cpu["app"] + cpu["postgres"]) * per
+    print(f"| app + PostgreSQL per ballot; ballots/s if they had both cores | | {own:.2f} | "
+          f"{2000 / own if own else float('nan'):.0f}/s |")
     if stats.errors:
         print("\n| error | count |\n|---|---:|")
         for name, count in sorted(stats.errors.items(), key=lambda kv: -kv[1]):
@@ -555,10 +731,16 @@ def main(argv=None):
     print(f"PostgreSQL ceiling: {ceiling[0]:.0f} tps ({ceiling[1]})", flush=True)
     procs = start_servers(args, env)
     try:
+        warm = Stats()
+        asyncio.run(warm_up(args, ids, warm))
+        print(f"warm-up: {len(warm.receipt_codes)} votes, {sum(warm.errors.values())} errors", flush=True)
         stats, elapsed, killed = asyncio.run(peak(args, ids, procs))
     finally:
         stop_servers(procs)
-    ok = report(args, stats, elapsed, ceiling, check_database(args, ids, stats, env), killed)
+    both = Stats()  # the database holds the warm-up's ballots too
+    for name in ("receipts", "receipt_codes", "uncertain", "uncertain_used", "submitted"):
+        setattr(both, name, getattr(warm, name) | getattr(stats, name))
+    ok = report(args, stats, elapsed, ceiling, check_database(args, ids, both, env), killed)
     return 0 if ok else 1
 
 
