@@ -315,15 +315,19 @@ class MESRun:
         return self.sel
 
 
-def _price(b, m, w, c):
-    """Float price factor for supporters with budgets ``b`` (None if unaffordable)."""
+def _price(b, m, w, c, cost_sat):
+    """Float price factor and poor mask for supporters with budgets ``b``
+    (multiplicities ``m``, weights ``w``); None if they cannot pay ``c``."""
     if b @ m < c:
         return None
-    ratio = b / w
-    mw = m * w
-    poor = np.zeros(len(b), dtype=bool)
-    poor_money, rich_w = 0.0, float(mw.sum())
+    ratio = b if cost_sat else b / w
+    mw = m if cost_sat else m * w
+    rich_w = float(mw.sum())
     lam = c / rich_w
+    if ratio.min() >= lam:
+        return lam, None
+    poor = np.zeros(len(b), dtype=bool)
+    poor_money = 0.0
     while True:
         new = ~poor & (ratio < lam)
         if not new.any():
@@ -342,21 +346,25 @@ def _replay_prices(ref, b, t, k):
     choices; ``k``'s price is ``inf`` when it is unaffordable there. Where floats
     cannot tell an earlier choice affordable, ``(inf, -inf)``: no conclusion."""
     p = ref.p
+    cs = p.cost_sat
     f = np.full(len(p.mult), b)
-    for r in range(t + 1):
-        out = []
-        for j in ((ref.sel[r],) if r < t else (ref.sel[t], k)):
-            g = p.groups[j]
-            res = _price(f[g], p.m[j], p.w[j], p.costf[j])
-            if r < t and res is None:
-                return [np.inf, -np.inf]
-            if r < t:
-                lam, poor = res
-                pay = np.minimum(f[g], lam * p.w[j])
-                f[g] = np.where(poor, 0.0, f[g] - pay)
-            else:
-                out.append(np.inf if res is None else
-                           res[0] / p.costf[j] if p.cost_sat else res[0])
+    for r in range(t):
+        j = ref.sel[r]
+        g = p.groups[j]
+        fg = f[g]
+        res = _price(fg, p.m[j], p.w[j], p.costf[j], cs)
+        if res is None:
+            return [np.inf, -np.inf]
+        lam, poor = res
+        left = fg - (lam if cs else lam * p.w[j])
+        if poor is not None:
+            left[poor] = 0.0
+        f[g] = left
+    out = []
+    for j in (ref.sel[t], k):
+        g = p.groups[j]
+        res = _price(f[g], p.m[j], p.w[j], p.costf[j], cs)
+        out.append(np.inf if res is None else res[0] / p.costf[j] if cs else res[0])
     return out
 
 
