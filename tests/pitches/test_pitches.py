@@ -14,8 +14,8 @@ from deliberatie.pitches.models import Pitch, PitchStatus, Steun
 from tests.factories import make_gemeente, make_traject
 from tests.thematafels.helpers import fast_user as make_user
 
-ORG, OTHER_ORG, INA, PIET, RAAD, BEHEER = ("org@example.org", "ander@example.org", "ina@example.org",
-                                           "piet@example.org", "raad@example.org", "beheer@example.org")
+from .helpers import BEHEER, INA, ORG, OTHER_ORG, PIET, RAAD, make_people
+
 
 
 def png_bytes(size=(4, 3)):
@@ -29,12 +29,8 @@ def png_bytes(size=(4, 3)):
 @pytest.fixture
 def world(app):
     gemeente = make_gemeente()
-    organisator = make_user(Role.ORGANISATOR, ORG)
-    make_user(Role.ORGANISATOR, OTHER_ORG)
-    ina = make_user(Role.INWONER, INA)
-    make_user(Role.INWONER, PIET)
-    raad = make_user(Role.RAADSLID, RAAD)
-    make_user(Role.BEHEERDER, BEHEER)
+    people = make_people()
+    organisator, ina, raad = people[ORG], people[INA], people[RAAD]
     traject = make_traject(gemeente, organisator, title="Wijkbudget Noord")
     ronde = services.save_ronde(traject, organisator, dict(
         support_threshold=2, jury_weight=60, public_weight=40, event_on=date.today(), event_place="Raadzaal",

@@ -21,8 +21,8 @@ from deliberatie.pitches.models import Pitch, PitchRonde, PitchStatus, Steun, St
 from tests.factories import make_gemeente, make_traject
 from tests.thematafels.helpers import fast_user as make_user
 
-ORG, OTHER_ORG, INA, PIET, RAAD, BEHEER = ("org@example.org", "ander@example.org", "ina@example.org",
-                                           "piet@example.org", "raad@example.org", "beheer@example.org")
+from .helpers import BEHEER, INA, ORG, OTHER_ORG, PIET, RAAD, make_people
+
 CODE_SHAPE = re.compile(rf"^[{shared_codes.ALPHABET}]{{4}}(-[{shared_codes.ALPHABET}]{{4}}){{3}}$")
 WRONG = "Met deze steuncode kunt u deze pitch niet steunen."
 ALREADY = "Met deze steuncode is deze pitch al gesteund."
@@ -42,12 +42,8 @@ def _pitch(traject, initiator, title):
 @pytest.fixture
 def world(app):
     gemeente = make_gemeente()
-    organisator = make_user(Role.ORGANISATOR, ORG)
-    make_user(Role.ORGANISATOR, OTHER_ORG)
-    ina = make_user(Role.INWONER, INA)
-    make_user(Role.INWONER, PIET)
-    make_user(Role.RAADSLID, RAAD)
-    make_user(Role.BEHEERDER, BEHEER)
+    people = make_people()
+    organisator, ina = people[ORG], people[INA]
     traject = make_traject(gemeente, organisator, title="Pitches Noord")
     ronde = _ronde(traject, organisator, threshold=3)
     pitch = _pitch(traject, ina, "Speeltuin")
