@@ -35,19 +35,6 @@ def planted(rng, sizes, n_statements, density, agree=0.88):
     return from_votes([votes[i] for i in order]), truth
 
 
-def agreement(result, truth):
-    """For each planted group, (share of it in its best group, share of that group from it)."""
-    label = dict(zip(result.participants, result.labels))
-    out = []
-    for g in set(truth.values()):
-        members = {p for p, t in truth.items() if t == g}
-        best = max(result.groups, key=lambda h: len(members & set(h.members)))
-        overlap = len(members & set(best.members))
-        out.append((overlap / len(members), overlap / len(best.members)))
-    assert all(label[p] >= 0 for p in truth)
-    return out
-
-
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**32 - 1),
@@ -65,10 +52,19 @@ def test_planted_groups_with_a_five_percent_minority_are_recovered(seed, n, n_gr
     conversation, truth = planted(rng, sizes + [minority], n_statements, density)
     result = map_opinions(conversation, seed=seed % 1000)
     assert len(result.groups) == n_groups
-    for recall, precision in agreement(result, truth):
-        assert recall >= 0.9 and precision >= 0.9
+    # 12% of each person's votes go against their group, so a boundary voter or two may land in
+    # another group: for a 16-person minority 10% alone would allow only one of them (seed
+    # 1632823341, n 317, 45 statements gives 16 + 2, with this and the earlier algorithm alike)
+    strays = lambda size: max(0.1 * size, 2)  # noqa: E731
+    for g in set(truth.values()):
+        members = {p for p, t in truth.items() if t == g}
+        best = max(result.groups, key=lambda h: len(members & set(h.members)))
+        overlap = len(members & set(best.members))
+        assert overlap >= 0.9 * len(members)  # not split
+        assert len(best.members) - overlap <= strays(len(best.members))  # not merged
+    assert all(label >= 0 for label in result.labels)
     smallest = min(result.groups, key=lambda g: len(g.members))
-    assert abs(len(smallest.members) - minority) <= 0.1 * minority
+    assert abs(len(smallest.members) - minority) <= strays(minority)
 
 
 def test_same_seed_same_result_and_seed_is_recorded():
