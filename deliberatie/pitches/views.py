@@ -29,6 +29,9 @@ MESSAGES = {
 }
 
 
+NO_STORE = {"Cache-Control": "no-store"}  # a typed code must not stay in a shared computer's cache
+
+
 def _refuse(error):
     flash(MESSAGES.get(error.code, _l("Dat kan nu niet.")), "error")
 
@@ -167,15 +170,15 @@ def support_code(pitch_id):
             steuncodes.support_with_code(pitch, form.code.data)
         except services.ServiceError as error:
             db.session.rollback()
-            if error.code != "code_already_counted":
-                form.code.errors.append(MESSAGES["code_rejected"])
-                return _render_detail(pitch, form)
-            flash(MESSAGES[error.code], "info")
+            if error.code == "code_already_counted":
+                flash(MESSAGES[error.code], "info")
+                return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+            form.code.errors.append(str(MESSAGES["code_rejected"]))  # one answer for every wrong code
         else:
             db.session.commit()
             flash(_("Dank u: uw steun voor deze pitch is meegeteld."), "success")
-        return redirect(url_for("pitches.detail", pitch_id=pitch.id))
-    return _render_detail(pitch, form)
+            return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+    return _render_detail(pitch, form), 200, NO_STORE
 
 
 @blueprint.route("/<int:pitch_id>/status", methods=["GET", "POST"])

@@ -8,9 +8,7 @@ from ..extensions import db
 from ..permissions import require
 from . import blueprint, permissions as perms, services, steuncodes
 from .forms import DownloadSteuncodesForm, GenerateSteuncodesForm
-from .views import MESSAGES, get_traject
-
-NO_STORE = {"Cache-Control": "no-store"}  # plain codes must not stay in a browser's or proxy's cache
+from .views import MESSAGES, NO_STORE, get_traject
 
 
 def _managed(traject_id):

@@ -200,7 +200,9 @@ def test_wrong_foreign_and_double_codes(client, world):
     wrong = client.post(url, data={"code": "AAAA-BBBB-CCCC-DDDD"})
     foreign = client.post(url, data={"code": world["foreign"]})
     assert wrong.status_code == foreign.status_code == 200
-    assert WRONG in wrong.text
+    assert WRONG in wrong.text and wrong.headers["Cache-Control"] == "no-store"
+    assert "Uw steuncode: " + WRONG in wrong.text  # in the error summary as well as at the field
+    assert f'href="/auth/inloggen?next=/pitches/{world["pitch"]}"' in wrong.text  # back to the page, not the POST
     # Another round's code gets exactly the answer a made-up code gets.
     assert wrong.text.replace("AAAA-BBBB-CCCC-DDDD", "X") == foreign.text.replace(world["foreign"], "X")
     assert "Vul uw steuncode in." in client.post(url, data={"code": " "}).text
