@@ -2,6 +2,10 @@
 # Production-like local setup: two gunicorn instances (ports PORT and PORT2) with
 # WORKERS processes each, one PostgreSQL (DATABASE_URL), one Redis (rate limits).
 # Stops both instances on Ctrl-C. See docs/operations.md.
+# Tuning (benchmarks/load/voting_peak.py measures them): WORKER_CLASS=sync (default; one
+# request per process, meant behind a buffering reverse proxy) or gthread with THREADS
+# threads per worker and keep-alive; PRELOAD=1 imports the app once before forking, so a
+# worker that dies is replaced faster and the workers share memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +24,12 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 PORT2="${PORT2:-8001}"
 WORKERS="${WORKERS:-3}"
+WORKER_CLASS="${WORKER_CLASS:-sync}"
+THREADS="${THREADS:-4}"
+PRELOAD="${PRELOAD:-0}"
+tuning=(--worker-class "$WORKER_CLASS")
+if [ "$WORKER_CLASS" = gthread ]; then tuning+=(--threads "$THREADS" --keep-alive 5); fi
+if [ "$PRELOAD" = 1 ]; then tuning+=(--preload); fi
 
 # Fail early and clearly when a backing service is missing.
 "$BIN/python" - <<'PY'
@@ -46,9 +56,9 @@ pids=()
 stop() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait; }
 trap stop INT TERM EXIT
 for port in "$PORT" "$PORT2"; do
-  "$BIN/gunicorn" --workers "$WORKERS" --bind "$HOST:$port" --access-logfile - \
+  "$BIN/gunicorn" --workers "$WORKERS" "${tuning[@]}" --bind "$HOST:$port" --access-logfile - \
     --graceful-timeout 10 --timeout 30 --name "deliberatie-$port" --no-control-socket wsgi:app &
   pids+=("$!")
 done
-echo "serve-prod: http://$HOST:$PORT and http://$HOST:$PORT2 ($WORKERS workers each); Ctrl-C stops both"
+echo "serve-prod: http://$HOST:$PORT and http://$HOST:$PORT2 ($WORKERS $WORKER_CLASS workers each); Ctrl-C stops both"
 wait -n

@@ -332,7 +332,7 @@ class Browser:
     A minimal client on asyncio streams, so the load generator spends little of
     the two cores it shares with the servers: no redirects followed, Content-Length
     and chunked bodies, Set-Cookie kept by name (the session cookie is Secure in
-    production; a browser behind TLS keeps it, so do we). Like a browser, a request
+    production; a browser behind TLS keeps it, so do we). Like a browser, a GET
     that finds its idle keep-alive connection closed by the server before any
     answer byte is sent again on a new connection.
     """
@@ -369,7 +369,10 @@ class Browser:
             except (ConnectionError, asyncio.IncompleteReadError) as error:
                 self.close()
                 got_nothing = isinstance(error, asyncio.IncompleteReadError) and not error.partial
-                if not (reused and attempt == 0 and (got_nothing or isinstance(error, ConnectionResetError))):
+                # Only a GET is sent again silently: a POST that died may have been carried out (the
+                # caller's retry accounts for that, as a voter who sees an error page would retry).
+                if not (method == "GET" and reused and attempt == 0
+                        and (got_nothing or isinstance(error, ConnectionResetError))):
                     raise
         self.stats.latency[step].append(time.perf_counter() - start)
         if response.status >= 500:
