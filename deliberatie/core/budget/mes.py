@@ -64,6 +64,11 @@ class Prepared:
                           if support[j] > 0 and self.costs[j] == 0 and not cost_sat]
         self.candidates = [j for j in range(profile.n_projects)
                            if support[j] > 0 and self.costs[j] > 0]
+        # rho >= cost / (lam * sum of weights): a lower bound on a project's price in
+        # any round (nobody pays more than an equal share lam * w), slightly lowered
+        # so that rounding cannot lift it above the true value
+        self.floor = {j: (1.0 / self.wsum[j] if cost_sat else self.costf[j] / self.wsum[j])
+                      * (1 - 1e-12) for j in self.candidates}
 
 
 class MESRun:
@@ -259,7 +264,8 @@ class MESRun:
         """
         p = self.p
         active = [j for j in p.candidates if j not in self.excluded]
-        stale = {j: 0.0 for j in active}
+        # lower bounds on every price: all supporters paying an equal share
+        stale = {j: p.floor[j] for j in active}
         self.certified = ref is not None
         self.doubts = []  # (round, project, price here) not clearly above ref's price
         t = 0
