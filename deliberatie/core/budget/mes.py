@@ -300,9 +300,11 @@ class MESRun:
                 j, rho, lamf = near[0]
             if self.certified:
                 self.certified = t < len(ref.sel) and j == ref.sel[t]
+                low = ref.rho[t] * (1 - JUMP_TOL) if self.certified else 0.0
                 for e in evaluated:
+                    # exact comparison only where floats cannot tell (equal prices)
                     if self.certified and e[0] != j and e[1] <= bar and \
-                            not self._above(ref, t, e):
+                            (e[1] < low or not self._above(ref, t, e)):
                         self.doubts.append((t, e[0], e[1]))
             self.sel.append(j)
             self.sel_round[j] = t
