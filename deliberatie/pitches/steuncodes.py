@@ -10,11 +10,13 @@ code; the rows are stored in the order of their hashes, so a row id says
 nothing about which letter it was.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import audit
 from ..codes import format_code, fresh_codes, new_salt, normalise, salted_hash
 from ..extensions import db
+from ..letters import Letter, Paragraph, letters_pdf
 from .models import PitchRonde, Steuncode
 from .services import ServiceError, add_support, ronde_for
 
@@ -78,3 +80,26 @@ def support_with_code(pitch, code) -> int:
         return add_support(pitch, steuncode_id=row.id)
     except ServiceError as error:
         raise ServiceError("code_already_counted") from error
+
+
+def letters(ronde, codes, link) -> bytes:
+    """A printable letter per code (PDF): what the code is for, the code, and ``link`` as text and QR code.
+
+    The link is the round's page, the same on every letter: a code is typed
+    per pitch, so it is not in the link.
+    """
+    traject = ronde.traject
+    gemeente = traject.gemeente.name
+    body = "\n\n".join([
+        _("Beste bewoner,"),
+        _("Inwoners hebben plannen ingediend voor %(title)s. Een plan met %(n)s steunbetuigingen komt op de "
+          "agenda.", title=traject.title, n=ronde.support_threshold),
+        _("Met de code hieronder kunt u elk plan één keer steunen. U hebt geen account nodig."),
+        _("Ga naar de website hieronder of scan de QR-code met uw telefoon. Kies een plan en vul daar uw code "
+          "in.")])
+    paragraphs = [Paragraph(_("Gemeente %(gemeente)s", gemeente=gemeente), size=18, bold=True, leading=9,
+                            space_after=0),
+                  Paragraph(_("Steun een plan: %(title)s", title=traject.title), size=15, bold=True, leading=8),
+                  Paragraph(body, size=12, leading=6.5, space_after=2)]
+    return letters_pdf((Letter(((code, link),)) for code in codes), title=traject.title, paragraphs=paragraphs,
+                       code_label=_("Uw persoonlijke steuncode:"), author=gemeente, qr_size=45)

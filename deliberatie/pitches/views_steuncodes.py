@@ -1,4 +1,4 @@
-"""Steuncodes for the pitch round: the organiser makes them and downloads them once, as CSV."""
+"""Steuncodes for the pitch round: the organiser makes them and downloads them once, as CSV or letters (PDF)."""
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -35,15 +35,29 @@ def generate_steuncodes(traject_id):
                            total=steuncodes.count(ronde))
 
 
-@blueprint.route("/traject/<int:traject_id>/steuncodes/download", methods=["POST"])
-def download_steuncodes(traject_id):
+def _posted_codes(traject):
     """The codes just made (posted back from the page that showed them), only those of this round."""
-    traject = _managed(traject_id)
     form = DownloadSteuncodesForm()
     if not form.validate_on_submit():
         abort(400)
     valid = steuncodes.verify_batch(services.ronde_for(traject), (form.codes.data or "").split())
-    link = url_for("pitches.index", traject_id=traject.id, _external=True)
+    return valid, url_for("pitches.index", traject_id=traject.id, _external=True)
+
+
+@blueprint.route("/traject/<int:traject_id>/steuncodes/download", methods=["POST"])
+def download_steuncodes(traject_id):
+    traject = _managed(traject_id)
+    valid, link = _posted_codes(traject)
     text = codes_csv(valid, lambda _code: link, columns=("volgnummer", "steuncode", "steunlink"))
     return Response(text, mimetype="text/csv; charset=utf-8", headers={
         **NO_STORE, "Content-Disposition": f"attachment; filename=steuncodes-{traject.id}.csv"})
+
+
+@blueprint.route("/traject/<int:traject_id>/steuncodes/brieven", methods=["POST"])
+def download_steuncodes_pdf(traject_id):
+    """The same codes as printable letters, one page per code."""
+    traject = _managed(traject_id)
+    valid, link = _posted_codes(traject)
+    pdf = steuncodes.letters(services.ronde_for(traject), valid, link)
+    return Response(pdf, mimetype="application/pdf", headers={
+        **NO_STORE, "Content-Disposition": f"attachment; filename=steuncodes-{traject.id}.pdf"})

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from ..codes import ALPHABET, GROUP, LENGTH, MAX_PER_BATCH, codes_csv, format_code, fresh_codes, new_salt, \
     normalise, random_code, salted_hash
 from ..extensions import db
+from ..letters import Letter, Paragraph, letters_pdf
 from .models import CodeStatus, WijkbudgetCode
 
 __all__ = ["ALPHABET", "GROUP", "LENGTH", "MAX_PER_BATCH", "CodeRejected", "code_counts", "code_hash", "codes_csv",
@@ -92,61 +93,13 @@ def code_counts(wijkbudget) -> dict:
 
 def codes_pdf(codes, url_for_code, *, title, gemeente, period, budget) -> bytes:
     """A printable letter per code with a QR code that opens the vote with the code filled in."""
-    import segno
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = "windows-1252"  # has the euro sign; latin-1 does not
-    pdf.set_auto_page_break(False)
-    pdf.set_title(title)
-    for code in codes:
-        url = url_for_code(code)
-        pdf.add_page()
-        pdf.set_font("Helvetica", "B", 18)
-        pdf.set_xy(20, 25)
-        pdf.multi_cell(170, 9, _latin(f"Gemeente {gemeente}"))
-        pdf.set_font("Helvetica", "B", 15)
-        pdf.set_x(20)
-        pdf.multi_cell(170, 8, _latin(f"Stem mee: {title}"))
-        pdf.ln(4)
-        pdf.set_font("Helvetica", "", 12)
-        body = (f"Beste bewoner,\n\nSamen beslissen we hoe {budget} wordt besteed in uw wijk. "
-                f"U kunt stemmen van {period}. Met de code hieronder kunt u één keer stemmen. "
-                "Uw stem is geheim: de gemeente ziet niet wat u kiest.\n\n"
-                "Ga naar de website hieronder of scan de QR-code met uw telefoon.")
-        pdf.set_x(20)
-        pdf.multi_cell(170, 6.5, _latin(body))
-        pdf.ln(6)
-        pdf.set_x(20)
-        pdf.set_font("Helvetica", "", 12)
-        pdf.cell(170, 8, "Uw persoonlijke stemcode:", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_x(20)
-        pdf.set_font("Courier", "B", 22)
-        pdf.cell(170, 14, code, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_x(20)
-        pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(120, 5.5, _latin(url))
-        _qr(pdf, segno.make(url, error="m"), x=145, y=pdf.get_y() - 40, size=45)
-    return bytes(pdf.output())
-
-
-def _qr(pdf, qr, *, x, y, size):
-    """Draw a QR code as filled rectangles (one per run of dark modules): sharp and fast."""
-    matrix = [list(row) for row in qr.matrix]
-    module = size / (len(matrix) + 4)  # a quiet zone of two modules on each side
-    pdf.set_fill_color(0, 0, 0)
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < len(row):
-            if row[c]:
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                pdf.rect(x + (start + 2) * module, y + (r + 2) * module, (c - start) * module, module, style="F")
-            else:
-                c += 1
-
-
-def _latin(text: str) -> str:
-    """The PDF core fonts know Windows-1252 only; replace what they cannot show."""
-    return text.encode("cp1252", "replace").decode("cp1252")
+    body = (f"Beste bewoner,\n\nSamen beslissen we hoe {budget} wordt besteed in uw wijk. "
+            f"U kunt stemmen van {period}. Met de code hieronder kunt u één keer stemmen. "
+            "Uw stem is geheim: de gemeente ziet niet wat u kiest.\n\n"
+            "Ga naar de website hieronder of scan de QR-code met uw telefoon.")
+    paragraphs = [Paragraph(f"Gemeente {gemeente}", size=18, bold=True, leading=9, space_after=0),
+                  Paragraph(f"Stem mee: {title}", size=15, bold=True, leading=8),
+                  Paragraph(body, size=12, leading=6.5, space_after=2)]
+    return letters_pdf((Letter(((code, url_for_code(code)),)) for code in codes), title=title,
+                       paragraphs=paragraphs, code_label="Uw persoonlijke stemcode:", author=f"Gemeente {gemeente}",
+                       qr_size=45)

@@ -154,7 +154,8 @@ POLICY = {
     ("pitches.score", "POST"): SIGNED_IN_STATEFUL,
     **{(f"pitches.{name}", method): EDITOR
        for name, methods in (("status", "GP"), ("to_wijkbudget", "P"), ("add_jury", "P"), ("ronde", "GP"),
-                             ("publish", "P"), ("generate_steuncodes", "GP"), ("download_steuncodes", "P"))
+                             ("publish", "P"), ("generate_steuncodes", "GP"), ("download_steuncodes", "P"),
+                             ("download_steuncodes_pdf", "P"))
        for method in (("GET",) if "G" in methods else ()) + (("POST",) if "P" in methods else ())},
     # thematafels
     ("thematafels.index", "GET"): PUBLIC,
