@@ -12,6 +12,13 @@ Only open solvers are used.
 LEXIMIN follows Flanigan et al. (Nature 2021, Methods): maximise the smallest
 probability, fix the types whose dual value is positive (complementary
 slackness: no optimal distribution gives them more), repeat.
+
+Each stage is also solved over the LP relaxation of the panel constraints
+(fractional compositions), a cheap upper bound. When the master reaches it
+the stage is optimal without a proving pricing ILP, and the relaxation's
+duals, then optimal for the integer stage as well, decide which types are
+fixed; otherwise the pricing ILP proves optimality as before, so the result
+stays exact either way.
 """
 
 import time
