@@ -75,22 +75,32 @@ def overview(wijkbudget_id):
                            open_now=voting.voting_is_open(wijkbudget, date.today()))
 
 
+def _checks_a_code():
+    """Every code check counts towards the limit: typed (POST) or from the letter's QR link (GET)."""
+    return request.method == "POST" or bool(request.args.get("code"))
+
+
 @blueprint.route("/<int:wijkbudget_id>/stemmen", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", exempt_when=lambda: not _checks_a_code())
 def enter_code(wijkbudget_id):
-    wijkbudget = get_wijkbudget(wijkbudget_id)
+    """Typed codes go through the form; the letter's QR link (``?code=``) opens the ballot at once."""
+    linked = request.args.get("code", "") if request.method == "GET" else ""
+    wijkbudget = get_wijkbudget(wijkbudget_id, projects=bool(linked))
     require(can_view_wijkbudget(current_user, wijkbudget))
-    form = CodeForm(code=request.args.get("code", ""))
+    form = CodeForm(code=linked)
     if not voting.voting_is_open(wijkbudget, date.today()):
         return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
-    if form.validate_on_submit():
+    typed = form.validate_on_submit()
+    if typed or linked:
         try:
             row = codes.find_unused(wijkbudget, form.code.data)
         except codes.CodeRejected:
-            form.code.errors.append(code_rejected_message())
+            form.code.errors = [*form.code.errors, code_rejected_message()]  # a tuple until validated
         else:
             session[SESSION_KEY] = {str(wijkbudget.id): row.code_hash}
-            return redirect(url_for("wijkbudget.ballot", wijkbudget_id=wijkbudget.id))
+            if typed:
+                return redirect(url_for("wijkbudget.ballot", wijkbudget_id=wijkbudget.id))
+            return _render_ballot(wijkbudget, BallotForm())
     return render_template("wijkbudget/code.html", wijkbudget=wijkbudget, form=form)
 
 

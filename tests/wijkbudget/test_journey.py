@@ -60,8 +60,9 @@ def test_full_journey(app, client, auth, world):
     assert client.post(f"/wijkbudget/{wb_id}/fase", data={"action": "open"}).status_code == 302
     auth.logout()
 
-    # residents vote (no account); the QR link pre-fills the code
-    assert plain[0] in client.get(f"/wijkbudget/{wb_id}/stemmen?code={plain[0]}").text
+    # residents vote (no account); the letter's QR link opens the ballot at once
+    linked = client.get(f"/wijkbudget/{wb_id}/stemmen?code={plain[0]}").text
+    assert "Bekijk uw keuze" in linked and plain[0] not in linked  # the code is not echoed on the ballot
     ballots = [[ids["Speeltuin"], ids["Bankjes"]], [ids["Speeltuin"]], [ids["Moestuin"], ids["Lantaarns"]],
                [ids["Bankjes"], ids["Moestuin"]], [ids["Speeltuin"], ids["Bankjes"]]]
     for code, chosen in zip(plain, ballots):

@@ -55,6 +55,28 @@ def test_wrong_used_and_revoked_codes_get_the_same_message(client, world, kind):
     assert _ballots() == (1 if kind == "used" else 0)
 
 
+@pytest.mark.parametrize("kind", ["wrong", "used"])
+def test_qr_link_with_a_bad_code_shows_the_code_page_and_the_same_message(client, world, kind):
+    wb, ids = world["wb"], world["projects"]
+    code = "ABCD-EFGH-JKLM-NPQR" if kind == "wrong" else world["codes"][0]
+    if kind == "used":
+        assert vote(client, wb, code, {"project": [ids["Bankjes"]]}).status_code == 302
+    response = client.get(f"/wijkbudget/{wb}/stemmen?code={code}")
+    assert response.status_code == 200 and SAME_MESSAGE in response.text
+    assert f'value="{code}"' in response.text and "Bekijk uw keuze" not in response.text
+
+
+def test_qr_link_opens_the_ballot_and_the_vote_counts(client, world):
+    wb, ids = world["wb"], world["projects"]
+    ballot = client.get(f"/wijkbudget/{wb}/stemmen?code={world['codes'][2]}")
+    assert ballot.status_code == 200 and "Bekijk uw keuze" in ballot.text
+    assert ballot.headers["Cache-Control"] == "no-store"
+    confirm = client.post(f"/wijkbudget/{wb}/stembiljet", data={"project": [ids["Moestuin"]]})
+    assert "Bevestig mijn stem" in confirm.text
+    done = client.post(f"/wijkbudget/{wb}/bevestigen", data=hidden_fields(confirm.text))
+    assert done.status_code == 302 and "/bewijs/" in done.headers["Location"] and _ballots() == 1
+
+
 def test_codes_are_typed_forgivingly(client, world):
     code = world["codes"][1].lower().replace("-", " ")
     response = client.post(f"/wijkbudget/{world['wb']}/stemmen", data={"code": code})
@@ -183,6 +205,29 @@ def test_code_entry_is_rate_limited(database):
         client = app.test_client()
         statuses = [client.post(f"/wijkbudget/{wb.id}/stemmen", data={"code": f"WRONG-{i}"}).status_code
                     for i in range(11)]
+        plain_page = client.get(f"/wijkbudget/{wb.id}/stemmen").status_code  # no code checked: not limited
+        db.session.remove()
+        db.engine.dispose()
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429 and plain_page == 200
+
+
+def test_qr_links_count_towards_the_code_limit(database):
+    """Guessing through ``?code=`` links is limited like typing."""
+    url, options, schema = database
+    if schema is not None:
+        pytest.skip("the rate limit does not depend on the database")
+    app = create_app(TestConfig(url, options, RATELIMIT_ENABLED=True))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.create_all()
+        from tests.factories import make_gemeente, make_traject
+
+        wb = make_wijkbudget(make_traject(make_gemeente()))
+        db.session.commit()
+        client = app.test_client()
+        statuses = [client.get(f"/wijkbudget/{wb.id}/stemmen?code=WRONG-{i}").status_code for i in range(6)]
+        statuses += [client.post(f"/wijkbudget/{wb.id}/stemmen", data={"code": f"WRONG-{i}"}).status_code
+                     for i in range(5)]
         db.session.remove()
         db.engine.dispose()
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
