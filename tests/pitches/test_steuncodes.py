@@ -21,6 +21,8 @@ from deliberatie.pitches.models import Pitch, PitchRonde, PitchStatus, Steun, St
 from tests.factories import make_gemeente, make_traject
 from tests.thematafels.helpers import fast_user as make_user
 
+from tests.wijkbudget.pdf_letters import check_structure, joined, read_pages
+
 from .helpers import BEHEER, INA, ORG, OTHER_ORG, PIET, RAAD, make_people
 
 CODE_SHAPE = re.compile(rf"^[{shared_codes.ALPHABET}]{{4}}(-[{shared_codes.ALPHABET}]{{4}}){{3}}$")
@@ -128,6 +130,30 @@ def test_organiser_makes_codes_sees_them_once_and_downloads_csv(client, auth, wo
     assert "Aantal steuncodes" in client.post(f"/pitches/traject/{world['traject']}/steuncodes",
                                                data={"count": "0"}).text
     assert _count(Steuncode) == 10
+
+
+def test_organiser_downloads_the_codes_as_letters(client, auth, world):
+    auth.login(ORG)
+    made = client.post(f"/pitches/traject/{world['traject']}/steuncodes", data={"count": "3"})
+    shown = re.findall(r"<code>([A-Z0-9-]+)</code>", made.text)
+    assert f'action="/pitches/traject/{world["traject"]}/steuncodes/brieven"' in made.text
+    posted = " ".join(shown + [world["foreign"], "AAAA-BBBB-CCCC-DDDD"])
+    download = client.post(f"/pitches/traject/{world['traject']}/steuncodes/brieven", data={"codes": posted})
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert download.headers["Cache-Control"] == "no-store"
+    check_structure(download.data)
+    pages = read_pages(download.data)
+    assert len(pages) == len(shown)  # only this round's codes: not another round's, not made-up ones
+    link = f"http://localhost/pitches/traject/{world['traject']}"
+    for code, (text, qrs) in zip(shown, pages):
+        assert code in text and world["foreign"] not in text and link in joined(text)
+        assert "Een plan met 3 steunbetuigingen komt op de agenda." in " ".join(text.split())
+        assert "Steun een plan: Pitches Noord" in text
+        assert qrs == [link]
+    auth.logout()
+    auth.login(OTHER_ORG)  # an organiser of another traject gets nothing, not even with valid codes
+    other = client.post(f"/pitches/traject/{world['traject']}/steuncodes/brieven", data={"codes": posted})
+    assert other.status_code == 403
 
 
 def test_a_traject_without_round_gets_no_codes(client, auth, world):
