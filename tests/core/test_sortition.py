@@ -230,3 +230,17 @@ def test_relaxation_bound_gives_the_slow_path_profile(monkeypatch, n, k, seed):
     assert slow.diagnostics["bound_stops"] == 0
     assert np.abs(np.asarray(fast.probabilities) - np.asarray(slow.probabilities)).max() < 1e-7
     assert fast.diagnostics["stages"] > 1
+
+
+def test_pruned_master_gives_the_same_leximin(monkeypatch):
+    # Dropping unused columns from the master keeps the optimum (they can come back through pricing).
+    from deliberatie.core.sortition import optimise
+
+    instance, k = _generated(150, 12, 7)
+    full = distribution(instance, k, algorithm="leximin")
+    monkeypatch.setattr(optimise, "_PRUNE_FACTOR", 1)
+    monkeypatch.setattr(optimise, "_PRUNE_SLACK", 0)
+    pruned = distribution(instance, k, algorithm="leximin")
+    assert pruned.diagnostics["pruned"] > 0
+    assert np.abs(np.asarray(full.probabilities) - np.asarray(pruned.probabilities)).max() < 1e-7
+    assert all(sum(c) == k for c in pruned.compositions)

@@ -36,6 +36,8 @@ _DUAL_TOL = 1e-7  # dual value above which a type is fixed
 _FIX_SLACK = 1e-10  # fixed probabilities may drop this much in later stages
 _BOUND_TOL = 1e-9  # a stage ends once the master is this close to the relaxation's bound
 _BATCH = 60  # local-search columns per round
+_PRUNE_FACTOR = 2  # the master keeps at most about this many columns per type
+_PRUNE_SLACK = 400
 _SMOOTHING = 0.5  # weight of the relaxation's duals in the pricing duals (Wentges smoothing)
 
 
@@ -149,6 +151,20 @@ class _Master:
             rows = np.concatenate([support, [self.ntypes]]).astype(np.int32)
             self.highs.addCol(0.0, 0.0, np.inf, len(rows), rows, np.concatenate([-values, [1.0]]))
 
+    def delete(self, keep):
+        """Drop the columns whose ``keep`` flag is false (master column ``j`` is ``keep[j]``)."""
+        drop = np.flatnonzero(~keep)
+        self.entries = [e for e, k in zip(self.entries, keep) if k]
+        if self.highs is not None and len(drop):
+            self.highs.deleteCols(len(drop), (drop + 1).astype(np.int32))
+
+    def basic(self):
+        """Per master column, whether it is basic (``None`` without ``highspy``)."""
+        if self.highs is None:
+            return None
+        status = self.highs.getBasis().col_status[1:]
+        return np.array([s == s.__class__.kBasic for s in status], dtype=bool)
+
     def set_rows(self, active, fixed):
         for t in range(self.ntypes):
             z, rhs = (0.0, -fixed[t]) if t in fixed else (1.0, 0.0)
@@ -254,6 +270,7 @@ class _ColumnGeneration:
         except ImportError:  # pragma: no cover - highspy ships with scipy's environment here
             self.relaxation = None
         self.bound_stops = 0
+        self.pruned = 0
 
     def add(self, counts):
         key = tuple(np.asarray(counts, dtype=np.int64).tolist())
@@ -265,6 +282,32 @@ class _ColumnGeneration:
         support = np.flatnonzero(column)
         self.master.add(support, column[support] / self.sizes[support])
         return True
+
+    def prune(self, pi, duals):
+        """Keep the master small: drop nonbasic unused columns with the lowest reduced cost.
+
+        Degenerate primal simplex slows down with every column kept; a dropped
+        column can come back through pricing, so optimality is unaffected.
+        Returns ``pi`` for the remaining columns.
+        """
+        basic = self.master.basic()
+        if basic is None:
+            return pi
+        value = np.array([duals @ (c / self.sizes) for c in self.columns])
+        keep = basic | (pi > 0)
+        target = _PRUNE_FACTOR * len(self.sizes) // 2 + _PRUNE_SLACK
+        spare = target - int(keep.sum())
+        if spare > 0:  # best remaining columns stay, newest first among equals
+            order = np.lexsort((-np.arange(len(value)), -value))
+            candidates = [j for j in order if not keep[j]][:spare]
+            keep[candidates] = True
+        if keep.all():
+            return pi
+        self.master.delete(keep)
+        self.columns = [c for c, k in zip(self.columns, keep) if k]
+        self.index = {tuple(c.astype(np.int64).tolist()): j for j, c in enumerate(self.columns)}
+        self.pruned += int((~keep).sum())
+        return pi[keep]
 
     def matrix(self):
         return np.column_stack(self.columns) / self.sizes[:, None]
@@ -356,6 +399,8 @@ class _ColumnGeneration:
         while True:
             self.lp_calls += 1
             z, pi, duals = self.master.solve()
+            if len(self.columns) > _PRUNE_FACTOR * len(self.sizes) + _PRUNE_SLACK:
+                pi = self.prune(pi, duals)
             if bound is not None and z >= bound[0] - _BOUND_TOL:
                 self.bound_stops += 1
                 return z, pi, bound[1]
@@ -439,8 +484,8 @@ def find_distribution(model, *, algorithm="leximin", max_stages=None, progress=N
     columns = [cg.columns[j] for j in np.flatnonzero(keep)]
     weights = pi[keep] / pi[keep].sum()
     type_probs = (np.column_stack(columns) / model.sizes[:, None]) @ weights
-    diagnostics = {"types": ntypes, "columns_generated": len(cg.columns), "support": len(columns),
-                   "stages": stages, "bound_stops": cg.bound_stops, "lp_calls": cg.lp_calls, "ilp_calls": model.ilp_calls,
+    diagnostics = {"types": ntypes, "columns_generated": len(cg.columns) + cg.pruned, "support": len(columns),
+                   "stages": stages, "bound_stops": cg.bound_stops, "pruned": cg.pruned, "lp_calls": cg.lp_calls, "ilp_calls": model.ilp_calls,
                    "seconds": time.perf_counter() - start}
     return _summary(algorithm, model, columns, weights, type_probs, diagnostics)
 
