@@ -14,7 +14,7 @@ from .hooks import outcome_summaries, participant_groups, traject_links  # noqa:
 
 def init_app(app):
     from . import cli
-    from .messages import PHASE_LABELS, RULE_EXPLANATIONS, RULE_LABELS
+    from .messages import PHASE_LABELS, RULE_LABELS, rule_explanation
     from .models import CodeStatus
     from .money import format_euros
 
@@ -22,7 +22,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         wijkbudget_phase_label=lambda phase: PHASE_LABELS[phase],
         wijkbudget_rule_label=lambda rule: RULE_LABELS.get(rule, rule),
-        wijkbudget_rule_explanation=lambda wb: wb.explanation or RULE_EXPLANATIONS.get(wb.rule, ""),
+        wijkbudget_rule_explanation=lambda wb: wb.explanation or rule_explanation(wb.rule, wb.ballot_type),
         wijkbudget_code_status=CodeStatus,
     )
     app.cli.add_command(cli.wijkbudget_group)

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -71,8 +72,10 @@ class WijkbudgetForm(FlaskForm):
             kind = BallotType(self.ballot_type.data)
         except ValueError:
             return
-        if field.data not in rules_for(kind):
-            raise ValidationError(_l("Deze telregel werkt alleen met een stembiljet waarop u projecten kiest."))
+        fitting = rules_for(kind)
+        if field.data not in fitting:
+            raise ValidationError(_("Deze telregel past niet bij dit stembiljet. Kies uit: %(rules)s.",
+                                    rules=", ".join(str(RULE_LABELS[r]) for r in fitting)))
 
 
 class ProjectForm(FlaskForm):

@@ -24,6 +24,7 @@ BALLOT_LABELS = {
 
 RULE_LABELS = {
     "greedy": _l("Meeste stemmen eerst"),
+    "greedy-points": _l("Meeste punten eerst"),
     "mes-add1": _l("Gelijke verdeling (Method of Equal Shares)"),
     "mes-add1-greedy": _l("Gelijke verdeling, daarna aanvullen met meeste stemmen"),
     "phragmen": _l("Gelijke belasting (Phragmén)"),
@@ -33,6 +34,9 @@ RULE_EXPLANATIONS = {
     "greedy": _l("Het project met de meeste stemmen krijgt als eerste geld, dan het project met de "
                  "meeste stemmen daarna, enzovoort. Past een project niet meer in het budget dat over "
                  "is, dan slaan we het over en kijken we naar het volgende."),
+    "greedy-points": _l("Het project met de meeste punten krijgt als eerste geld, dan het project met de "
+                        "meeste punten daarna, enzovoort. Past een project niet meer in het budget dat over "
+                        "is, dan slaan we het over en kijken we naar het volgende."),
     "mes-add1": _l("Iedere stemmer krijgt een gelijk deel van het budget. Een project gaat door als "
                    "de mensen die erop stemden het samen kunnen betalen. Zo krijgen ook kleinere groepen "
                    "in de wijk een project, en beslist niet alleen de grootste groep."),
@@ -45,13 +49,35 @@ RULE_EXPLANATIONS = {
                    "minst extra belast. De telling stopt bij het eerste project dat niet meer past."),
 }
 
-APPROVAL_ONLY_RULES = ("phragmen",)
+# On points and ranking ballots "most votes first" counts points (greedy-points): pabutools'
+# greedy would rank by points per euro, which no municipality does and no resident expects.
+APPROVAL_ONLY_RULES = ("greedy", "phragmen")
+POINTS_ONLY_RULES = ("greedy-points",)
+
+# The greedy completion after MES follows the core's greedy: points per euro on points ballots.
+POINTS_EXPLANATIONS = {
+    "mes-add1-greedy": _l("Eerst de gelijke verdeling: iedere stemmer krijgt een gelijk deel van het "
+                          "budget en een project gaat door als zijn voorstanders het samen kunnen betalen. "
+                          "Blijft er geld over, dan gaat het naar de projecten die nog passen, met de meeste "
+                          "punten per euro eerst."),
+}
+
+
+def is_approval(ballot_type):
+    return ballot_type in (BallotType.APPROVAL, BallotType.KNAPSACK)
 
 
 def rules_for(ballot_type):
-    """Rules that fit a ballot type (Phragmén needs yes/no ballots)."""
-    approval = ballot_type in (BallotType.APPROVAL, BallotType.KNAPSACK)
-    return [r for r in RULE_LABELS if approval or r not in APPROVAL_ONLY_RULES]
+    """Rules that fit a ballot type (Phragmén needs yes/no ballots; points count as points)."""
+    excluded = POINTS_ONLY_RULES if is_approval(ballot_type) else APPROVAL_ONLY_RULES
+    return [r for r in RULE_LABELS if r not in excluded]
+
+
+def rule_explanation(rule, ballot_type):
+    """The plain-Dutch explanation of ``rule`` as it works on this ballot type."""
+    if not is_approval(ballot_type) and rule in POINTS_EXPLANATIONS:
+        return POINTS_EXPLANATIONS[rule]
+    return RULE_EXPLANATIONS.get(rule, "")
 
 
 def ballot_error(error, *, names=None) -> str:

@@ -43,6 +43,15 @@ def _sat(approval):
     return pe.Cost_Sat if approval else pe.Additive_Cardinal_Sat
 
 
+class Points_Cost_Sat(pe.AdditiveSatisfaction):
+    """Points times cost: with it pabutools' greedy (satisfaction per cost) ranks by total points,
+    as our ``greedy-points`` does."""
+
+    def __init__(self, instance, profile, ballot):
+        super().__init__(instance, profile, ballot,
+                         lambda instance, profile, ballot, project, values: ballot.get(project, 0) * project.cost)
+
+
 def _names(allocation):
     return sorted(p.name for p in allocation)
 
@@ -52,6 +61,9 @@ def reference(rule, instance, profile, *, approval):
     sat = _sat(approval)
     if rule == "greedy":
         return _names(pr.greedy_utilitarian_welfare(instance, profile, sat_class=sat))
+    if rule == "greedy-points":
+        return _names(pr.greedy_utilitarian_welfare(instance, profile,
+                                                    sat_class=pe.Cost_Sat if approval else Points_Cost_Sat))
     if rule == "greedy-voters":
         return _names(pr.greedy_utilitarian_welfare(instance, profile, sat_class=pe.Cost_Sat))
     if rule == "greedy-cardinality":

@@ -13,9 +13,9 @@ from deliberatie.core.errors import InputError
 pytest.importorskip("pabutools")
 import budget_reference as ref  # noqa: E402  (tests/core is on sys.path)
 
-APPROVAL_RULES = ("greedy", "greedy-voters", "greedy-cardinality", "mes", "mes-add1",
+APPROVAL_RULES = ("greedy", "greedy-points", "greedy-voters", "greedy-cardinality", "mes", "mes-add1",
                   "mes-add1-exhaustive", "mes-add1-greedy", "phragmen")
-POINTS_RULES = ("greedy", "greedy-voters", "mes", "mes-add1", "mes-add1-exhaustive",
+POINTS_RULES = ("greedy", "greedy-points", "greedy-voters", "mes", "mes-add1", "mes-add1-exhaustive",
                 "mes-add1-greedy")
 
 

@@ -37,7 +37,8 @@ def test_settings_form_explains_its_errors(org, world):
     text = response.text
     assert response.status_code == 200
     for message in ("Vul een bedrag in euro", "De einddatum ligt voor de begindatum",
-                    "Vul in hoeveel punten", "Deze telregel werkt alleen", "Kies minstens één wijk"):
+                    "Vul in hoeveel punten", "Deze telregel past niet bij dit stembiljet. Kies uit: Meeste punten eerst,",
+                        "Kies minstens één wijk"):
         assert message in text
     assert db.session.scalar(select(func.count()).select_from(Wijkbudget)) == 1
 
@@ -257,7 +258,7 @@ def test_every_ballot_type_counts_with_every_fitting_rule(app, world, kind, opti
     db.session.commit()
     outcomes = counting.compare_rules(wb)
     assert [o["rule"] for o in outcomes] == (["greedy", "mes-add1", "mes-add1-greedy", "phragmen"] if kind == "knapsack"
-                                             else ["greedy", "mes-add1", "mes-add1-greedy"])
+                                             else ["greedy-points", "mes-add1", "mes-add1-greedy"])
     for outcome in outcomes:
         assert outcome["voters"] == len(ballots) and outcome["total_cost_cents"] <= wb.budget_cents
         voters = {row["id"]: row["voters"] for row in outcome["projects"]}
@@ -269,3 +270,44 @@ def test_every_ballot_type_counts_with_every_fitting_rule(app, world, kind, opti
     if kind == "ranking":  # Borda as in the core: a ranking of n gives n-1, ..., 0
         assert {row["id"]: row["support"] for row in greedy["projects"]} == {
             pid: sum(len(b) - dict(b)[pid] for b in ballots if pid in dict(b)) for pid in p}
+
+
+def test_points_ballots_count_most_points_first(app):
+    """On points ballots "most votes first" is greedy-points: total points, not points per euro."""
+    from deliberatie.wijkbudget.messages import rule_explanation, rules_for
+    from deliberatie.wijkbudget.models import BallotType
+
+    for kind in (BallotType.CUMULATIVE, BallotType.RANKING):
+        assert "greedy-points" in rules_for(kind) and "greedy" not in rules_for(kind)
+        assert "phragmen" not in rules_for(kind)
+    for kind in (BallotType.APPROVAL, BallotType.KNAPSACK):
+        assert "greedy" in rules_for(kind) and "greedy-points" not in rules_for(kind)
+    with app.test_request_context():
+        assert "punten per euro" in str(rule_explanation("mes-add1-greedy", BallotType.CUMULATIVE))
+        assert "meeste stemmen" in str(rule_explanation("mes-add1-greedy", BallotType.APPROVAL))
+
+
+def test_most_points_first_funds_the_most_points_not_the_cheapest(app, world):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from deliberatie.models import User
+    from deliberatie.models.types import utcnow
+    from deliberatie.wijkbudget.counting import count_votes
+    from deliberatie.wijkbudget.models import BallotType, Phase, WijkbudgetBallot, WijkbudgetChoice
+    from deliberatie.wijkbudget.models import Wijkbudget as WB
+    from tests.wijkbudget.helpers import make_wijkbudget
+
+    traject = db.session.get(WB, world["wb"]).traject
+    wb = make_wijkbudget(traject, ballot_type=BallotType.CUMULATIVE, points=10, rule="greedy-points",
+                         budget_cents=900000, projects=(("Plein", 900000), ("Bankje", 100000)),
+                         phase=Phase.GESLOTEN)
+    plein, bankje = (p.id for p in wb.projects)
+    for points in ((8, 2), (7, 3), (9, 1)):  # Plein 24 points, Bankje 6: Bankje has more points per euro
+        db.session.add(WijkbudgetBallot(wijkbudget_id=wb.id, cast_on=date.today(), choices=[
+            WijkbudgetChoice(project_id=plein, value=points[0]), WijkbudgetChoice(project_id=bankje, value=points[1])]))
+    organiser = db.session.scalar(select(User).where(User.email == "org@example.org"))
+    with app.test_request_context():
+        result = count_votes(wb, organiser, rule="greedy-points", now=utcnow())
+    assert [p["title"] for p in result["projects"] if p["selected"]] == ["Plein"]

@@ -19,7 +19,7 @@ from deliberatie.core.budget.pabulib import Election
 from deliberatie.core.budget.profile import Profile, build_profile, tie_key
 from deliberatie.core.errors import InputError
 
-RULES = ("greedy", "greedy-voters", "greedy-cardinality", "mes", "mes-add1",
+RULES = ("greedy", "greedy-points", "greedy-voters", "greedy-cardinality", "mes", "mes-add1",
          "mes-add1-exhaustive", "mes-add1-greedy", "phragmen")
 
 
@@ -87,9 +87,14 @@ def _greedy_scores(profile, rule):
     score per cost is the number of supporters; ``greedy`` on points and
     Borda ballots uses additive satisfaction (score per cost = points per
     cost); ``greedy-cardinality`` counts supporters (score per cost =
-    supporters per cost).
+    supporters per cost). ``greedy-points`` is "most points first" on points
+    and Borda ballots (satisfaction = points times cost, so score per cost
+    = total points), as municipalities that count points do; on approval
+    ballots it equals ``greedy``.
     """
     costs = [Fraction(c) for c in profile.costs]
+    if rule == "greedy-points":
+        return [int(v) * c for v, c in zip(profile.total_util(), costs)]
     if rule == "greedy-voters" or (rule == "greedy" and profile.approval):
         voters = profile.listed_voters() if rule == "greedy-voters" else profile.supporters()
         return [int(v) * c for v, c in zip(voters, costs)]
@@ -233,7 +238,7 @@ def count(data, *, rule, tie_break="id"):
     _validate_count(rule, tie_break, profile)
     key = tie_key(profile, tie_break)
     notes, mes_info, runs, rho, made = {}, {}, None, {}, None
-    if rule in ("greedy", "greedy-voters", "greedy-cardinality"):
+    if rule in ("greedy", "greedy-points", "greedy-voters", "greedy-cardinality"):
         selected, notes, scores = _greedy(profile, rule, key)
     elif rule == "phragmen":
         selected, notes = _phragmen(profile, key)
