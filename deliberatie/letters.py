@@ -168,24 +168,23 @@ def _draw_qr(pdf, matrix, *, x, y, size):
     edges = np.diff(padded, axis=1)
     rows, starts = np.nonzero(edges == 1)
     _, ends = np.nonzero(edges == -1)  # same row-major order as the starts
-    k = pdf.k
-    lefts = (x + (starts + 2) * module) * k
-    tops = (pdf.h - (y + (rows + 2) * module)) * k
-    widths = (ends - starts) * module * k
-    _fill_rectangles(pdf, lefts, tops, widths, -module * k)
+    # in module units, rows downwards, from the top left corner of the quiet zone
+    scale = module * pdf.k
+    _fill_rectangles(pdf, (scale, 0, 0, -scale, x * pdf.k, (pdf.h - y) * pdf.k),
+                     zip((starts + 2).tolist(), (rows + 2).tolist(), (ends - starts).tolist()))
 
 
-def _fill_rectangles(pdf, lefts, tops, widths, height):
-    """Write one black filled path of rectangles into the page's content stream.
+def _fill_rectangles(pdf, transform, rectangles):
+    """Write one black filled path of unit-high rectangles ``(x, y, width)`` into the page's content stream.
 
-    fpdf2 has no public call for many rectangles at once; ``rect()`` per
-    rectangle costs about 50 times more. ``_out`` is fpdf2's own writer of
-    content-stream operators (what ``rect()`` uses too); this is the only
-    place that calls it.
+    ``transform`` maps the rectangles' integer grid onto the page (PDF ``cm``),
+    so each rectangle is four small integers. fpdf2 has no public call for many
+    rectangles at once and ``rect()`` per rectangle costs about 50 times more;
+    ``_out`` is fpdf2's own writer of content-stream operators (what ``rect()``
+    uses too), and this is the only place that calls it.
     """
-    ops = [f"{a:.2f} {b:.2f} {c:.2f} {height:.2f} re" for a, b, c in zip(lefts.tolist(), tops.tolist(),
-                                                                          widths.tolist())]
-    pdf._out("q 0 g\n" + "\n".join(ops) + "\nf Q")
+    matrix = " ".join(f"{v:.4f}" for v in transform)
+    pdf._out(f"q 0 g {matrix} cm\n" + "\n".join(f"{a} {b} {c} 1 re" for a, b, c in rectangles) + "\nf Q")
 
 
 # -- QR codes: segno's matrix, the mask chosen with numpy -------------------------------------------------
@@ -281,10 +280,9 @@ def _penalties(candidates):
 
 def _n3_scores(lines, found, n):
     m = lines.shape[0]
-    scores = np.zeros(m)
     masks, which, starts = np.nonzero(found)
     if not len(masks):
-        return scores
+        return np.zeros(m)
     cum = np.concatenate([np.zeros((m, lines.shape[1], 1), dtype=np.int32), np.cumsum(lines, axis=2, dtype=np.int32)],
                          axis=2)
     lo = np.maximum(starts - 4, 0)
@@ -292,7 +290,35 @@ def _n3_scores(lines, found, n):
     hi = np.minimum(starts + 11, n)
     after = cum[masks, which, hi] - cum[masks, which, np.minimum(starts + 7, n)] == 0
     counts = (starts == 0) | (starts == n - 7) | before | after
-    # segno searches on after a counted match at +7, after another at +4: a match 6 after a counted one is missed
+    # segno searches on from +7 after a counted match and from +4 after another, so a match 4 or 6
+    # modules after a counted one is missed (the pattern overlaps itself only at those shifts)
+    line_ids = masks * lines.shape[1] + which
+    keys = line_ids * n + starts
+    earlier = {shift: _member(keys, keys - shift) for shift in (4, 6)}
+    missed = np.zeros(len(keys), dtype=bool)
+    for shift, has in earlier.items():
+        prior = np.searchsorted(keys, keys[has] - shift)
+        missed[has] |= counts[prior]
+    # three or more overlapping matches (rare): segno's scan step by step, for those lines only
+    third = _member(keys, keys - 8) | _member(keys, keys - 10) | _member(keys, keys - 12)
+    chained = _member(np.unique(line_ids[(earlier[4] | earlier[6]) & third]), line_ids)
+    plain = counts & ~missed & ~chained
+    scores = 40.0 * np.bincount(masks[plain], minlength=m)
+    if chained.any():
+        scores += _n3_scan(masks[chained], which[chained], starts[chained], counts[chained], m)
+    return scores
+
+
+def _member(sorted_keys, values):
+    """``values`` that occur in ``sorted_keys`` (np.isin for a sorted array, without its sorting)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return sorted_keys[at] == values
+
+
+def _n3_scan(masks, which, starts, counts, m):
+    scores = np.zeros(m)
     skip_after = {}
     for mask, line, start, ok in zip(masks.tolist(), which.tolist(), starts.tolist(), counts.tolist()):
         key = (mask, line)

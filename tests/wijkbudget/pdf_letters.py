@@ -46,15 +46,12 @@ def drawn_qr_matrices(data: bytes):
             content = zlib.decompress(raw).decode("latin-1")
         except zlib.error:
             continue
-        for block in re.findall(r"q 0 g\n(.*?)\nf Q", content, re.S):
-            rects = [tuple(map(float, line.split()[:4])) for line in block.splitlines()]
-            module = -rects[0][3]
-            left, top = min(r[0] for r in rects), max(r[1] for r in rects)
-            cells = [(round((top - y) / module), round((x - left) / module), round(w / module)) for x, y, w, _ in rects]
-            n = max(c + w for _, c, w in cells)
+        for block in re.findall(r"q 0 g [-\d. ]+ cm\n(.*?)\nf Q", content, re.S):
+            rects = [tuple(map(int, line.split()[:3])) for line in block.splitlines()]  # x y width, in modules
+            n = max(x + w for x, _, w in rects) - 2  # the symbol starts after two modules of quiet zone
             matrix = np.zeros((n, n), dtype=int)
-            for row, col, width in cells:
-                matrix[row, col:col + width] = 1
+            for x, y, width in rects:
+                matrix[y - 2, x - 2:x - 2 + width] = 1
             matrices.append(matrix)
     return matrices
 

@@ -4,6 +4,7 @@ import random
 import string
 
 import numpy as np
+import pytest
 import segno
 
 from deliberatie import letters
@@ -62,3 +63,29 @@ def test_characters_outside_windows_1252_become_question_marks():
 def test_no_codes_gives_an_empty_document():
     pdf = codes_pdf([], _url, title="T", gemeente="G", period="p", budget="€ 1")
     check_structure(pdf)
+
+
+@pytest.mark.parametrize("chains", [False, True])
+def test_mask_penalties_are_segnos_including_overlapping_finder_like_runs(chains):
+    """N1-N4 as segno scores them, on random symbols with 1:1:3:1:1 runs planted alone, overlapping and in chains
+    (three overlapping runs take the step-by-step scan, fewer the vectorised rule)."""
+    from segno import encoder
+
+    rng = np.random.default_rng(3 + chains)
+    planted = [[1, 0, 1, 1, 1, 0, 1], [1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1], [1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1],
+               [0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0]]
+    if chains:
+        planted.append([1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1])
+    for n in (21, 25, 33, 45):
+        stack = (rng.random((8, n, n)) < rng.uniform(0.2, 0.8)).astype(np.int8)
+        for m in range(8):
+            for _ in range(6):
+                run = np.array(planted[rng.integers(len(planted))], dtype=np.int8)
+                row, col = rng.integers(n), rng.integers(n - len(run) + 1)
+                if rng.random() < 0.5:
+                    stack[m, row, col:col + len(run)] = run
+                else:
+                    stack[m, col:col + len(run), row] = run
+        ours = letters._penalties(stack)
+        theirs = [sum(encoder.mask_scores(tuple(bytearray(r.tolist()) for r in x), n, n)) for x in stack]
+        assert ours.tolist() == theirs
