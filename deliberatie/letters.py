@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import segno
 
-__all__ = ["Letter", "letters_pdf", "qr_matrix"]
+__all__ = ["Letter", "Paragraph", "cp1252", "letters_pdf", "qr_matrix"]
 
 MARGIN = 20.0  # mm
 WIDTH = 170.0  # text width on A4
