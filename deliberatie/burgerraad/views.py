@@ -17,7 +17,7 @@ from .pdf import letters_pdf
 from .permissions import can_manage_burgerraad, can_purge, can_view_draw
 
 SESSION_KEY = "burgerraad_code"
-LETTERS_PER_PDF = 200  # about 5 seconds of PDF per download
+LETTERS_PER_PDF = 200  # under a second of PDF per download (benchmarks/letters.py)
 
 
 def _get(burgerraad_id, predicate=can_manage_burgerraad):

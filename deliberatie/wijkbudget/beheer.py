@@ -22,6 +22,9 @@ from .money import format_euros
 from .permissions import can_create_wijkbudget, can_manage_wijkbudget
 from .views import code_rejected_message, form_values, get_wijkbudget
 
+# A part of the PDF letters: about 3 s of CPU (benchmarks/letters.py), well inside a web request.
+LETTERS_PER_PDF = 1000
+
 
 def _managed(wijkbudget_id):
     wijkbudget = get_wijkbudget(wijkbudget_id)
@@ -190,10 +193,15 @@ def generate_codes(wijkbudget_id):
     if form.validate_on_submit():
         new = codes.generate_codes(wijkbudget, form.count.data)
         db.session.commit()
-        return render_template("wijkbudget/codes_created.html", wijkbudget=wijkbudget, codes=new,
-                               download=DownloadCodesForm(codes="\n".join(new)))
+        return _codes_created(wijkbudget, new)
     return render_template("wijkbudget/codes.html", wijkbudget=wijkbudget, form=form,
                            counts=code_counts(wijkbudget), revoke=RevokeForm())
+
+
+def _codes_created(wijkbudget, new):
+    """The new codes, once: one CSV, and PDF letters in parts that each fit a web request."""
+    return render_template("wijkbudget/codes_created.html", wijkbudget=wijkbudget, codes=new,
+                           download=DownloadCodesForm(), letters_per_pdf=LETTERS_PER_PDF)
 
 
 @blueprint.route("/<int:wijkbudget_id>/codes/download", methods=["POST"])
@@ -228,8 +236,7 @@ def revoke_code(wijkbudget_id):
         db.session.commit()
         flash(_("De code is ingetrokken."), "success")
         if new:
-            return render_template("wijkbudget/codes_created.html", wijkbudget=wijkbudget, codes=new,
-                                   download=DownloadCodesForm(codes="\n".join(new)))
+            return _codes_created(wijkbudget, new)
     return redirect(url_for("wijkbudget.generate_codes", wijkbudget_id=wijkbudget.id))
 
 

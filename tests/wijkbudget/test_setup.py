@@ -150,6 +150,27 @@ def test_generated_codes_are_hashed_typeable_and_random(org, world):
     assert {codes.code_hash(wb, c) for c in plain} <= stored
 
 
+def test_many_letters_come_in_pdf_parts_and_one_csv(org, world, monkeypatch):
+    import re
+
+    from deliberatie.wijkbudget import beheer
+
+    monkeypatch.setattr(beheer, "LETTERS_PER_PDF", 2)
+    page = org.post(f"/wijkbudget/{world['wb']}/codes", data={"count": "5"}).text
+    forms = re.findall(r'name="codes" value="([^"]*)">\s*<input type="hidden" name="format" value="(\w+)">', page)
+    everything = forms[0][0].split()
+    assert forms[0][1] == "csv" and len(everything) == 5
+    parts = [codes.split() for codes, fmt in forms if fmt == "pdf"]
+    assert [len(p) for p in parts] == [2, 2, 1] and sum(parts, []) == everything
+    assert "Brieven 1 tot en met 2 als PDF" in page and "Brieven 5 tot en met 5 als PDF" in page
+    pdf = org.post(f"/wijkbudget/{world['wb']}/codes/download", data={"codes": " ".join(parts[2]), "format": "pdf"})
+    assert pdf.mimetype == "application/pdf"
+    from tests.wijkbudget.pdf_letters import joined, read_pages
+
+    [(text, qr)] = read_pages(pdf.data, scale=1.5)  # one letter: the fifth code
+    assert parts[2][0] in joined(text) and qr == [f"http://localhost/wijkbudget/{world['wb']}/stemmen?code={parts[2][0]}"]
+
+
 def test_download_only_contains_unused_codes_of_this_wijkbudget(org, world):
     plain = world["codes"]
     response = org.post(f"/wijkbudget/{world['wb']}/codes/download",
