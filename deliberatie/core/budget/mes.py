@@ -452,6 +452,18 @@ def _predict_change(run, probe, b0, k, c):
     return lo
 
 
+def _gap_after_change(old, new, k, last, refused):
+    """First jump from step ``k`` (run ``new``, after ``old``): half the last
+    certified jump; when the order changed, at least as far as the furthest
+    refused probe with the new order (met while looking for the change: most
+    likely the same stretch, and a refused guess costs one run)."""
+    gap = max(1, last // 2)
+    if new.sel != old.sel:
+        ahead = [s - k for s, r in refused.items() if s > k and r.sel == new.sel]
+        gap = max([gap] + ahead)
+    return gap
+
+
 def initial_selection(prep, key):
     """Supported projects that cost nothing: funded before MES starts."""
     return sorted(prep.zero_cost, key=lambda j: key[j])
@@ -507,7 +519,10 @@ def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000, jump=True):
     The skipped runs have the current selection, so they neither overspend nor
     end the loop. The jump length doubles after each certified jump; after a
     refused one the next try is guessed by :func:`_predict_change` (or halved);
-    a refused jump of one unit is an ordinary step. The run returned is always
+    a refused jump of one unit is an ordinary step. Refused probes are kept
+    while ahead: no probe goes at or beyond one with another order, one made at
+    the next step is reused, and after a change of order the first jump reaches
+    the furthest one with the new order. The run returned is always
     one made at the exact budget the definition returns, so prices and leftover
     money in the explanations are those of the definition.
     """
@@ -527,7 +542,7 @@ def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000, jump=True):
         return run, steps
 
     previous, k, run, gap, last, predicted = None, 0, at(0), 1, 1, False
-    refused = {}  # refused probes are real runs: reused if their step comes up
+    refused = {}  # step -> refused probe ahead of k (real runs: reused at k + 1)
     while True:
         spent = _cost(prep, run.sel) + _cost(prep, run.initial)
         if spent > budget:
@@ -549,8 +564,12 @@ def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000, jump=True):
             continue
         while True:
             c = min(k + gap, max_runs - 1)
+            # not at or beyond a probe already refused with another order
+            c = max(k + 1, min([c] + [s - 1 for s, r in refused.items()
+                                      if s > k and r.sel != run.sel]))
             if c == k + 1 and c in refused:
-                k, run, gap = c, refused.pop(c), max(1, last // 2)
+                new = refused.pop(c)
+                k, run, gap = c, new, _gap_after_change(run, new, c, last, refused)
                 break
             probe = at(c, ref=run)
             if probe.certified:
@@ -561,9 +580,11 @@ def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000, jump=True):
                 refused = {s: r for s, r in refused.items() if s > k}
                 break  # same outcome: the checks above give the same answer
             if c == k + 1:
-                k, run, gap, predicted = c, probe, max(1, last // 2), False
+                gap = _gap_after_change(run, probe, c, last, refused)
+                k, run, predicted = c, probe, False
+                refused = {s: r for s, r in refused.items() if s > k}
                 break
-            refused = {c: probe}
+            refused[c] = probe
             guess = _predict_change(run, probe, b0, k, c)
             predicted = guess is not None
             gap = max(1, guess - k) if predicted else max(1, (c - k) // 2)
