@@ -190,7 +190,9 @@ def test_period_ending_between_code_and_confirm_is_refused(client, world):
     assert "Stemmen kan nu niet" in response.text and _ballots() == 0
 
 
-def test_code_entry_is_rate_limited(database):
+@pytest.fixture
+def limited(database):
+    """A client of an app with rate limits on, and a wijkbudget open for voting (SQLite leg only)."""
     url, options, schema = database
     if schema is not None:
         pytest.skip("the rate limit does not depend on the database")
@@ -202,32 +204,21 @@ def test_code_entry_is_rate_limited(database):
 
         wb = make_wijkbudget(make_traject(make_gemeente()))
         db.session.commit()
-        client = app.test_client()
-        statuses = [client.post(f"/wijkbudget/{wb.id}/stemmen", data={"code": f"WRONG-{i}"}).status_code
-                    for i in range(11)]
-        plain_page = client.get(f"/wijkbudget/{wb.id}/stemmen").status_code  # no code checked: not limited
+        yield app.test_client(), f"/wijkbudget/{wb.id}/stemmen"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_code_entry_is_rate_limited(limited):
+    client, path = limited
+    statuses = [client.post(path, data={"code": f"WRONG-{i}"}).status_code for i in range(11)]
+    plain_page = client.get(path).status_code  # no code checked: not limited
     assert statuses[:10] == [200] * 10 and statuses[10] == 429 and plain_page == 200
 
 
-def test_qr_links_count_towards_the_code_limit(database):
+def test_qr_links_count_towards_the_code_limit(limited):
     """Guessing through ``?code=`` links is limited like typing."""
-    url, options, schema = database
-    if schema is not None:
-        pytest.skip("the rate limit does not depend on the database")
-    app = create_app(TestConfig(url, options, RATELIMIT_ENABLED=True))
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        db.create_all()
-        from tests.factories import make_gemeente, make_traject
-
-        wb = make_wijkbudget(make_traject(make_gemeente()))
-        db.session.commit()
-        client = app.test_client()
-        statuses = [client.get(f"/wijkbudget/{wb.id}/stemmen?code=WRONG-{i}").status_code for i in range(6)]
-        statuses += [client.post(f"/wijkbudget/{wb.id}/stemmen", data={"code": f"WRONG-{i}"}).status_code
-                     for i in range(5)]
-        db.session.remove()
-        db.engine.dispose()
+    client, path = limited
+    statuses = [client.get(f"{path}?code=WRONG-{i}").status_code for i in range(6)]
+    statuses += [client.post(path, data={"code": f"WRONG-{i}"}).status_code for i in range(5)]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
