@@ -85,7 +85,8 @@ def test_certificate_refuses_a_different_order():
 
 SLOW_PATH_FILES = ("Netherlands_Assen_2024", "Poland_Swiecie_2023",
                    "Poland_Wieliczka_2023_Green_Budget", "Netherlands_Amsterdam_631",
-                   "Netherlands_Amsterdam_515", "Switzerland_Zurich_D10")
+                   "Netherlands_Amsterdam_515", "Switzerland_Zurich_D10", "Poland_Lodz_2022",
+                   "Poland_Warszawa_2026")
 
 
 @pytest.mark.parametrize("name", SLOW_PATH_FILES)
