@@ -342,14 +342,14 @@ class MESRun:
         return self.sel
 
 
-def _price(b, m, w, c, cost_sat):
-    """Float price factor and poor mask for supporters with budgets ``b``
-    (multiplicities ``m``, weights ``w``); None if they cannot pay ``c``."""
+def _price(p, j, b):
+    """Float price factor and poor mask for project ``j``'s supporters with
+    budgets ``b``; None if they cannot pay its cost."""
+    m, mw, c = p.m[j], p.mw[j], p.costf[j]
     if _dot(b, m) < c:
         return None
-    ratio = b if cost_sat else b / w
-    mw = m if cost_sat else m * w
-    rich_w = float(mw.sum())
+    ratio = b if p.cost_sat else b / p.w[j]
+    rich_w = float(p.wsum[j])  # exact: an integer far below 2**53
     lam = c / rich_w
     if ratio.min() >= lam:
         return lam, None
@@ -379,7 +379,7 @@ def _replay_prices(ref, b, t, k):
         j = ref.sel[r]
         g = p.groups[j]
         fg = f[g]
-        res = _price(fg, p.m[j], p.w[j], p.costf[j], cs)
+        res = _price(p, j, fg)
         if res is None:
             return [np.inf, -np.inf]
         lam, poor = res
@@ -390,7 +390,7 @@ def _replay_prices(ref, b, t, k):
     out = []
     for j in (ref.sel[t], k):
         g = p.groups[j]
-        res = _price(f[g], p.m[j], p.w[j], p.costf[j], cs)
+        res = _price(p, j, f[g])
         out.append(np.inf if res is None else res[0] / p.costf[j] if cs else res[0])
     return out
 
