@@ -121,8 +121,9 @@ def _render_detail(pitch, code_form=None):
     lid = services.jurylid_for(ronde, current_user)
     supported = current_user.is_authenticated and any(s.user_id == current_user.id for s in pitch.support)
     can_support = perms.can_support(current_user, pitch)
-    # The code form is for residents who cannot support with an account (signed out, no account).
-    with_code = (not (can_support or supported) and ronde is not None and ronde.code_salt is not None
+    # The code form is for residents without an account: signed in, one supports with the account
+    # (or not at all, as the initiator), so nobody counts twice through a letter.
+    with_code = (not current_user.is_authenticated and ronde is not None and ronde.code_salt is not None
                  and perms.can_support_with_code(pitch))
     return render_template("pitches/detail.html", pitch=pitch, ronde=ronde, status_labels=STATUS_LABELS,
                            count=services.support_count(pitch), supported=supported, confirm=ConfirmForm(),
@@ -163,6 +164,9 @@ def support_code(pitch_id):
     pitch = get_pitch(pitch_id)
     if not perms.can_support_with_code(pitch):
         flash(_("Deze pitch kunt u niet meer steunen."), "error")
+        return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+    if current_user.is_authenticated:  # one support per resident: the account's, not also a letter's
+        flash(_("U bent ingelogd: steun met uw account. Een steuncode is voor inwoners zonder account."), "info")
         return redirect(url_for("pitches.detail", pitch_id=pitch.id))
     form = SteuncodeForm()
     if form.validate_on_submit():

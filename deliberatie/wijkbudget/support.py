@@ -10,11 +10,17 @@ population figures, the results page simply shows the count.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core.errors import InputError
 from ..extensions import db
 from .models import WijkbudgetBallot, WijkbudgetChoice
+
+
+# Fewer answered ballots than this: no weighted table. A table of one or two ballots would show
+# those voters' choices, and the intervals would say nothing.
+MIN_ANSWERS = 20
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,11 @@ def weighted_support(wijkbudget) -> WeightedSupport | None:
     except ImportError:  # statistiek switched off
         return None
     rows = _answered_ballots(wijkbudget)
-    if not rows:
-        return WeightedSupport({}, 0, error=describe(InputError("weights.empty_sample")))
+    if len(rows) < MIN_ANSWERS:
+        return WeightedSupport({}, len(rows), error=_("Te weinig stemmers vulden hun geslacht of leeftijd in "
+                                                       "(%(n)s; nodig: %(min)s). Zo weinig antwoorden geven geen "
+                                                       "betrouwbare schatting en zouden stemmen herkenbaar maken.",
+                                                       n=len(rows), min=MIN_ANSWERS))
     records = [record for record, _ in rows]
     columns = {p.id: [p.id in supported for _, supported in rows] for p in wijkbudget.projects}
     try:
@@ -79,5 +88,7 @@ def weighted_support(wijkbudget) -> WeightedSupport | None:
     except InputError as error:
         return WeightedSupport({}, len(rows), error=describe(error))
     basis = next(iter(shares.values()), None)
+    if basis is None:  # no projects
+        return None
     return WeightedSupport({pid: result.estimates[0] for pid, result in shares.items()},
                            basis.answered if basis else len(rows), basis)

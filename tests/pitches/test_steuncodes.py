@@ -292,6 +292,20 @@ def test_no_code_form_before_codes_exist(client, world):
     assert WRONG in _support(client, pitch.id, world["foreign"]).text
 
 
+def test_signed_in_residents_support_with_their_account_not_also_with_a_letter(client, auth, world):
+    """One support per resident: nobody counts twice through account and letter, not even the initiator."""
+    assert "Steunen met een steuncode" in client.get(f"/pitches/{world['pitch']}").text
+    for who in (PIET, INA):  # a resident who can support, and the initiator who may not
+        auth.login(who)
+        assert "Steunen met een steuncode" not in client.get(f"/pitches/{world['pitch']}").text
+        response = _support(client, world["pitch"], world["codes"][0], follow_redirects=True)
+        assert "steun met uw account" in response.text
+        auth.logout()
+    assert _count(Steun, Steun.pitch_id == world["pitch"]) == 0
+    assert _support(client, world["pitch"], world["codes"][0]).status_code == 302  # signed out, the code works
+    assert _count(Steun, Steun.pitch_id == world["pitch"]) == 1
+
+
 # --- concurrency (PostgreSQL) ---------------------------------------------------------------------------
 
 

@@ -164,7 +164,7 @@ def test_sign_up_page_states_retention_and_purged_lists_say_so(app, client, auth
     page = client.get(f"/thematafels/{event.id}/aanmelden").text
     with app.test_request_context():
         ends = format_date(event.held_on + timedelta(days=services.RETENTION_DAYS), "long")
-    assert f"We bewaren hem tot {ends}, 30 dagen na de bijeenkomst" in page
+    assert f"We bewaren hem tot en met {ends}, 30 dagen na de bijeenkomst" in page
     auth.logout()
     seat_people(world, n=4)
     services.purge_expired(event.held_on + timedelta(days=services.RETENTION_DAYS + 1))

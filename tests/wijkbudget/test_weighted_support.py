@@ -127,15 +127,22 @@ def test_no_weighted_section_when_the_ballot_asked_nothing(app, client, with_pop
         assert weighted_support(wb) is None
 
 
-def test_no_answers_at_all_is_said_plainly(app, with_population):
+def test_too_few_answers_show_no_table(app, with_population):
+    """Below MIN_ANSWERS answered ballots nothing is weighted: a tiny table would show those ballots."""
+    from deliberatie.wijkbudget.support import MIN_ANSWERS
+
     wb = db.session.get(Wijkbudget, with_population["wb"])
+    for i in range(MIN_ANSWERS - 1):
+        db.session.add(WijkbudgetBallot(wijkbudget_id=wb.id, cast_on=date.today(), geslacht="vrouw", leeftijd="65+",
+                                        choices=[WijkbudgetChoice(project_id=wb.projects[0].id)]))
     db.session.add(WijkbudgetBallot(wijkbudget_id=wb.id, cast_on=date.today(),
                                     choices=[WijkbudgetChoice(project_id=wb.projects[0].id)]))
     db.session.commit()
     with app.test_request_context():
         support = weighted_support(wb)
-    assert support.answered == 0 and support.estimates == {}
-    assert support.error == "Er zijn geen deelnemers die alle gekozen vragen beantwoordden."
+    assert support.answered == MIN_ANSWERS - 1 and support.estimates == {}
+    assert support.error.startswith(f"Te weinig stemmers vulden hun geslacht of leeftijd in ({MIN_ANSWERS - 1}; "
+                                    f"nodig: {MIN_ANSWERS})")
 
 
 def test_unpublished_results_with_weighting_stay_hidden_from_the_public(app, client, auth, with_population):
