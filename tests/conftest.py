@@ -106,6 +106,22 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def guarded_app(database, **settings):
+    """An app with rate limits and/or CSRF switched on (``settings``), on the SQLite leg only.
+
+    Neither depends on the database, so the PostgreSQL leg skips instead of repeating them.
+    """
+    from deliberatie import create_app
+    from deliberatie.config import TestConfig
+
+    url, options, schema = database
+    if schema is not None:
+        pytest.skip("rate limits and CSRF do not depend on the database")
+    app = create_app(TestConfig(url, options, **settings))
+    app.test_client_class = IsolatedClient
+    return app
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

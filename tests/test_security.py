@@ -3,9 +3,9 @@
 import pytest
 
 from deliberatie import create_app
-from deliberatie.config import Config, TestConfig
+from deliberatie.config import Config
 from deliberatie.extensions import db
-from tests.conftest import IsolatedClient
+from tests.conftest import guarded_app
 from tests.factories import make_gemeente, make_user
 
 
@@ -52,11 +52,7 @@ def test_production_refuses_missing_secret_key(monkeypatch):
 
 @pytest.fixture
 def strict_app(database):
-    url, options, schema = database
-    if schema is not None:
-        pytest.skip("CSRF and rate limits do not depend on the database")
-    app = create_app(TestConfig(url, options, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True))
-    app.test_client_class = IsolatedClient
+    app = guarded_app(database, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True)
     with app.app_context():
         db.create_all()
         make_gemeente()

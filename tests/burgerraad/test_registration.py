@@ -4,14 +4,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from deliberatie import create_app
 from deliberatie.burgerraad import services
 from deliberatie.burgerraad.models import Aanmelding, Burgerraad, Uitnodiging
-from deliberatie.config import TestConfig
 from deliberatie.extensions import db
 from deliberatie.models.types import utcnow
 from tests.burgerraad.conftest import address_csv, make_burgerraad
-from tests.conftest import IsolatedClient
+from tests.conftest import guarded_app
 
 
 @pytest.fixture
@@ -109,11 +107,7 @@ def test_registration_closed_outside_the_registration_phase(client, invitations)
 
 
 def test_code_entry_is_rate_limited(database):
-    url, options, schema = database
-    if schema is not None:
-        pytest.skip("rate limits do not depend on the database")
-    app = create_app(TestConfig(url, options, RATELIMIT_ENABLED=True))
-    app.test_client_class = IsolatedClient
+    app = guarded_app(database, RATELIMIT_ENABLED=True)
     with app.app_context():
         db.create_all()
         client = app.test_client()

@@ -2,22 +2,16 @@
 
 import pytest
 
-from deliberatie import create_app
-from deliberatie.config import TestConfig
 from deliberatie.extensions import db
 from deliberatie.minderheidsstandpunten import services
 from deliberatie.minderheidsstandpunten.models import Deelname
-from tests.conftest import IsolatedClient
+from tests.conftest import guarded_app
 from tests.factories import make_gemeente, make_traject
 
 
 @pytest.fixture
 def limited(database):
-    url, options, schema = database
-    if schema is not None:
-        pytest.skip("rate limits do not depend on the database")
-    app = create_app(TestConfig(url, options, RATELIMIT_ENABLED=True))
-    app.test_client_class = IsolatedClient
+    app = guarded_app(database, RATELIMIT_ENABLED=True)
     with app.app_context():
         db.create_all()
         traject = make_traject(make_gemeente())

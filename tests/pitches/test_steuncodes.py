@@ -18,6 +18,7 @@ from deliberatie.extensions import db
 from deliberatie.models import Role, Traject
 from deliberatie.pitches import services, steuncodes
 from deliberatie.pitches.models import Pitch, PitchRonde, PitchStatus, Steun, Steuncode
+from tests.conftest import guarded_app
 from tests.factories import make_gemeente, make_traject
 from tests.thematafels.helpers import fast_user as make_user
 
@@ -375,16 +376,8 @@ def test_concurrent_supports_cross_the_threshold_exactly_once(app, database, wor
 
 
 @pytest.fixture
-def guarded_app(database):
-    from deliberatie import create_app
-    from deliberatie.config import TestConfig
-    from tests.conftest import IsolatedClient
-
-    url, options, schema = database
-    if schema is not None:
-        pytest.skip("rate limits and CSRF do not depend on the database")
-    app = create_app(TestConfig(url, options, RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=True))
-    app.test_client_class = IsolatedClient
+def guarded(database):
+    app = guarded_app(database, RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
         organisator = make_user(Role.ORGANISATOR, ORG)
@@ -398,8 +391,8 @@ def guarded_app(database):
         db.engine.dispose()
 
 
-def test_code_support_is_rate_limited_and_needs_the_csrf_token(guarded_app):
-    app, pitch_id, code = guarded_app
+def test_code_support_is_rate_limited_and_needs_the_csrf_token(guarded):
+    app, pitch_id, code = guarded
     client = app.test_client()
     page = client.get(f"/pitches/{pitch_id}").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

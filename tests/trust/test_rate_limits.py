@@ -10,19 +10,12 @@ from datetime import date, timedelta
 import pytest
 
 from deliberatie.extensions import db
+from tests.conftest import guarded_app
 
 
 @pytest.fixture
 def limited_app(database):
-    from deliberatie import create_app
-    from deliberatie.config import TestConfig
-    from tests.conftest import IsolatedClient
-
-    url, options, schema = database
-    if schema is not None:
-        pytest.skip("rate limits do not depend on the database")
-    app = create_app(TestConfig(url, options, RATELIMIT_ENABLED=True))
-    app.test_client_class = IsolatedClient
+    app = guarded_app(database, RATELIMIT_ENABLED=True)
     with app.app_context():
         db.create_all()
         yield app

@@ -5,14 +5,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from deliberatie import create_app
-from deliberatie.config import TestConfig
 from deliberatie.extensions import db
 from deliberatie.models import Traject
 from deliberatie.wijkbudget import codes
 from deliberatie.wijkbudget.models import (BallotType, CodeStatus, Wijkbudget, WijkbudgetBallot,
                                            WijkbudgetCode, WijkbudgetReceipt)
-from tests.conftest import IsolatedClient
+from tests.conftest import guarded_app
 
 from .helpers import hidden_fields, make_wijkbudget, vote
 
@@ -193,11 +191,7 @@ def test_period_ending_between_code_and_confirm_is_refused(client, world):
 @pytest.fixture
 def limited(database):
     """A client of an app with rate limits on, and a wijkbudget open for voting (SQLite leg only)."""
-    url, options, schema = database
-    if schema is not None:
-        pytest.skip("the rate limit does not depend on the database")
-    app = create_app(TestConfig(url, options, RATELIMIT_ENABLED=True))
-    app.test_client_class = IsolatedClient
+    app = guarded_app(database, RATELIMIT_ENABLED=True)
     with app.app_context():
         db.create_all()
         from tests.factories import make_gemeente, make_traject
