@@ -171,6 +171,27 @@ def test_kmeans_from_given_starts_runs_each_start_and_reaches_lloyd_fixed_points
     assert best[2] == pytest.approx(inertia.min())
 
 
+def test_hartigan_moves_a_point_that_lloyd_leaves_and_keeps_clear_groups():
+    # {0, 2} and {3.3, 3.3, 3.3}: each point is nearest its own centre (1 and 3.3), a Lloyd fixed
+    # point of inertia 2, yet moving 2 to the right group costs 3/4 * 1.3^2 and saves 2 * 1^2
+    points = np.array([[0.0, 0.0], [2.0, 0.0], [3.3, 0.0], [3.3, 0.0], [3.3, 0.0]])
+    rng = np.random.default_rng(0)
+    lloyd, _, inertia = cluster.kmeans(points, 2, rng, init=[[1.0, 0.0], [3.3, 0.0]])
+    assert list(lloyd) == [0, 0, 1, 1, 1] and inertia == pytest.approx(2.0)
+    labels, moved = cluster.hartigan(points, lloyd, 2)
+    assert list(labels) == [0, 1, 1, 1, 1]
+    assert moved == pytest.approx(0.975**2 + 3 * 0.325**2)
+    # the result is still a Lloyd fixed point
+    centers = np.array([points[labels == g].mean(axis=0) for g in range(2)])
+    assert list(cluster.kmeans(points, 2, rng, init=centers)[0]) == list(labels)
+    # well-separated groups are already Hartigan-optimal: nothing moves, no group is emptied
+    blobs = np.vstack([rng.normal(c, 0.3, size=(25, 2)) for c in ((0, 0), (5, 0), (0, 5))])
+    start = cluster.kmeans(blobs, 3, rng, n_init=4)[0]
+    assert (cluster.hartigan(blobs, start, 3)[0] == start).all()
+    single = np.array([1] + [0] * 9)
+    assert cluster.hartigan(np.vstack([[9.0, 9.0], rng.normal(size=(9, 2))]), single, 2)[0][0] == 1
+
+
 @pytest.mark.parametrize("n, m, density", [(300, 40, 0.3), (120, 60, 0.9)])
 def test_principal_components_match_a_dense_svd(n, m, density):
     """Both the Gram-matrix (few votes per person) and the sparse-SVD path give the dense axes."""

@@ -46,11 +46,18 @@ GROUPS_NOT_REPRODUCED = {"london.youth.policing"}
 #: 0-5), but that group also takes in others, so only "kept together, not merged into the majority"
 #: is pinned here.
 KEPT_TOGETHER_ONLY = {"football-concussions"}
-#: Below red-dwarf by more than 0.02, with the floor we do keep (3 and 7 participants on the other
+#: Below red-dwarf by more than 0.02, with the floor we do keep (1 and 7 participants on the other
 #: side of the boundary): canadian-electoral-reform 264/17 (pol.is and red-dwarf 265/16; the splits
-#: 262/19, 264/17 and 265/16 differ by 0.06% in inertia) and scoop-hivemind.biodiversity 378/65
-#: (pol.is 371/72, red-dwarf 375/68).
-BELOW_PEER_FLOOR = {"canadian-electoral-reform": 0.95, "scoop-hivemind.biodiversity": 0.91}
+#: 262/19, 264/17 and 265/16 differ by 0.06% in inertia) and scoop-hivemind.biodiversity 377/66,
+#: the lowest inertia we find (pol.is 371/72, red-dwarf 375/68, 0.012% more inertia; pol.is's own
+#: split is not even a participant-level Lloyd fixed point, its boundary follows base clusters).
+#: Our projections equal red-dwarf's (1e-13; 3e-4 on scoop, where sklearn picks a randomized SVD);
+#: red-dwarf has no base clusters and runs Lloyd from the two lexicographically smallest points,
+#: which lands on pol.is's split here but on a poor optimum on 15-per-hour-seattle (0.459). Other
+#: rules tried against pol.is (largest k-means++ basin, highest silhouette among optima, a vote over
+#: many base clusterings, pol.is's first-distinct-rows starts, a replay of pol.is's update loop over
+#: the vote history) each win on some conversations and lose more on others.
+BELOW_PEER_FLOOR = {"canadian-electoral-reform": 0.95, "scoop-hivemind.biodiversity": 0.93}
 
 
 def adjusted_rand_index(a, b):

@@ -23,11 +23,11 @@ from deliberatie.core.opinions import cluster, stats
 from deliberatie.core.opinions.io import Conversation
 
 ALGORITHM = (
-    "deliberatie-opinions/3 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
+    "deliberatie-opinions/4 (pol.is math: moderated zeroed, mean-imputed PCA-2, sqrt(m/votes) "
     "scaling; 4 k-means base clusterings (pol.is group-k-buffer), weighted group k-means 2..max "
     "(16 k-means++ starts, at most 20 steps) scored by pol.is silhouette, k leaves 2 only when "
-    "all 4 agree; participant-level Lloyd polish of the 8 best, lowest inertia; k-means stops "
-    "when no centre moves 0.01; "
+    "all 4 agree; participant-level Lloyd polish of the 8 best, lowest inertia, then Hartigan "
+    "single-point moves; k-means stops when no centre moves 0.01; "
     "repness/consensus z-tests at 90%)"
 )
 GREEDY_MIN = 15  # pol.is clusters at least the 15 most active voters
@@ -322,7 +322,9 @@ def _groups(points, max_groups, base_clusters, rng):
     group centres of the best distinct local optima for that count (from all
     clusterings), move people whose base cluster straddles a group boundary,
     and the lowest participant-level inertia wins; this makes the groups far
-    less dependent on the random base clusters (and so on the seed).
+    less dependent on the random base clusters (and so on the seed). Last,
+    Hartigan's single-point moves lower that inertia further where Lloyd's
+    nearest-centre rule stops short of a local minimum.
     """
     n = len(points)
     if n == 0:
@@ -361,7 +363,9 @@ def _groups(points, max_groups, base_clusters, rng):
         init = np.concatenate(starts[k])
         runs, _, inertia = cluster.kmeans(points, k, rng, init=init, max_iter=10 if big else 50,
                                           every=True)
-        labels = runs[int(np.argmin(inertia))]  # k-means' own objective decides
+        # k-means' own objective decides; single-point moves then take it to a lower inertia
+        # where Lloyd's rule stops short (Hartigan)
+        labels, _ = cluster.hartigan(points, runs[int(np.argmin(inertia))], k)
     # groups by size, largest first; ties by first member
     sizes = np.bincount(labels)
     present = np.flatnonzero(sizes)
