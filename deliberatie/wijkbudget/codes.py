@@ -6,17 +6,19 @@ this module adds the wijkbudget's table and the rule that a code is used once.
 The plain codes exist only in the organiser's download.
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from ..codes import ALPHABET, GROUP, LENGTH, MAX_PER_BATCH, codes_csv, format_code, fresh_codes, new_salt, \
     normalise, random_code, salted_hash
 from ..extensions import db
 from ..letters import Letter, Paragraph, letters_pdf
-from .models import CodeStatus, WijkbudgetCode
+from .models import CodeStatus, Phase, Wijkbudget, WijkbudgetCode
+
+_CODES = WijkbudgetCode.__table__
 
 __all__ = ["ALPHABET", "GROUP", "LENGTH", "MAX_PER_BATCH", "CodeRejected", "code_counts", "code_hash", "codes_csv",
-           "codes_pdf", "find_unused", "format_code", "generate_codes", "mark_used", "new_salt", "normalise",
-           "random_code", "revoke_code", "verify_batch"]
+           "codes_pdf", "format_code", "generate_codes", "mark_used", "new_salt", "normalise", "random_code",
+           "revoke_code", "unused_code_hash", "verify_batch"]
 
 
 class CodeRejected(Exception):
@@ -27,13 +29,14 @@ def code_hash(wijkbudget, code) -> str:
     return salted_hash(wijkbudget.code_salt, code)
 
 
-def find_unused(wijkbudget, code) -> WijkbudgetCode:
-    row = db.session.scalar(select(WijkbudgetCode).where(
-        WijkbudgetCode.wijkbudget_id == wijkbudget.id,
-        WijkbudgetCode.code_hash == code_hash(wijkbudget, code)))
-    if row is None or row.status is not CodeStatus.UNUSED:
+def unused_code_hash(wijkbudget, code) -> str:
+    """The stored hash of ``code`` if it is an unused code of this wijkbudget, else :class:`CodeRejected`."""
+    digest = code_hash(wijkbudget, code)
+    status = db.session.scalar(select(_CODES.c.status).where(
+        _CODES.c.wijkbudget_id == wijkbudget.id, _CODES.c.code_hash == digest))
+    if status is not CodeStatus.UNUSED:
         raise CodeRejected()
-    return row
+    return digest
 
 
 def generate_codes(wijkbudget, n: int) -> list[str]:
@@ -44,30 +47,44 @@ def generate_codes(wijkbudget, n: int) -> list[str]:
     return codes
 
 
-def mark_used(wijkbudget, digest, *, today) -> None:
+def mark_used(wijkbudget, digest, *, today, open_on=None) -> None:
     """Flip the code with hash ``digest`` to used; exactly one row must change, else :class:`CodeRejected`.
 
     This conditional UPDATE is what makes a second ballot with the same code
     impossible: the database serialises concurrent updates of the row and the
     loser sees ``status = 'used'`` and changes nothing.
+
+    With ``open_on`` (a day) the same statement also requires the wijkbudget
+    to be in the voting phase with ``open_on`` inside its voting period, as
+    the database has it at that moment (not as a page read it earlier); without
+    it only the phase (paper ballots are entered after the period too). Which
+    of the two refused is for the caller to ask (:func:`voting.submit_ballot`).
     """
+    wb = Wijkbudget.__table__
+    still_open = [wb.c.id == wijkbudget.id, wb.c.phase == Phase.STEMMEN]
+    if open_on is not None:
+        still_open += [wb.c.voting_starts_on <= open_on, wb.c.voting_ends_on >= open_on]
     result = db.session.execute(
-        update(WijkbudgetCode)
-        .where(WijkbudgetCode.wijkbudget_id == wijkbudget.id,
-               WijkbudgetCode.code_hash == digest,
-               WijkbudgetCode.status == CodeStatus.UNUSED)
+        update(_CODES)
+        .where(_CODES.c.wijkbudget_id == wijkbudget.id,
+               _CODES.c.code_hash == digest,
+               _CODES.c.status == CodeStatus.UNUSED,
+               exists().where(*still_open))
         .values(status=CodeStatus.USED, used_on=today)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise CodeRejected()
 
 
 def revoke_code(wijkbudget, code) -> None:
-    """Revoke an unused code (a lost letter); used codes stay used."""
-    row = find_unused(wijkbudget, code)
-    row.status = CodeStatus.REVOKED
-    db.session.flush()
+    """Revoke an unused code (a lost letter); used codes stay used, also when used meanwhile."""
+    result = db.session.execute(
+        update(_CODES)
+        .where(_CODES.c.wijkbudget_id == wijkbudget.id, _CODES.c.code_hash == code_hash(wijkbudget, code),
+               _CODES.c.status == CodeStatus.UNUSED)
+        .values(status=CodeStatus.REVOKED))
+    if result.rowcount != 1:
+        raise CodeRejected()
 
 
 def verify_batch(wijkbudget, codes) -> list[str]:

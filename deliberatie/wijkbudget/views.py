@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_from_directory, session, url_for
+from flask import (abort, current_app, flash, redirect, render_template, request, send_from_directory, session,
+                   url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..core.errors import InputError
 from ..extensions import db, limiter
 from ..permissions import require
-from . import blueprint, codes, counting, support, voting
+from . import blueprint, codes, counting, snapshot, support, voting
 from .forms import BallotForm, CodeForm
 from .messages import ballot_error, explain
 from .models import Wijkbudget, WijkbudgetProject
@@ -41,6 +43,17 @@ def get_wijkbudget(wijkbudget_id, *, projects=False) -> Wijkbudget:
     return wijkbudget
 
 
+def voting_wijkbudget(wijkbudget_id):
+    """For the voting pages: this process's copy of an open wijkbudget (:mod:`.snapshot`), with its
+    projects; otherwise (not open, not public, unknown) the database's, as :func:`get_wijkbudget`."""
+    wijkbudget = snapshot.open_wijkbudget(current_app, wijkbudget_id)
+    if wijkbudget is None:
+        return get_wijkbudget(wijkbudget_id, projects=True)
+    if not (can_view_wijkbudget(current_user, wijkbudget) or can_manage_wijkbudget(current_user, wijkbudget)):
+        abort(404)
+    return wijkbudget
+
+
 def code_rejected_message():
     """One message for wrong, used and revoked codes, so a guess learns nothing."""
     return _("Met deze code kunt u niet stemmen. Controleer of u de code goed hebt overgenomen. "
@@ -52,9 +65,27 @@ def _digest(wijkbudget):
 
 
 def _render_ballot(wijkbudget, form, *, values=None, error=None, status=200):
+    statistics = (voting.GESLACHT, voting.LEEFTIJD)
     return render_template("wijkbudget/ballot.html", wijkbudget=wijkbudget, form=form, values=values or {},
-                           error=error, statistics=(voting.GESLACHT, voting.LEEFTIJD),
+                           error=error, statistics=statistics,
+                           fields=None if values else _blank_ballot_fields(wijkbudget, statistics),
                            action=url_for("wijkbudget.ballot", wijkbudget_id=wijkbudget.id)), status
+
+
+def _blank_ballot_fields(wijkbudget, statistics):
+    """The empty ballot's projects and questions, rendered once per copy of the wijkbudget and language.
+
+    They depend on nothing but the wijkbudget (frozen while voting), the language and the
+    app's URL prefix; the CSRF token and everything else about the visitor stay outside.
+    """
+    if not isinstance(wijkbudget, snapshot.WijkbudgetView):
+        return None
+    key = ("ballot_fields", str(get_locale()), request.script_root)
+    html = wijkbudget.fragments.get(key)
+    if html is None:
+        macros = current_app.jinja_env.get_template("wijkbudget/_macros.html").module
+        html = wijkbudget.fragments[key] = macros.ballot_fields(wijkbudget, {}, statistics)
+    return html
 
 
 def form_values(wijkbudget, data):
@@ -87,7 +118,7 @@ def _opens_a_link():
 def enter_code(wijkbudget_id):
     """Typed codes go through the form; the letter's QR link (``?code=``) opens the ballot at once."""
     linked = request.args.get("code", "") if request.method == "GET" else ""
-    wijkbudget = get_wijkbudget(wijkbudget_id, projects=bool(linked))
+    wijkbudget = voting_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(current_user, wijkbudget))
     form = CodeForm(code=linked)
     if not voting.voting_is_open(wijkbudget, date.today()):
@@ -95,11 +126,11 @@ def enter_code(wijkbudget_id):
     typed = form.validate_on_submit()
     if typed or linked:
         try:
-            row = codes.find_unused(wijkbudget, form.code.data)
+            digest = codes.unused_code_hash(wijkbudget, form.code.data)
         except codes.CodeRejected:
             form.code.errors = [*form.code.errors, code_rejected_message()]  # a tuple until validated
         else:
-            session[SESSION_KEY] = {str(wijkbudget.id): row.code_hash}
+            session[SESSION_KEY] = {str(wijkbudget.id): digest}
             if typed:
                 return redirect(url_for("wijkbudget.ballot", wijkbudget_id=wijkbudget.id))
             return _render_ballot(wijkbudget, BallotForm())
@@ -108,7 +139,7 @@ def enter_code(wijkbudget_id):
 
 @blueprint.route("/<int:wijkbudget_id>/stembiljet", methods=["GET", "POST"])
 def ballot(wijkbudget_id):
-    wijkbudget = get_wijkbudget(wijkbudget_id, projects=True)
+    wijkbudget = voting_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(current_user, wijkbudget))
     if not voting.voting_is_open(wijkbudget, date.today()):
         return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
@@ -130,7 +161,7 @@ def ballot(wijkbudget_id):
 
 @blueprint.route("/<int:wijkbudget_id>/bevestigen", methods=["POST"])
 def confirm(wijkbudget_id):
-    wijkbudget = get_wijkbudget(wijkbudget_id, projects=True)
+    wijkbudget = voting_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(current_user, wijkbudget))
     form = BallotForm()
     digest = _digest(wijkbudget)
@@ -146,7 +177,8 @@ def confirm(wijkbudget_id):
                               error=ballot_error(error), status=422)
     except voting.VotingClosed:
         db.session.rollback()
-        return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
+        snapshot.drop(current_app, wijkbudget_id)  # the page's copy was older than the database
+        return render_template("wijkbudget/closed.html", wijkbudget=get_wijkbudget(wijkbudget_id))
     except codes.CodeRejected:
         db.session.rollback()
         session.pop(SESSION_KEY, None)
@@ -160,7 +192,7 @@ def confirm(wijkbudget_id):
 
 @blueprint.route("/<int:wijkbudget_id>/bewijs/<receipt_id>")
 def receipt(wijkbudget_id, receipt_id):
-    wijkbudget = get_wijkbudget(wijkbudget_id)
+    wijkbudget = voting_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(current_user, wijkbudget))
     row = voting.find_receipt(wijkbudget, receipt_id) or abort(404)
     return render_template("wijkbudget/receipt.html", wijkbudget=wijkbudget, receipt=row)

@@ -1,17 +1,23 @@
 """Casting a ballot: read the form, check it with the core, store it secretly."""
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select
 
 from ..core.budget.ballots import BallotRules, check_ballot
 from ..core.errors import InputError
 from ..extensions import db
 from . import codes
-from .models import BallotType, Phase, WijkbudgetBallot, WijkbudgetChoice, WijkbudgetReceipt
+from .models import BallotType, Phase, Wijkbudget, WijkbudgetBallot, WijkbudgetChoice, WijkbudgetReceipt
 from .money import cents_to_fraction
+
+_BALLOTS = WijkbudgetBallot.__table__
+_CHOICES = WijkbudgetChoice.__table__
+_RECEIPTS = WijkbudgetReceipt.__table__
 
 GESLACHT = (("man", _l("Man")), ("vrouw", _l("Vrouw")), ("anders", _l("Anders")))
 LEEFTIJD = (("0-14", _l("Jonger dan 15")), ("15-24", _l("15 tot en met 24")), ("25-44", _l("25 tot en met 44")),
@@ -111,19 +117,42 @@ def submit_ballot(wijkbudget, digest, choice: Choice, *, today, paper=False) -> 
     this wijkbudget (also when a concurrent submission used it first) and
     :class:`VotingClosed` outside the voting period. Paper ballots are entered
     by the organiser after the period too, until voting is closed.
+
+    ``wijkbudget`` may be a page's earlier read (an ORM object or the voting
+    pages' copy, :mod:`.snapshot`): the phase and the period are checked again
+    in the database by the statement that uses the code. The rows are written
+    with plain INSERTs (no ORM objects: this is the busiest write of a voting peak).
     """
     if not (voting_is_open(wijkbudget, today) or (paper and wijkbudget.phase is Phase.STEMMEN)):
         raise VotingClosed()
-    codes.mark_used(wijkbudget, digest, today=today)
-    ballot = WijkbudgetBallot(wijkbudget_id=wijkbudget.id, cast_on=today, paper=paper,
-                              geslacht=choice.geslacht, leeftijd=choice.leeftijd,
-                              choices=[WijkbudgetChoice(project_id=pid, value=v) for pid, v in choice.values])
-    receipt = WijkbudgetReceipt(id=new_receipt_id(), wijkbudget_id=wijkbudget.id, issued_on=today)
-    db.session.add_all([ballot, receipt])
-    db.session.flush()
-    return receipt.id
+    try:
+        codes.mark_used(wijkbudget, digest, today=today, open_on=None if paper else today)
+    except codes.CodeRejected:
+        if not _open_in_database(wijkbudget.id, None if paper else today):
+            raise VotingClosed() from None
+        raise
+    ballot_id = uuid.uuid4().hex  # random: the key order says nothing about the order of voting
+    receipt_id = new_receipt_id()
+    session = db.session
+    session.execute(insert(_BALLOTS), dict(id=ballot_id, wijkbudget_id=wijkbudget.id, cast_on=today, paper=paper,
+                                           geslacht=choice.geslacht, leeftijd=choice.leeftijd))
+    if choice.values:
+        session.execute(insert(_CHOICES), [dict(ballot_id=ballot_id, project_id=pid, value=v)
+                                           for pid, v in choice.values])
+    session.execute(insert(_RECEIPTS), dict(id=receipt_id, wijkbudget_id=wijkbudget.id, issued_on=today))
+    return receipt_id
+
+
+def _open_in_database(wijkbudget_id, today) -> bool:
+    """Whether the wijkbudget is in the voting phase (and ``today`` in its period) as stored now."""
+    wb = Wijkbudget.__table__
+    row = db.session.execute(select(wb.c.phase, wb.c.voting_starts_on, wb.c.voting_ends_on)
+                             .where(wb.c.id == wijkbudget_id)).first()
+    return row is not None and row.phase is Phase.STEMMEN and (
+        today is None or row.voting_starts_on <= today <= row.voting_ends_on)
 
 
 def find_receipt(wijkbudget, receipt_id):
-    row = db.session.get(WijkbudgetReceipt, codes.format_code(receipt_id))
-    return row if row is not None and row.wijkbudget_id == wijkbudget.id else None
+    """The receipt (``id``, ``issued_on``) if it belongs to this wijkbudget, else None."""
+    return db.session.execute(select(_RECEIPTS.c.id, _RECEIPTS.c.issued_on).where(
+        _RECEIPTS.c.id == codes.format_code(receipt_id), _RECEIPTS.c.wijkbudget_id == wijkbudget.id)).first()

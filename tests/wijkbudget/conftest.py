@@ -1,4 +1,5 @@
 import pytest
+import sqlalchemy as sa
 
 from deliberatie.extensions import db
 from deliberatie.models import Role
@@ -43,3 +44,18 @@ def world(app):
     db.session.commit()
     return dict(gemeente=gemeente, traject=traject.id, wb=wijkbudget.id, codes=plain,
                 projects={p.title: str(p.id) for p in wijkbudget.projects})
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL statements the app sends, collected while the test runs."""
+    seen = []
+
+    def collect(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", collect)
+    yield seen
+    sa.event.remove(engine, "before_cursor_execute", collect)

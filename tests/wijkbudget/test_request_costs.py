@@ -1,43 +1,39 @@
 """What keeps the voting pages cheap under a peak stays correct: fixed query counts, cached
-translations that still follow the language, a cached gemeente name that still follows a rename."""
+translations that still follow the language, a cached gemeente name that still follows a rename.
+The process's copy of an open wijkbudget is tested in test_snapshot.py."""
 
-import pytest
-import sqlalchemy as sa
 from flask import render_template_string
 from flask_babel import force_locale
 
 from deliberatie.extensions import db
 from deliberatie.models import Gemeente, Wijk
+from deliberatie.wijkbudget import snapshot
 from deliberatie.wijkbudget.models import Wijkbudget, WijkbudgetProject
 
 
-@pytest.fixture
-def statements(app):
-    """The SQL statements the app sends, collected while the test runs."""
-    seen = []
-
-    def collect(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", collect)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", collect)
-
-
-def _ballot_page_queries(client, world, statements):
-    wb = world["wb"]
-    assert client.post(f"/wijkbudget/{wb}/stemmen", data={"code": world["codes"][0]}).status_code == 302
-    statements.clear()
-    page = client.get(f"/wijkbudget/{wb}/stembiljet")
-    assert page.status_code == 200 and 'name="project"' in page.text
+def _selects(statements):
     # The page header's gemeente name is cached per process (tested below), so not counted here.
     return [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM gemeente" not in s]
 
 
+def _ballot_page_queries(client, world, statements):
+    """SELECTs of a ballot page that loads the wijkbudget afresh, and of the same page right after."""
+    wb = world["wb"]
+    assert client.post(f"/wijkbudget/{wb}/stemmen", data={"code": world["codes"][0]}).status_code == 302
+    snapshot.forget()
+    statements.clear()
+    page = client.get(f"/wijkbudget/{wb}/stembiljet")
+    assert page.status_code == 200 and 'name="project"' in page.text
+    fresh = _selects(statements)
+    statements.clear()
+    again = client.get(f"/wijkbudget/{wb}/stembiljet")
+    assert again.status_code == 200 and again.text.count('name="project"') == page.text.count('name="project"')
+    return fresh, _selects(statements)
+
+
 def test_ballot_page_queries_do_not_grow_with_the_projects(app, client, world, statements):
-    few = _ballot_page_queries(client, world, statements)
+    few, cached = _ballot_page_queries(client, world, statements)
+    assert cached == []  # the process's copy of the open wijkbudget: no query at all
     wijkbudget = db.session.get(Wijkbudget, world["wb"])
     gemeente = db.session.get(Gemeente, world["gemeente"].id)
     wijken = [Wijk(name=f"Wijk {i}", cbs_code=f"WK99990{i + 5}") for i in range(6)]
@@ -45,8 +41,9 @@ def test_ballot_page_queries_do_not_grow_with_the_projects(app, client, world, s
     wijkbudget.projects += [WijkbudgetProject(position=10 + i, title=f"Extra {i}", cost_cents=100_00, wijk=w)
                             for i, w in enumerate(wijken)]
     db.session.commit()
-    many = _ballot_page_queries(app.test_client(), dict(world, codes=world["codes"][1:]), statements)
-    assert len(many) == len(few) <= 2  # the wijkbudget with its traject; the projects with their wijk
+    many, cached = _ballot_page_queries(app.test_client(), dict(world, codes=world["codes"][1:]), statements)
+    # the wijkbudget with its traject; the traject's organisers; the projects with their wijk
+    assert len(many) == len(few) <= 3 and cached == []
 
 
 def test_translations_follow_the_locale_within_one_request(app):
