@@ -4,6 +4,7 @@ import logging
 import time
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import IntegerConverter
 
 from . import cli, components, errors, i18n, jobs, security
@@ -20,6 +21,25 @@ class DatabaseId(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, unchanged, with the signing serializer made once per key.
+
+    Flask builds a new serializer twice per request (to read the cookie and to
+    write it); it holds nothing but the keys and settings, so one per secret key
+    (and fallbacks) serves every request.
+    """
+
+    _cached = (None, None)
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached_keys, serializer = self._cached
+        if cached_keys != keys:
+            serializer = super().get_signing_serializer(app)
+            self._cached = (keys, serializer)
+        return serializer
 
 
 def create_app(config=None):
@@ -41,6 +61,7 @@ def create_app(config=None):
     else:
         app.config.from_object(config)
     app.debug = app.debug and app.config["ENV"] == "development"
+    app.session_interface = SessionInterface()
     app.url_map.converters["int"] = DatabaseId
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy: trust its X-Forwarded-* headers, so rate limits see the real client.

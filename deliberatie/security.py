@@ -28,12 +28,15 @@ HEADERS = {
 def init_app(app):
     production = app.config["ENV"] == "production"
 
+    headers = dict(HEADERS)
+    if production:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+
     @app.after_request
     def set_security_headers(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if production:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+        # As setdefault for each, in one pass: a view's own value of a header wins.
+        present = {name.lower() for name in response.headers.keys()}
+        for name, value in headers.items():
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response

@@ -120,14 +120,16 @@ def enter_code(wijkbudget_id):
     linked = request.args.get("code", "") if request.method == "GET" else ""
     wijkbudget = voting_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(current_user, wijkbudget))
-    form = CodeForm(code=linked)
     if not voting.voting_is_open(wijkbudget, date.today()):
         return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
-    typed = form.validate_on_submit()
+    # A link's code needs no code form unless it is refused (most voters come by link).
+    form = None if linked else CodeForm()
+    typed = form is not None and form.validate_on_submit()
     if typed or linked:
         try:
-            digest = codes.unused_code_hash(wijkbudget, form.code.data)
+            digest = codes.unused_code_hash(wijkbudget, form.code.data if typed else linked)
         except codes.CodeRejected:
+            form = form or CodeForm(code=linked)
             form.code.errors = [*form.code.errors, code_rejected_message()]  # a tuple until validated
         else:
             session[SESSION_KEY] = {str(wijkbudget.id): digest}

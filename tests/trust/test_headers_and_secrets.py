@@ -52,6 +52,36 @@ def test_security_headers_on_every_component(app, client):
         assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp, url
 
 
+def test_a_views_own_security_header_wins_and_none_is_doubled(app, client):
+    @app.route("/_test/own-csp")
+    def own_csp():
+        return "ok", 200, {"content-security-policy": "default-src 'none'"}
+
+    response = client.get("/_test/own-csp")
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+
+
+def test_session_signing_follows_a_key_rotation(app):
+    """The session serializer is made once per key: a new key (old one as fallback) is used at once."""
+    from itsdangerous import BadSignature
+
+    interface = app.session_interface
+    old = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is old  # made once, not per request
+    cookie = old.dumps({"lang": "en"})
+    old_key = app.secret_key
+    app.secret_key = "rotated-" + old_key
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    rotated = interface.get_signing_serializer(app)
+    assert rotated is not old and rotated.loads(cookie) == {"lang": "en"}
+    with pytest.raises(BadSignature):
+        old.loads(rotated.dumps({"lang": "nl"}))  # the new key really signs
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    with pytest.raises(BadSignature):
+        interface.get_signing_serializer(app).loads(cookie)
+
+
 def test_production_sends_hsts_and_secure_cookies(monkeypatch):
     from deliberatie import create_app
     from deliberatie.config import Config
