@@ -6,7 +6,7 @@ this module adds the wijkbudget's table and the rule that a code is used once.
 The plain codes exist only in the organiser's download.
 """
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 
 from ..codes import ALPHABET, GROUP, LENGTH, MAX_PER_BATCH, codes_csv, format_code, fresh_codes, new_salt, \
     normalise, random_code, salted_hash
@@ -29,12 +29,31 @@ def code_hash(wijkbudget, code) -> str:
     return salted_hash(wijkbudget.code_salt, code)
 
 
+# The voting path's statements, built once: SQLAlchemy then reuses their compiled form at no cost.
+_STATUS = select(_CODES.c.status).where(_CODES.c.wijkbudget_id == bindparam("wb"),
+                                        _CODES.c.code_hash == bindparam("digest"))
+
+
+def _use_statement(*, in_period):
+    wb = Wijkbudget.__table__
+    still_open = [wb.c.id == bindparam("wb"), wb.c.phase == Phase.STEMMEN]
+    if in_period:
+        still_open += [wb.c.voting_starts_on <= bindparam("open_on", type_=wb.c.voting_starts_on.type),
+                       wb.c.voting_ends_on >= bindparam("open_on", type_=wb.c.voting_ends_on.type)]
+    return (update(_CODES)
+            .where(_CODES.c.wijkbudget_id == bindparam("wb"), _CODES.c.code_hash == bindparam("digest"),
+                   _CODES.c.status == CodeStatus.UNUSED, exists().where(*still_open))
+            .values(status=CodeStatus.USED, used_on=bindparam("today", type_=_CODES.c.used_on.type)))
+
+
+_USE = _use_statement(in_period=True)
+_USE_PAPER = _use_statement(in_period=False)
+
+
 def unused_code_hash(wijkbudget, code) -> str:
     """The stored hash of ``code`` if it is an unused code of this wijkbudget, else :class:`CodeRejected`."""
     digest = code_hash(wijkbudget, code)
-    status = db.session.scalar(select(_CODES.c.status).where(
-        _CODES.c.wijkbudget_id == wijkbudget.id, _CODES.c.code_hash == digest))
-    if status is not CodeStatus.UNUSED:
+    if db.session.scalar(_STATUS, {"wb": wijkbudget.id, "digest": digest}) is not CodeStatus.UNUSED:
         raise CodeRejected()
     return digest
 
@@ -60,18 +79,11 @@ def mark_used(wijkbudget, digest, *, today, open_on=None) -> None:
     it only the phase (paper ballots are entered after the period too). Which
     of the two refused is for the caller to ask (:func:`voting.submit_ballot`).
     """
-    wb = Wijkbudget.__table__
-    still_open = [wb.c.id == wijkbudget.id, wb.c.phase == Phase.STEMMEN]
-    if open_on is not None:
-        still_open += [wb.c.voting_starts_on <= open_on, wb.c.voting_ends_on >= open_on]
-    result = db.session.execute(
-        update(_CODES)
-        .where(_CODES.c.wijkbudget_id == wijkbudget.id,
-               _CODES.c.code_hash == digest,
-               _CODES.c.status == CodeStatus.UNUSED,
-               exists().where(*still_open))
-        .values(status=CodeStatus.USED, used_on=today)
-    )
+    params = {"wb": wijkbudget.id, "digest": digest, "today": today}
+    if open_on is None:
+        result = db.session.execute(_USE_PAPER, params)
+    else:
+        result = db.session.execute(_USE, {**params, "open_on": open_on})
     if result.rowcount != 1:
         raise CodeRejected()
 
