@@ -212,6 +212,31 @@ def test_progress_and_summary_statistics(shared_dir):
     assert [c[0] for c in calls] == sorted(c[0] for c in calls)
 
 
+def _staged_only(cg, progress):
+    return None  # _relaxation_first declining: the staged algorithm runs
+
+
+@pytest.mark.parametrize("n, k, seed", [(80, 9, 4), (150, 12, 7), (400, 30, 11)])
+def test_relaxation_first_equals_staged_leximin(monkeypatch, n, k, seed):
+    # The relaxation's LEXIMIN written as a mix of panels must be the staged
+    # column generation's LEXIMIN (which proves each stage by pricing).
+    from deliberatie.core.sortition import optimise
+
+    instance, k = _generated(n, k, seed)
+    fast = distribution(instance, k, algorithm="leximin")
+    assert fast.diagnostics["method"] == "relaxation" and fast.diagnostics["walk_panels"] > 0
+    monkeypatch.setattr(optimise, "_relaxation_first", _staged_only)
+    staged = distribution(instance, k, algorithm="leximin")
+    assert staged.diagnostics["method"] == "stages"
+    fast_p, staged_p = np.asarray(fast.probabilities), np.asarray(staged.probabilities)
+    assert np.abs(fast_p - staged_p).max() < 1e-6
+    assert (fast_p >= staged_p * (1 - 2e-6)).all()  # nobody loses more than the documented tolerance
+    assert sum(fast.weights) == pytest.approx(1.0) and fast_p.sum() == pytest.approx(k)
+    for comp in fast.compositions:
+        members = [pid for t, c in enumerate(comp) for pid in [instance.ids[i] for i in fast.types.members[t]][:c]]
+        assert len(members) == k and meets_quotas(instance, members)
+
+
 @pytest.mark.parametrize("n, k, seed", [(80, 9, 4), (150, 12, 7)])
 def test_relaxation_bound_gives_the_slow_path_profile(monkeypatch, n, k, seed):
     # Stages ended by the LP relaxation's bound (no proving pricing ILP) must give
@@ -219,6 +244,7 @@ def test_relaxation_bound_gives_the_slow_path_profile(monkeypatch, n, k, seed):
     from deliberatie.core.sortition import optimise
 
     instance, k = _generated(n, k, seed)
+    monkeypatch.setattr(optimise, "_relaxation_first", _staged_only)
     fast = distribution(instance, k, algorithm="leximin")
     assert fast.diagnostics["bound_stops"] > 0
 
@@ -237,6 +263,7 @@ def test_pruned_master_gives_the_same_leximin(monkeypatch):
     from deliberatie.core.sortition import optimise
 
     instance, k = _generated(150, 12, 7)
+    monkeypatch.setattr(optimise, "_relaxation_first", _staged_only)
     full = distribution(instance, k, algorithm="leximin")
     monkeypatch.setattr(optimise, "_PRUNE_FACTOR", 1)
     monkeypatch.setattr(optimise, "_PRUNE_SLACK", 0)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from deliberatie.core.sortition import InfeasibleQuotas, Quota, distribution, feasibility, make_instance, select
+from deliberatie.core.sortition import optimise
 from deliberatie.core.sortition.lottery import meets_quotas
 
 
@@ -172,5 +173,27 @@ def test_leximin_profile_against_enumeration(case):
         event("infeasible")
         return
     dist = distribution(inst, k, algorithm="leximin")
+    event(f"method: {dist.diagnostics['method']}")
     expected = _exact_leximin(inst, k, panels)
+    assert np.abs(np.sort(dist.probabilities) - expected).max() < 1e-6
+    with pytest.MonkeyPatch.context() as patch:  # the staged algorithm alone gets there too
+        patch.setattr(optimise, "_relaxation_first", lambda cg, progress: None)
+        staged = distribution(inst, k, algorithm="leximin")
+    assert staged.diagnostics["method"] == "stages"
+    assert np.abs(np.sort(staged.probabilities) - expected).max() < 1e-6
+
+
+def test_leximin_falls_back_when_the_relaxation_is_not_a_mix_of_panels():
+    # Three binary categories, panel of 2: the LP relaxation's LEXIMIN is a
+    # fractional point that no distribution over panels reaches, so the
+    # relaxation-first path must decline and the staged algorithm decide.
+    rows = [(1, 0, 1), (1, 1, 1), (0, 0, 1), (0, 0, 0), (0, 1, 1), (1, 1, 0), (1, 1, 1), (1, 1, 0), (1, 1, 1),
+            (0, 1, 1), (0, 0, 1)]
+    quotas = [Quota("c0", "v0", 0, 1), Quota("c0", "v1", 1, 2), Quota("c1", "v0", 1, 1), Quota("c1", "v1", 0, 2),
+              Quota("c2", "v0", 1, 1), Quota("c2", "v1", 0, 1)]
+    inst = make_instance([f"p{i}" for i in range(len(rows))],
+                         [{f"c{c}": f"v{x}" for c, x in enumerate(row)} for row in rows], quotas)
+    dist = distribution(inst, 2, algorithm="leximin")
+    assert dist.diagnostics["method"] == "stages"
+    expected = _exact_leximin(inst, 2, _all_panels(inst, 2))
     assert np.abs(np.sort(dist.probabilities) - expected).max() < 1e-6

@@ -19,6 +19,12 @@ the stage is optimal without a proving pricing ILP, and the relaxation's
 duals, then optimal for the integer stage as well, decide which types are
 fixed; otherwise the pricing ILP proves optimality as before, so the result
 stays exact either way.
+
+LEXIMIN first tries the relaxation alone (:func:`_relaxation_first`): its
+LEXIMIN takes a few small LPs and, when some distribution over panels reaches
+it (the common case for large pools), it is the answer; a walk down the
+relaxation's faces finds such panels without a master LP per step. Only when
+that fails do the stages above run.
 """
 
 import time
@@ -28,6 +34,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csc_matrix
 
+from deliberatie.core.sortition.decompose import walk
 from deliberatie.core.sortition.panels import new_highs
 
 _LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
@@ -38,6 +45,7 @@ _BOUND_TOL = 1e-9  # a stage ends once the master is this close to the relaxatio
 _BATCH = 60  # local-search columns per round
 _PRUNE_FACTOR = 2  # the master keeps at most about this many columns per type
 _PRUNE_SLACK = 400
+_MIX_TOL = 1e-6  # relaxation-first LEXIMIN: everyone gets at least 1 - this of their LEXIMIN probability
 _SMOOTHING = 0.5  # weight of the relaxation's duals in the pricing duals (Wentges smoothing)
 
 
@@ -165,13 +173,13 @@ class _Master:
         status = self.highs.getBasis().col_status[1:]
         return np.array([s == s.__class__.kBasic for s in status], dtype=bool)
 
-    def set_rows(self, active, fixed):
-        for t in range(self.ntypes):
-            z, rhs = (0.0, -fixed[t]) if t in fixed else (1.0, 0.0)
-            if self.highs is not None and (z != self.z_coef[t] or rhs != self.rhs[t]):
-                self.highs.changeCoeff(t, 0, z)
-                self.highs.changeRowBounds(t, -np.inf, rhs)
-            self.z_coef[t], self.rhs[t] = z, rhs
+    def set_rows(self, z_coef, rhs):
+        """Row ``t`` becomes ``z_coef[t] z - sum_j A_tj pi_j <= rhs[t]``."""
+        for t in np.flatnonzero((z_coef != self.z_coef) | (rhs != self.rhs)):
+            if self.highs is not None:
+                self.highs.changeCoeff(int(t), 0, float(z_coef[t]))
+                self.highs.changeRowBounds(int(t), -np.inf, float(rhs[t]))
+        self.z_coef, self.rhs = np.array(z_coef, dtype=float), np.array(rhs, dtype=float)
 
     def solve(self):
         """``(z, pi, y)`` with ``y >= 0`` the duals of the type rows."""
@@ -238,21 +246,55 @@ class _Relaxation:
             h.addRow(-inf, 1.0, len(group), np.asarray(group, dtype=np.int32), np.ones(len(group)))
         self.z_coef = np.ones(ntypes)
         self.rhs = np.zeros(ntypes)
+        self.sizes = model.sizes
 
-    def solve(self, fixed):
-        """``(bound, duals)`` given ``fixed`` {type: probability}, or ``None`` if HiGHS fails."""
+    def solve(self, z_coef, rhs):
+        """``(bound, duals)`` with rows as in :meth:`_Master.set_rows`, or ``None`` if HiGHS fails."""
         h = self.highs
-        for t in range(self.ntypes):
-            z, rhs = (0.0, -fixed[t]) if t in fixed else (1.0, 0.0)
-            if z != self.z_coef[t] or rhs != self.rhs[t]:
-                h.changeCoeff(t, self.ntypes, z)
-                h.changeRowBounds(t, -np.inf, rhs)
-                self.z_coef[t], self.rhs[t] = z, rhs
+        for t in np.flatnonzero((z_coef != self.z_coef) | (rhs != self.rhs)):
+            h.changeCoeff(int(t), self.ntypes, float(z_coef[t]))
+            h.changeRowBounds(int(t), -np.inf, float(rhs[t]))
+        self.z_coef, self.rhs = np.array(z_coef, dtype=float), np.array(rhs, dtype=float)
         h.run()
         if h.getModelStatus() != h.getModelStatus().__class__.kOptimal:
             return None
         solution = h.getSolution()
         return float(solution.col_value[self.ntypes]), np.maximum(-np.asarray(solution.row_dual)[: self.ntypes], 0.0)
+
+    def leximin(self):
+        """LEXIMIN type probabilities over fractional compositions, and the number of stages.
+
+        Fixing as in :func:`find_distribution`; each stage is one small LP.
+        Returns ``None`` if HiGHS fails.
+        """
+        fixed = {}
+        stages = 0
+        while len(fixed) < self.ntypes:
+            z_coef, rhs = _rows(self.ntypes, fixed)
+            solved = self.solve(z_coef, rhs)
+            if solved is None:
+                return None
+            z, duals = solved
+            probs = np.asarray(self.highs.getSolution().col_value)[: self.ntypes] / self.sizes
+            stages += 1
+            _fix(fixed, z, duals, probs)
+        return np.array([fixed[t] for t in range(self.ntypes)]), stages
+
+
+def _rows(ntypes, fixed):
+    """Master rows of a LEXIMIN stage: ``z`` for active types, the fixed probability (less a slack) otherwise."""
+    z_coef, rhs = np.ones(ntypes), np.zeros(ntypes)
+    for t, value in fixed.items():
+        z_coef[t], rhs[t] = 0.0, -(value - _FIX_SLACK)
+    return z_coef, rhs
+
+
+def _fix(fixed, z, duals, probs):
+    """Fix the active types a stage proved cannot rise above ``z`` (positive dual; complementary slackness)."""
+    active = [t for t in range(len(duals)) if t not in fixed]
+    newly = [t for t in active if duals[t] > _DUAL_TOL and probs[t] <= z + 1e-7]
+    for t in newly or [max(active, key=lambda t: duals[t])]:
+        fixed[t] = z
 
 
 class _ColumnGeneration:
@@ -271,6 +313,7 @@ class _ColumnGeneration:
             self.relaxation = None
         self.bound_stops = 0
         self.pruned = 0
+        self.walk_panels = 0
 
     def add(self, counts):
         key = tuple(np.asarray(counts, dtype=np.int64).tolist())
@@ -380,8 +423,8 @@ class _ColumnGeneration:
             counts = options[0]
         return counts
 
-    def stage(self, active, fixed):
-        """Maximise the minimum over ``active`` types given ``fixed`` {type: probability}.
+    def stage(self, z_coef, rhs, *, tol=_BOUND_TOL):
+        """Maximise ``z`` subject to master rows ``z_coef[t] z - p_t <= rhs[t]`` (see :meth:`_Master.set_rows`).
 
         Returns ``(z, pi, duals)`` at the stage optimum, proven either by the
         master reaching the relaxation's bound (``duals`` are then the
@@ -391,26 +434,24 @@ class _ColumnGeneration:
         master's own duals (mispricing) is repeated without smoothing, so the
         proof is always made with the master's duals.
         """
-        relaxed = {t: v - _FIX_SLACK for t, v in fixed.items()}
-        self.master.set_rows(active, relaxed)
-        fixed_types = sorted(fixed)
-        bound = self.relaxation.solve(relaxed) if self.relaxation is not None else None
+        self.master.set_rows(z_coef, rhs)
+        bound = self.relaxation.solve(z_coef, rhs) if self.relaxation is not None else None
         alpha = _SMOOTHING if bound is not None else 0.0
         while True:
             self.lp_calls += 1
             z, pi, duals = self.master.solve()
             if len(self.columns) > _PRUNE_FACTOR * len(self.sizes) + _PRUNE_SLACK:
                 pi = self.prune(pi, duals)
-            if bound is not None and z >= bound[0] - _BOUND_TOL:
+            if bound is not None and z >= bound[0] - tol:
                 self.bound_stops += 1
                 return z, pi, bound[1]
-            offset = sum(duals[t] * relaxed[t] for t in fixed_types)
+            # dual objective: z = mu + rhs @ y, so a column improves when y @ a > mu
+            offset = -float(duals @ rhs)
             if alpha:
                 centre = bound[1]
                 price = alpha * centre + (1 - alpha) * duals
                 # dual objective is linear in (y, mu): smoothed threshold likewise
-                threshold = alpha * (bound[0] + sum(centre[t] * relaxed[t] for t in fixed_types)) \
-                    + (1 - alpha) * (z + offset) + _PRICE_TOL
+                threshold = alpha * (bound[0] - float(centre @ rhs)) + (1 - alpha) * (z + offset) + _PRICE_TOL
             else:
                 price, threshold = duals, z + offset + _PRICE_TOL
             weights = price / self.sizes
@@ -452,27 +493,28 @@ def find_distribution(model, *, algorithm="leximin", max_stages=None, progress=N
     """
     start = time.perf_counter()
     cg = _ColumnGeneration(model)
-    covered = cg.cover()
-    if covered is None:
-        return None
     ntypes = len(model.sizes)
-    fixed = {t: 0.0 for t in range(ntypes) if not covered[t]}
-    stages = 0
-    pi = None
-    while len(fixed) < ntypes:
-        active = [t for t in range(ntypes) if t not in fixed]
-        z, pi, duals = cg.stage(active, fixed)
-        stages += 1
-        if algorithm != "leximin" or (max_stages and stages >= max_stages):
-            break
-        probs = cg.probabilities(pi)
-        # a positive dual fixes a type at z; its probability in the optimum found must be z
-        newly = [t for t in active if duals[t] > _DUAL_TOL and probs[t] <= z + 1e-7]
-        newly = newly or [max(active, key=lambda t: duals[t])]
-        for t in newly:
-            fixed[t] = z
-        if progress is not None:
-            progress(len(fixed), ntypes)
+    found = None
+    if algorithm == "leximin" and not max_stages and cg.relaxation is not None:
+        found = _relaxation_first(cg, progress)
+    method = "relaxation" if found is not None else "stages"
+    if found is not None:
+        pi, stages = found
+    else:
+        covered = cg.cover()
+        if covered is None:
+            return None
+        fixed = {t: 0.0 for t in range(ntypes) if not covered[t]}
+        stages = 0
+        pi = None
+        while len(fixed) < ntypes:
+            z, pi, duals = cg.stage(*_rows(ntypes, fixed))
+            stages += 1
+            if algorithm != "leximin" or (max_stages and stages >= max_stages):
+                break
+            _fix(fixed, z, duals, cg.probabilities(pi))
+            if progress is not None:
+                progress(len(fixed), ntypes)
     if pi is None:  # every type is impossible
         pi = np.zeros(len(cg.columns))
         pi[0] = 1.0
@@ -484,10 +526,46 @@ def find_distribution(model, *, algorithm="leximin", max_stages=None, progress=N
     columns = [cg.columns[j] for j in np.flatnonzero(keep)]
     weights = pi[keep] / pi[keep].sum()
     type_probs = (np.column_stack(columns) / model.sizes[:, None]) @ weights
-    diagnostics = {"types": ntypes, "columns_generated": len(cg.columns) + cg.pruned, "support": len(columns),
+    diagnostics = {"types": ntypes, "method": method, "walk_panels": cg.walk_panels, "columns_generated": len(cg.columns) + cg.pruned, "support": len(columns),
                    "stages": stages, "bound_stops": cg.bound_stops, "pruned": cg.pruned, "lp_calls": cg.lp_calls, "ilp_calls": model.ilp_calls,
                    "seconds": time.perf_counter() - start}
     return _summary(algorithm, model, columns, weights, type_probs, diagnostics)
+
+
+def _relaxation_first(cg, progress):
+    """LEXIMIN over fractional compositions, then written as a mix of panels: ``(pi, stages)`` or ``None``.
+
+    The relaxation's LEXIMIN dominates (leximin order) every distribution
+    over panels, since each is a point of the relaxation. If the relaxation's
+    optimum is itself a mix of panels it is therefore the LEXIMIN over panels
+    (the leximin optimum over a convex set is unique): found in a few small
+    LPs, a walk down the faces (:mod:`.decompose`) and one column-generation
+    stage that proves the mix, ``max z`` with every type at least ``z`` times
+    its target (bound 1 up to the fixing slack). ``None`` when that proof fails (the relaxation is
+    not integral there): the staged algorithm then runs, keeping the columns.
+    """
+    solved = cg.relaxation.leximin()
+    if solved is None:
+        return None
+    target, stages = solved
+    ntypes = len(target)
+    report = None
+    if progress is not None:
+        def report(share):
+            progress(min(int(share * ntypes), ntypes - 1), ntypes)
+    panels = walk(cg.model, target * cg.sizes, progress=report)
+    cg.walk_panels = len(panels)
+    for panel in panels:
+        cg.add(panel)
+    if not cg.columns:
+        return None
+    z, pi, _ = cg.stage(target, np.zeros(ntypes), tol=_MIX_TOL)
+    bound = cg.relaxation.solve(target, np.zeros(ntypes))  # 1 up to the fixing slack
+    if bound is None or z < bound[0] - _MIX_TOL:
+        return None
+    if progress is not None:
+        progress(ntypes, ntypes)
+    return pi, stages
 
 
 def _nash(cg, pi, *, rounds=100, inner=20000, tol=1e-6):

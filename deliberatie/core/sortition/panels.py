@@ -111,26 +111,32 @@ class PanelModel:
             cons.append(LinearConstraint(self.household_matrix, 0, 1))
         return cons
 
+    def highs_model(self, *, integer=True):
+        """A silent HiGHS model of the compositions: columns are types, row 0 the
+        panel size, rows ``1..len(quotas)`` the quotas, then the households."""
+        import highspy
+
+        h = new_highs()
+        ntypes = len(self.sizes)
+        everyone = np.arange(ntypes, dtype=np.int32)
+        h.addVars(ntypes, np.zeros(ntypes), self.sizes)
+        if integer:
+            h.changeColsIntegrality(ntypes, everyone, np.full(ntypes, highspy.HighsVarType.kInteger))
+        h.addRow(self.k, self.k, ntypes, everyone, np.ones(ntypes))
+        for q, members in zip(self.quotas, self.types.incidence):
+            h.addRow(q.min, q.max, len(members), np.asarray(members, dtype=np.int32), np.ones(len(members)))
+        for group in self.types.household_groups:
+            h.addRow(-highspy.kHighsInf, 1.0, len(group), np.asarray(group, dtype=np.int32), np.ones(len(group)))
+        return h
+
     def _pricer(self):
         """A persistent HiGHS MIP over compositions (costs change per call), or ``None``."""
         if self._highs is None:
             try:
-                import highspy
+                h = self.highs_model()
             except ImportError:  # pragma: no cover
                 self._highs = False
                 return False
-            h = new_highs()
-            ntypes = len(self.sizes)
-            inf = highspy.kHighsInf
-            for t in range(ntypes):
-                h.addVar(0.0, float(self.sizes[t]))
-            h.changeColsIntegrality(ntypes, np.arange(ntypes, dtype=np.int32),
-                                    np.full(ntypes, highspy.HighsVarType.kInteger))
-            h.addRow(self.k, self.k, ntypes, np.arange(ntypes, dtype=np.int32), np.ones(ntypes))
-            for q, members in zip(self.quotas, self.types.incidence):
-                h.addRow(q.min, q.max, len(members), np.asarray(members, dtype=np.int32), np.ones(len(members)))
-            for group in self.types.household_groups:
-                h.addRow(-inf, 1.0, len(group), np.asarray(group, dtype=np.int32), np.ones(len(group)))
             h.setOptionValue("mip_rel_gap", 1e-9)
             self._highs = h
         return self._highs
