@@ -16,7 +16,7 @@ from deliberatie.core.sortition.lottery import meets_quotas
 
 
 @st.composite
-def instances(draw, max_n=12, loose=False):
+def instances(draw, max_n=12, loose=False, households=False):
     ncat = draw(st.integers(1, 3))
     nvals = [draw(st.integers(2, 3)) for _ in range(ncat)]
     n = draw(st.integers(4, max_n))
@@ -34,7 +34,8 @@ def instances(draw, max_n=12, loose=False):
             quotas.append(Quota(f"c{c}", f"v{value}", lo, hi))
     ids = [f"p{i}" for i in range(n)]
     feats = [{f"c{c}": f"v{x}" for c, x in enumerate(row)} for row in rows]
-    return make_instance(ids, feats, quotas), k
+    homes = [draw(st.sampled_from([None, "h0", "h1", "h2"])) for _ in range(n)] if households else None
+    return make_instance(ids, feats, quotas, homes), k
 
 
 def _all_panels(inst, k):
@@ -165,7 +166,7 @@ def _exact_leximin(inst, k, panels):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(max_n=9, loose=True))
+@given(instances(max_n=9, loose=True, households=True))
 def test_leximin_profile_against_enumeration(case):
     inst, k = case
     panels = _all_panels(inst, k)
