@@ -112,6 +112,23 @@ def test_infeasible_quotas_name_conflict_and_relaxation():
     assert info.value.code == "sortition.infeasible_quotas"
 
 
+@pytest.mark.parametrize("y_max_flex, expected", [
+    (None, {("a", "y"): (0, 3)}),  # women's minimum may not move: the young's maximum rises
+    (2, {}),  # nor may that rise far enough: no relaxation within the flex bounds
+])
+def test_relaxation_stays_within_flex_bounds(y_max_flex, expected):
+    # Panel of 4 needs 3 women, all young, but at most one young person: relaxing
+    # either bound by 2 helps; min_flex = min forbids lowering the women's minimum.
+    rows = [("f", "y")] * 3 + [("m", "o")] * 7
+    quotas = [Quota("g", "f", 3, 5, min_flex=3), Quota("g", "m", 0, 5), Quota("a", "y", 0, 1, max_flex=y_max_flex),
+              Quota("a", "o", 0, 5)]
+    inst = make_instance([f"p{i:02d}" for i in range(len(rows))], [dict(zip("ga", r)) for r in rows], quotas)
+    report = feasibility(inst, 4)
+    assert not report.feasible
+    assert {(r.category, r.value): (r.new_min, r.new_max) for r in report.relaxation} == expected
+    assert report.relaxation_total == (2 if expected else 0)
+
+
 def test_household_constraint_respected():
     rows = [("f",)] * 4 + [("m",)] * 4
     inst = _instance(rows, [("g", "f", 1, 3), ("g", "m", 1, 3)], households=["h1", "h1", "h1", None, "h2", "h2", None, None])

@@ -70,6 +70,8 @@ def test_bad_people(people, code, row, field):
 @pytest.mark.parametrize("quotas, code, row", [
     ("feature,value,min,max\ng,f,x,2\n", "sortition.not_an_integer", 2),
     ("feature,value,min,max\ng,f,3,2\n", "sortition.bad_quota_bounds", 2),
+    ("feature,value,min,max,min_flex,max_flex\ng,f,1,2,0,3\ng,m,1,2,2,3\n", "sortition.bad_flex", 3),
+    ("feature,value,min,max,min_flex,max_flex\ng,f,1,2,0,1\n", "sortition.bad_flex", 2),
     ("feature,value,min,max\ng,f,1,2\ng,f,1,2\n", "sortition.duplicate_quota", 3),
     ("feat,val,lo,hi\ng,f,1,2\n", "sortition.bad_quota_header", 1),
     ('feature,value,min,max\n"g,f,1,2\n', "sortition.malformed_csv", None),

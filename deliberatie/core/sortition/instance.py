@@ -253,6 +253,10 @@ def parse_quotas(text, *, file="quotas"):
         seen.add((q.category, q.value))
         if q.min > q.max:
             raise InputError("sortition.bad_quota_bounds", file=file, row=row, field="min", min=q.min, max=q.max)
+        if q.min_flex is not None and q.min_flex > q.min:
+            raise InputError("sortition.bad_flex", file=file, row=row, field="min_flex", value=q.min_flex, min=q.min)
+        if q.max_flex is not None and q.max_flex < q.max:
+            raise InputError("sortition.bad_flex", file=file, row=row, field="max_flex", value=q.max_flex, max=q.max)
     return quotas
 
 

@@ -63,8 +63,9 @@ class Feasibility:
 
     ``conflicts`` is an irreducible set of bounds that cannot hold together
     (with the panel size); ``relaxation`` the changed quotas of a relaxation
-    with the smallest total slack (empty when feasible or when even relaxing
-    every quota does not help, e.g. because households are too large).
+    with the smallest total slack within each quota's ``min_flex``/``max_flex``
+    (empty when feasible or when even relaxing every quota that far does not
+    help, e.g. because households are too large).
     """
 
     feasible: bool
@@ -232,10 +233,19 @@ class PanelModel:
         return res.status == 0
 
     def relax(self):
-        """Smallest total slack on min/max bounds that admits a panel, or ``None``."""
+        """Smallest total slack on min/max bounds that admits a panel, or ``None``.
+
+        A quota's ``min_flex``/``max_flex`` (Sortition Foundation layout) are
+        the furthest its bounds may move; without them only zero and the
+        panel size limit the move.
+        """
         nq, ntypes = len(self.quotas), len(self.sizes)
         lower = np.array([q.min for q in self.quotas], dtype=float)
         upper = np.array([q.max for q in self.quotas], dtype=float)
+        room_below = np.array([q.min - q.min_flex if q.min_flex is not None else q.min
+                               for q in self.quotas], dtype=float)
+        room_above = np.array([q.max_flex - q.max if q.max_flex is not None else np.inf
+                               for q in self.quotas], dtype=float)
         # variables: counts (ntypes), slack below min (nq), slack above max (nq)
         eye = np.eye(nq)
         qm = self.quota_matrix.toarray()
@@ -248,7 +258,7 @@ class PanelModel:
         cost = np.concatenate([np.zeros(ntypes), np.ones(2 * nq)])
         self.ilp_calls += 1
         res = milp(cost, constraints=cons, integrality=np.ones(ntypes + 2 * nq),
-                   bounds=Bounds(0, np.concatenate([self.sizes, lower, np.full(nq, np.inf)])),
+                   bounds=Bounds(0, np.concatenate([self.sizes, room_below, room_above])),
                    options=_MILP_OPTIONS)
         if res.status != 0:
             return None
