@@ -9,6 +9,7 @@ Public API (plain data in, frozen dataclasses out):
 - :func:`select` -> :class:`Selection` (distribution, uniform lottery, seeded draw, reserves)
 - :func:`make_record`, :func:`verify` -> :class:`Verification`
 - :func:`replacement` (reserve who keeps the quotas), :func:`meets_quotas`
+- :func:`closest_replacement` -> :class:`ClosestReplacement` (reserve who breaks the quotas least)
 """
 
 from deliberatie.core.sortition.optimise import Distribution, gini
@@ -20,7 +21,15 @@ from deliberatie.core.sortition.instance import (
     parse_quotas,
     read_instance,
 )
-from deliberatie.core.sortition.lottery import Lottery, draw_index, meets_quotas, replacement
+from deliberatie.core.sortition.lottery import (
+    ClosestReplacement,
+    Lottery,
+    QuotaMiss,
+    closest_replacement,
+    draw_index,
+    meets_quotas,
+    replacement,
+)
 from deliberatie.core.sortition.panels import Conflict, Feasibility, Relaxation
 from deliberatie.core.sortition.selection import (
     ALGORITHMS,
@@ -36,8 +45,8 @@ from deliberatie.core.sortition.selection import (
 )
 
 __all__ = [
-    "ALGORITHMS", "Conflict", "Distribution", "Feasibility", "InfeasibleQuotas", "Instance", "Lottery",
-    "Quota", "Relaxation", "Selection", "Verification", "distribution", "draw_index", "feasibility", "gini",
-    "instance_from_record", "make_instance", "make_record", "meets_quotas", "parse_people", "parse_quotas",
-    "read_instance", "replacement", "select", "verify",
+    "ALGORITHMS", "ClosestReplacement", "Conflict", "Distribution", "Feasibility", "InfeasibleQuotas", "Instance",
+    "Lottery", "Quota", "QuotaMiss", "Relaxation", "Selection", "Verification", "closest_replacement",
+    "distribution", "draw_index", "feasibility", "gini", "instance_from_record", "make_instance", "make_record",
+    "meets_quotas", "parse_people", "parse_quotas", "read_instance", "replacement", "select", "verify",
 ]

@@ -147,3 +147,92 @@ def replacement(instance, panel, dropout, reserves, *, households=True):
         if meets_quotas(instance, remaining + [candidate], households=households):
             return candidate
     return None
+
+
+@dataclass(frozen=True)
+class QuotaMiss:
+    """A quota the panel would not meet: ``count`` members have ``value``, the bounds are ``min..max``."""
+
+    category: str
+    value: str
+    count: int
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class ClosestReplacement:
+    """The reserve whose seat breaks the quotas least (see :func:`closest_replacement`)."""
+
+    id: str
+    deviation: int  # seats outside [min, max], summed over quotas; 0: every quota holds
+    off: tuple  # QuotaMiss per quota that would not hold, in quota order
+
+
+def _tally(instance, position, members):
+    tally = {}
+    for pid in members:
+        for key in zip(instance.categories, instance.features[position[pid]]):
+            tally[key] = tally.get(key, 0) + 1
+    return tally
+
+
+def closest_replacement(instance, panel, reserves, *, households=True):
+    """The reserve whose addition to ``panel`` breaks the quotas least.
+
+    For a panel with an empty seat when no reserve keeps every quota. The
+    deviation of a quota is how many seats its count lies outside
+    ``[min, max]``; a candidate's deviation is the sum over all quotas.
+    The smallest deviation wins and ties go to the earlier reserve. With
+    ``households`` nobody whose household already has a seat is considered;
+    people already on the panel are skipped.
+
+    Parameters
+    ----------
+    instance : Instance
+    panel : sequence of str
+        The current members (fewer than the panel size).
+    reserves : sequence of str
+        The reserve list, in order.
+    households : bool, optional
+        Apply the one-per-household rule.
+
+    Returns
+    -------
+    ClosestReplacement or None
+        ``None`` when no reserve may take the seat.
+
+    Examples
+    --------
+    >>> from deliberatie.core.sortition import Quota, make_instance
+    >>> inst = make_instance(["a", "b", "c"], [{"g": "m"}, {"g": "m"}, {"g": "v"}],
+    ...                      [Quota("g", "m", 0, 1), Quota("g", "v", 1, 1)])
+    >>> best = closest_replacement(inst, ["c"], ["a", "b"])
+    >>> best.id, best.deviation, best.off
+    ('a', 0, ())
+    >>> best = closest_replacement(inst, ["a"], ["b"])
+    >>> best.deviation, [(m.value, m.count, m.min, m.max) for m in best.off]
+    (2, [('m', 2, 0, 1), ('v', 0, 1, 1)])
+    """
+    position = {pid: i for i, pid in enumerate(instance.ids)}
+    seated = set(panel)
+    taken = {instance.households[position[p]] for p in panel} if households else set()
+    taken.discard(None)
+    base = _tally(instance, position, panel)
+    best = None
+    for candidate in reserves:
+        i = position[candidate]
+        if candidate in seated or instance.households[i] in taken:
+            continue
+        tally = dict(base)
+        for key in zip(instance.categories, instance.features[i]):
+            tally[key] = tally.get(key, 0) + 1
+        off = tuple(QuotaMiss(q.category, q.value, tally.get((q.category, q.value), 0), q.min, q.max)
+                    for q in instance.quotas
+                    if not q.min <= tally.get((q.category, q.value), 0) <= q.max)
+        deviation = sum(max(m.min - m.count, 0) + max(m.count - m.max, 0) for m in off)
+        if best is None or deviation < best.deviation:
+            best = ClosestReplacement(id=candidate, deviation=deviation, off=off)
+            if deviation == 0:
+                break
+    return best
