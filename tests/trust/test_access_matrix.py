@@ -115,7 +115,7 @@ POLICY = {
     **{(f"burgerraad.{name}", method): EDITOR
        for name, methods in (("brieven", "GP"), ("brieven_pdf", "G"), ("haalbaarheid", "G"),
                              ("instellingen", "GP"), ("kansen", "G"), ("loten", "P"), ("panel", "G"),
-                             ("afhaken", "P"), ("quota", "GP"), ("afleiden", "P"), ("selectie", "P"),
+                             ("afhaken", "P"), ("plaatsen", "P"), ("quota", "GP"), ("afleiden", "P"), ("selectie", "P"),
                              ("taak", "G"), ("vastleggen", "P"), ("versoepelen", "P"))
        for method in (("GET",) if "G" in methods else ()) + (("POST",) if "P" in methods else ())},
     # minderheidsstandpunten
