@@ -237,14 +237,21 @@ def composition(burgerraad):
 # ----------------------------------------------------------------- reserves
 
 
+def _panel_and_reserves(burgerraad):
+    """Sorted anonymous ids of the panel, and the reserves (rows) in list order."""
+    panel = sorted(a.anon_id for a in burgerraad.aanmeldingen if a.status is DeelnemerStatus.PANEL)
+    reserves = sorted((a for a in burgerraad.aanmeldingen if a.status is DeelnemerStatus.RESERVE),
+                      key=lambda a: a.reserve_rank)
+    return panel, reserves
+
+
 def drop_out(burgerraad, member, *, actor):
     """Mark a panel member as dropped out and seat the first reserve who keeps the quotas."""
     if burgerraad.status is not BurgerraadStatus.GELOOT or member.status is not DeelnemerStatus.PANEL:
         raise NotAllowedNow()
     instance = frozen_instance(burgerraad)
-    panel = sorted(a.anon_id for a in burgerraad.aanmeldingen if a.status is DeelnemerStatus.PANEL)
-    reserves = [a.anon_id for a in sorted(
-        (a for a in burgerraad.aanmeldingen if a.status is DeelnemerStatus.RESERVE), key=lambda a: a.reserve_rank)]
+    panel, reserves = _panel_and_reserves(burgerraad)
+    reserves = [a.anon_id for a in reserves]
     chosen = sortition.replacement(instance, panel, member.anon_id, reserves,
                                    households=burgerraad.one_per_household)
     member.status = DeelnemerStatus.AFGEHAAKT
@@ -256,6 +263,46 @@ def drop_out(burgerraad, member, *, actor):
     audit.record(actor, "burgerraad.replaced", subject(burgerraad), traject_id=burgerraad.traject_id,
                  dropout=member.anon_id, replacement=chosen)
     return replacement
+
+
+def closest_reserve(burgerraad):
+    """While a drawn panel has an empty seat: ``(reserve row, ClosestReplacement)``, else ``None``.
+
+    The reserve is the one whose seat breaks the quotas least (ties: the
+    earlier on the list); ``ClosestReplacement.off`` lists the quotas that
+    would then not hold.
+    """
+    if burgerraad.status is not BurgerraadStatus.GELOOT:
+        return None
+    panel, reserves = _panel_and_reserves(burgerraad)
+    if len(panel) >= burgerraad.panel_size:
+        return None
+    best = sortition.closest_replacement(frozen_instance(burgerraad), panel, [a.anon_id for a in reserves],
+                                         households=burgerraad.one_per_household)
+    if best is None:
+        return None
+    return next(a for a in reserves if a.anon_id == best.id), best
+
+
+def seat_closest_reserve(burgerraad, member, *, actor):
+    """Seat ``member`` in an empty seat even if a quota then does not hold; returns the ClosestReplacement.
+
+    Only the reserve :func:`closest_reserve` names now, and only while the
+    panel has an empty seat. The rows of the pool are locked first, so two
+    organisers clicking at once cannot both fill the same seat.
+    """
+    db.session.execute(select(Aanmelding).where(Aanmelding.burgerraad_id == burgerraad.id)
+                       .with_for_update().execution_options(populate_existing=True))
+    found = closest_reserve(burgerraad)
+    if found is None or found[0] is not member:
+        raise NotAllowedNow()
+    best = found[1]
+    member.status, member.reserve_rank = DeelnemerStatus.PANEL, None
+    db.session.flush()
+    audit.record(actor, "burgerraad.reserve_seated", subject(burgerraad), traject_id=burgerraad.traject_id,
+                 replacement=member.anon_id, quotas_met=not best.off, deviation=best.deviation,
+                 off=[f"{m.category}={m.value} {m.count} ({m.min}..{m.max})" for m in best.off])
+    return best
 
 
 # ----------------------------------------------------------------- privacy

@@ -325,11 +325,16 @@ def panel(burgerraad_id):
     burgerraad = _get(burgerraad_id)
     members = sorted(burgerraad.aanmeldingen, key=lambda a: (a.status.value, a.reserve_rank or 0, a.anon_id))
     return render_template("burgerraad/panel.html", burgerraad=burgerraad, members=members,
-                           confirm=forms.ConfirmForm(), Deelnemer=DeelnemerStatus)
+                           closest=selection.closest_reserve(burgerraad), confirm=forms.ConfirmForm(),
+                           Deelnemer=DeelnemerStatus)
 
 
-@blueprint.route("/<int:burgerraad_id>/panel/<int:aanmelding_id>/afgehaakt", methods=["POST"])
-def afhaken(burgerraad_id, aanmelding_id):
+def _panel_action(service, burgerraad_id, aanmelding_id):
+    """Run ``service(burgerraad, member, actor=...)`` for a confirmed POST on the panel page and commit.
+
+    Returns ``(burgerraad, member, result)``; 404 for a member of another burgerraad, 400 without the
+    CSRF token, 409 when the service refuses in this state.
+    """
     burgerraad = _get(burgerraad_id)
     member = db.session.get(Aanmelding, aanmelding_id)
     if member is None or member.burgerraad_id != burgerraad.id:
@@ -337,15 +342,32 @@ def afhaken(burgerraad_id, aanmelding_id):
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        replacement = selection.drop_out(burgerraad, member, actor=current_user)
+        result = service(burgerraad, member, actor=current_user)
     except services.NotAllowedNow:
         abort(409)
     db.session.commit()
+    return burgerraad, member, result
+
+
+@blueprint.route("/<int:burgerraad_id>/panel/<int:aanmelding_id>/afgehaakt", methods=["POST"])
+def afhaken(burgerraad_id, aanmelding_id):
+    burgerraad, member, replacement = _panel_action(selection.drop_out, burgerraad_id, aanmelding_id)
     if replacement is None:
         flash(_("Geen reserve past binnen de quota. De plek blijft leeg."), "error")
     else:
         flash(_("%(old)s is vervangen door reserve %(new)s.", old=member.anon_id, new=replacement.anon_id),
               "success")
+    return redirect(url_for(".panel", burgerraad_id=burgerraad.id))
+
+
+@blueprint.route("/<int:burgerraad_id>/panel/<int:aanmelding_id>/plaatsen", methods=["POST"])
+def plaatsen(burgerraad_id, aanmelding_id):
+    """Seat the closest reserve in an empty seat, even though a quota then does not hold."""
+    burgerraad, member, best = _panel_action(selection.seat_closest_reserve, burgerraad_id, aanmelding_id)
+    if best.off:
+        flash(_("Reservelid %(new)s zit nu in het panel. Niet alle quota kloppen.", new=member.anon_id), "info")
+    else:
+        flash(_("Reservelid %(new)s zit nu in het panel.", new=member.anon_id), "success")
     return redirect(url_for(".panel", burgerraad_id=burgerraad.id))
 
 

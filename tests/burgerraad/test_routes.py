@@ -11,7 +11,7 @@ from tests.burgerraad.conftest import run_selection, with_pool
 ORGANISER_GET = ("", "/instellingen", "/brieven", "/brieven.pdf", "/quota", "/haalbaarheid", "/kansen", "/panel",
                  "/taak/{job}")
 ORGANISER_POST = ("/quota/afleiden", "/versoepelen", "/selectie", "/vastleggen", "/loten", "/wissen",
-                  "/panel/{member}/afgehaakt")
+                  "/panel/{member}/afgehaakt", "/panel/{member}/plaatsen")
 
 
 @pytest.fixture
