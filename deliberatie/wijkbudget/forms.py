@@ -2,8 +2,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from markupsafe import Markup
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -115,12 +117,31 @@ class RevokeForm(FlaskForm):
     reissue = BooleanField(_l("Maak meteen een nieuwe code aan"), default=True)
 
 
-class CodeForm(FlaskForm):
+class VotingForm(FlaskForm):
+    """The voters' forms: their CSRF field renders as wtforms renders it, without its generic machinery.
+
+    Every voting page renders one; wtforms builds the ``<input>`` through
+    ``Markup.format`` per attribute. Anything unusual (render arguments, flags)
+    goes the usual way.
+    """
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            if (isinstance(field, CSRFTokenField) and not render_kw and not getattr(field, "render_kw", None)
+                    and not getattr(field.flags, "disabled", False)):
+                return _HIDDEN_INPUT % (field.id, field.name, field._value())
+            return super().render_field(field, render_kw)
+
+
+_HIDDEN_INPUT = Markup('<input id="%s" name="%s" type="hidden" value="%s">')
+
+
+class CodeForm(VotingForm):
     code = StringField(_l("Uw stemcode"), validators=[DataRequired(_l("Vul uw stemcode in."))],
                        description=_l("De code staat in de brief, bijvoorbeeld ABCD-EFGH-JKLM-NPQR."))
 
 
-class BallotForm(FlaskForm):
+class BallotForm(VotingForm):
     """Only the CSRF token and the optional questions; the projects are read by voting.read_choice."""
 
 

@@ -72,3 +72,17 @@ def test_gemeente_name_is_read_once_and_follows_a_rename(app, client, world, sta
     db.session.commit()
     monkeypatch.setattr(app_module, "GEMEENTE_NAME_SECONDS", 0)
     assert "Nieuwdorp" in client.get("/toegankelijkheid").text  # the cached name has expired: read again
+
+
+def test_voting_forms_render_their_csrf_field_as_wtforms_does(app):
+    from wtforms.widgets import HiddenInput
+
+    from deliberatie.wijkbudget.forms import BallotForm, CodeForm
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    with app.test_request_context("/"):
+        for form in (BallotForm(), CodeForm()):
+            token = form.csrf_token.current_token
+            assert token and str(form.csrf_token) == str(HiddenInput()(form.csrf_token))
+            assert f'value="{token}"' in str(form.csrf_token)
+            assert 'class="x"' in str(form.csrf_token(class_="x"))  # render arguments: the usual way
