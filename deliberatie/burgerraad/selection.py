@@ -291,8 +291,8 @@ def seat_closest_reserve(burgerraad, member, *, actor):
     panel has an empty seat. The rows of the pool are locked first, so two
     organisers clicking at once cannot both fill the same seat.
     """
-    db.session.execute(select(Aanmelding).where(Aanmelding.burgerraad_id == burgerraad.id)
-                       .with_for_update().execution_options(populate_existing=True))
+    db.session.scalars(select(Aanmelding).where(Aanmelding.burgerraad_id == burgerraad.id)
+                       .with_for_update().execution_options(populate_existing=True)).all()
     found = closest_reserve(burgerraad)
     if found is None or found[0] is not member:
         raise NotAllowedNow()

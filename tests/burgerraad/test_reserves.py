@@ -2,12 +2,14 @@
 
 import json
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
 
 from deliberatie import jobs
-from deliberatie.burgerraad import selection
+from deliberatie.burgerraad import selection, services
 from deliberatie.burgerraad.models import Aanmelding, Burgerraad, DeelnemerStatus
 from deliberatie.extensions import db
 from deliberatie.models import AuditEntry
@@ -155,3 +157,35 @@ def test_a_reserve_who_fits_is_offered_without_toch(client, auth, world, drawn):
     details = json.loads(db.session.scalar(select(AuditEntry.details).where(
         AuditEntry.action == "burgerraad.reserve_seated")))
     assert details["quotas_met"] is True and details["off"] == []
+
+
+@pytest.mark.postgres
+def test_two_organisers_at_once_fill_the_seat_once(app, client, auth, database, world, drawn):
+    if database[2] is None:
+        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    auth.login("org@example.org")
+    woman_id, _ = _empty_seat(client, drawn)
+    n = 4
+    barrier = threading.Barrier(n)
+
+    def seat(_):
+        with app.app_context():
+            try:
+                burgerraad, member = db.session.get(Burgerraad, drawn), db.session.get(Aanmelding, woman_id)
+                barrier.wait(timeout=30)
+                selection.seat_closest_reserve(burgerraad, member, actor=None)
+                db.session.commit()
+                return "seated"
+            except services.NotAllowedNow:
+                db.session.rollback()
+                return "refused"
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(n) as pool:
+        outcomes = list(pool.map(seat, range(n), timeout=60))
+    db.session.expire_all()
+    assert sorted(outcomes) == ["refused"] * (n - 1) + ["seated"]
+    assert len(_rows(drawn, DeelnemerStatus.PANEL)) == 6
+    assert len(db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "burgerraad.reserve_seated")).all()) == 1
