@@ -189,3 +189,15 @@ def test_two_organisers_at_once_fill_the_seat_once(app, client, auth, database, 
     assert len(_rows(drawn, DeelnemerStatus.PANEL)) == 6
     assert len(db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "burgerraad.reserve_seated")).all()) == 1
+
+
+def test_no_reserve_left_says_so(client, auth, world, drawn):
+    auth.login("org@example.org")
+    for reserve in _rows(drawn, DeelnemerStatus.RESERVE):
+        reserve.status, reserve.reserve_rank = DeelnemerStatus.POOL, None
+    member = _rows(drawn, DeelnemerStatus.PANEL)[0].id
+    db.session.commit()
+    client.post(f"/burgerraad/{drawn}/panel/{member}/afgehaakt")
+    page = client.get(f"/burgerraad/{drawn}/panel").text
+    assert "Het panel heeft nu 5 van de 6 leden." in page
+    assert "Er is geen reservelid meer dat kan invallen." in page and "/plaatsen" not in page
