@@ -8,8 +8,9 @@ and quota tight at ``x`` is tight at ``c``) and move away from it:
 ``P``. Then ``x = lam c + (1 - lam) x'``, ``x'`` lies in the same face with at
 least one more constraint tight, so after at most ``dim P + 1`` steps ``x`` is
 a mix of panels (Carathéodory). Each step needs one panel in a face: the LP
-vertex of the face rounded by a small integer program over its fractional
-types, or the full integer program when that fails.
+vertex of the face, rounded by a small integer program over its fractional
+types and their closest rivals, the neighbourhood growing to every type when
+that fails.
 
 A face can hold points of ``P`` but no panel (``P`` is not integral with three
 or more categories); the walk then stops early and returns the panels found,
@@ -33,10 +34,10 @@ def walk(model, target, *, progress=None):
     is called with the share of ``target`` covered so far.
     """
     sizes = model.sizes
-    ntypes, nquotas, nhouse = len(sizes), len(model.quotas), model.household_matrix.shape[0]
+    ntypes, nhouse = len(sizes), model.household_matrix.shape[0]
     rows = vstack([np.ones((1, ntypes)), model.quota_matrix, model.household_matrix]).tocsc()
-    lower = np.concatenate([[model.k], model._lower, np.full(nhouse, -np.inf)]).astype(float)
-    upper = np.concatenate([[model.k], model._upper, np.ones(nhouse)]).astype(float)
+    lower = np.array([model.k] + [q.min for q in model.quotas] + [-np.inf] * nhouse, dtype=float)
+    upper = np.array([model.k] + [q.max for q in model.quotas] + [1.0] * nhouse, dtype=float)
     everyone = np.arange(ntypes, dtype=np.int32)
     nrows = rows.shape[0]
     lp = model.highs_model(integer=False)
