@@ -30,6 +30,12 @@ def _no_store(response):
     return response
 
 
+def _visitor():
+    """The signed-in or anonymous user itself, not flask_login's proxy: the permission predicates look
+    at it several times each, and every look through the proxy is a lookup in the request context."""
+    return current_user._get_current_object()
+
+
 def get_wijkbudget(wijkbudget_id, *, projects=False) -> Wijkbudget:
     """The wijkbudget with its traject (one query: the permission checks need it), and its projects
     with their wijk when the page shows them (one more query, not one per project)."""
@@ -37,8 +43,8 @@ def get_wijkbudget(wijkbudget_id, *, projects=False) -> Wijkbudget:
     if projects:
         options.append(selectinload(Wijkbudget.projects).joinedload(WijkbudgetProject.wijk))
     wijkbudget = db.session.get(Wijkbudget, wijkbudget_id, options=options)
-    if wijkbudget is None or not (can_view_wijkbudget(current_user, wijkbudget)
-                                  or can_manage_wijkbudget(current_user, wijkbudget)):
+    user = _visitor()
+    if wijkbudget is None or not (can_view_wijkbudget(user, wijkbudget) or can_manage_wijkbudget(user, wijkbudget)):
         abort(404)  # a wijkbudget in preparation does not exist for the public
     return wijkbudget
 
@@ -49,7 +55,8 @@ def voting_wijkbudget(wijkbudget_id):
     wijkbudget = snapshot.open_wijkbudget(current_app, wijkbudget_id)
     if wijkbudget is None:
         return get_wijkbudget(wijkbudget_id, projects=True)
-    if not (can_view_wijkbudget(current_user, wijkbudget) or can_manage_wijkbudget(current_user, wijkbudget)):
+    user = _visitor()
+    if not (can_view_wijkbudget(user, wijkbudget) or can_manage_wijkbudget(user, wijkbudget)):
         abort(404)
     return wijkbudget
 
@@ -101,7 +108,7 @@ def form_values(wijkbudget, data):
 @blueprint.route("/<int:wijkbudget_id>")
 def overview(wijkbudget_id):
     wijkbudget = get_wijkbudget(wijkbudget_id)
-    require(can_view_wijkbudget(current_user, wijkbudget))
+    require(can_view_wijkbudget(_visitor(), wijkbudget))
     return render_template("wijkbudget/overview.html", wijkbudget=wijkbudget,
                            open_now=voting.voting_is_open(wijkbudget, date.today()))
 
@@ -119,7 +126,7 @@ def enter_code(wijkbudget_id):
     """Typed codes go through the form; the letter's QR link (``?code=``) opens the ballot at once."""
     linked = request.args.get("code", "") if request.method == "GET" else ""
     wijkbudget = voting_wijkbudget(wijkbudget_id)
-    require(can_view_wijkbudget(current_user, wijkbudget))
+    require(can_view_wijkbudget(_visitor(), wijkbudget))
     if not voting.voting_is_open(wijkbudget, date.today()):
         return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
     # A link's code needs no code form unless it is refused (most voters come by link).
@@ -142,7 +149,7 @@ def enter_code(wijkbudget_id):
 @blueprint.route("/<int:wijkbudget_id>/stembiljet", methods=["GET", "POST"])
 def ballot(wijkbudget_id):
     wijkbudget = voting_wijkbudget(wijkbudget_id)
-    require(can_view_wijkbudget(current_user, wijkbudget))
+    require(can_view_wijkbudget(_visitor(), wijkbudget))
     if not voting.voting_is_open(wijkbudget, date.today()):
         return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
     if _digest(wijkbudget) is None:
@@ -164,7 +171,7 @@ def ballot(wijkbudget_id):
 @blueprint.route("/<int:wijkbudget_id>/bevestigen", methods=["POST"])
 def confirm(wijkbudget_id):
     wijkbudget = voting_wijkbudget(wijkbudget_id)
-    require(can_view_wijkbudget(current_user, wijkbudget))
+    require(can_view_wijkbudget(_visitor(), wijkbudget))
     form = BallotForm()
     digest = _digest(wijkbudget)
     if not form.validate_on_submit() or digest is None:
@@ -195,7 +202,7 @@ def confirm(wijkbudget_id):
 @blueprint.route("/<int:wijkbudget_id>/bewijs/<receipt_id>")
 def receipt(wijkbudget_id, receipt_id):
     wijkbudget = voting_wijkbudget(wijkbudget_id)
-    require(can_view_wijkbudget(current_user, wijkbudget))
+    require(can_view_wijkbudget(_visitor(), wijkbudget))
     row = voting.find_receipt(wijkbudget, receipt_id) or abort(404)
     return render_template("wijkbudget/receipt.html", wijkbudget=wijkbudget, receipt=row)
 
@@ -203,8 +210,8 @@ def receipt(wijkbudget_id, receipt_id):
 @blueprint.route("/<int:wijkbudget_id>/uitslag")
 def results(wijkbudget_id):
     wijkbudget = get_wijkbudget(wijkbudget_id)
-    require(can_view_wijkbudget(current_user, wijkbudget))
-    if not can_see_results(current_user, wijkbudget):
+    require(can_view_wijkbudget(_visitor(), wijkbudget))
+    if not can_see_results(_visitor(), wijkbudget):
         abort(404)  # hidden until published
     result = counting.result_of(wijkbudget)
     return render_template("wijkbudget/results.html", wijkbudget=wijkbudget, result=result,
@@ -217,5 +224,5 @@ def image(project_id):
     project = db.session.get(WijkbudgetProject, project_id)
     if project is None or not project.image:
         abort(404)
-    require(can_view_wijkbudget(current_user, project.wijkbudget))
+    require(can_view_wijkbudget(_visitor(), project.wijkbudget))
     return send_from_directory(upload_dir(), project.image, max_age=3600)
