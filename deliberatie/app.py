@@ -13,6 +13,8 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 
 
 GEMEENTE_NAME_SECONDS = 60  # a renamed gemeente shows in every process's page header within a minute
+CHROME_PARTS = ("stylesheets", "skip_link", "logo", "nav_label", "home_item", "login_item", "lang_switch", "footer")
+CHROME_KEEP = 32  # rendered chromes kept per process (languages x gemeente names x URL prefixes)
 
 
 class DatabaseId(IntegerConverter):
@@ -98,7 +100,7 @@ def create_app(config=None):
 
 def _init_templates(app):
     """Jinja helpers: permission predicates (templates never repeat a rule) and formatting."""
-    from flask import g
+    from flask import g, request
     from flask_babel import format_date, format_decimal, format_percent
     from sqlalchemy import select
 
@@ -117,9 +119,34 @@ def _init_templates(app):
                 cached.update(name=g.gemeente_name, read_at=time.monotonic())
         return g.gemeente_name
 
+    chromes = {}  # per app: (language, URL prefix, gemeente name) -> the rendered chrome
+
+    def page_chrome(language):
+        """The parts of base.html that are the same for every visitor (templates/_chrome.html).
+
+        They depend on the language, the gemeente's name and the app's URL prefix only, so each
+        process renders them once per combination instead of some ten ``url_for`` and ``_()``
+        per page. Nothing about the visitor is in them: base.html keeps login state, the
+        logout form's CSRF token and flashed messages per request.
+        """
+        name = gemeente_name()
+        key = (language, request.script_root, name)
+        chrome = chromes.get(key)
+        if chrome is None:
+            macros = app.jinja_env.get_template("_chrome.html").module
+            arguments = {"logo": (name,), "lang_switch": (language,)}
+            chrome = {part: getattr(macros, part)(*arguments.get(part, ())) for part in CHROME_PARTS}
+            if app.jinja_env.auto_reload:
+                return chrome  # development: an edited _chrome.html shows on the next page
+            if len(chromes) >= CHROME_KEEP:
+                chromes.clear()
+            chromes[key] = chrome
+        return chrome
+
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         gemeente_name=gemeente_name,
+        page_chrome=page_chrome,
         ladder_label=lambda rung: LADDER_LABELS[rung].split(":")[0],
         format_date=format_date,
         format_decimal=format_decimal,

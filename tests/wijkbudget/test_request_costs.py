@@ -2,6 +2,8 @@
 translations that still follow the language, a cached gemeente name that still follows a rename.
 The process's copy of an open wijkbudget is tested in test_snapshot.py."""
 
+import re
+
 from flask import render_template_string
 from flask_babel import force_locale
 
@@ -9,6 +11,7 @@ from deliberatie.extensions import db
 from deliberatie.models import Gemeente, Wijk
 from deliberatie.wijkbudget import snapshot
 from deliberatie.wijkbudget.models import Wijkbudget, WijkbudgetProject
+from tests.factories import PASSWORD
 
 
 def _selects(statements):
@@ -86,3 +89,39 @@ def test_voting_forms_render_their_csrf_field_as_wtforms_does(app):
             assert token and str(form.csrf_token) == str(HiddenInput()(form.csrf_token))
             assert f'value="{token}"' in str(form.csrf_token)
             assert 'class="x"' in str(form.csrf_token(class_="x"))  # render arguments: the usual way
+
+
+def test_page_chrome_is_shared_but_never_the_visitors_parts(app, world):
+    """base.html's chrome is rendered once per language, URL prefix and gemeente name per process;
+    who is signed in, the logout form's token and the flashed messages stay per request."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    anonymous, beheerder, other = app.test_client(), app.test_client(), app.test_client()
+    assert ">Inloggen<" in anonymous.get("/").text
+    assert beheerder.post("/auth/inloggen", data={"email": "beheer@example.org", "password": PASSWORD,
+                                                  "csrf_token": _token(beheerder)}).status_code == 302
+    assert other.post("/auth/inloggen", data={"email": "org@example.org", "password": PASSWORD,
+                                              "csrf_token": _token(other)}).status_code == 302
+    signed_in = beheerder.get("/").text
+    assert "Uitloggen" in signed_in and "Accounts" in signed_in and ">Inloggen<" not in signed_in
+    organiser = other.get("/").text
+    assert "Uitloggen" in organiser and "Accounts" not in organiser
+    assert _token_in(signed_in) != _token_in(organiser)  # each session's own CSRF token
+    page = anonymous.get("/").text
+    assert ">Inloggen<" in page and "Uitloggen" not in page and "Accounts" not in page
+    assert 'href="/static/css/app.css"' in page
+    # Another URL prefix, another language: their own chrome, not the first one's.
+    prefixed = anonymous.get("/", base_url="http://localhost/wijk/").text
+    assert 'href="/wijk/static/css/app.css"' in prefixed and 'href="/wijk/auth/inloggen"' in prefixed
+    english = anonymous.get("/?lang=en").text
+    assert ">Log in<" in english and 'hreflang="en" lang="en" aria-current="true"' in english
+    assert 'hreflang="nl" lang="nl" aria-current="true"' not in english
+    page = anonymous.get("/?lang=nl").text
+    assert 'href="/static/css/app.css"' in page and ">Inloggen<" in page
+    assert 'hreflang="nl" lang="nl" aria-current="true"' in page
+
+def _token(client):
+    return _token_in(client.get("/auth/inloggen").text)
+
+
+def _token_in(html):
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
