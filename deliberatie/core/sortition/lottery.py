@@ -116,20 +116,24 @@ def reserve_order(instance, panel, seed):
     return tuple(sorted(rest, key=lambda pid: (_hash_int("reserve", seed, pid), pid)))
 
 
+def _tally(instance, position, members):
+    """Members per (category, value) among ``members``."""
+    tally = {}
+    for pid in members:
+        for key in zip(instance.categories, instance.features[position[pid]]):
+            tally[key] = tally.get(key, 0) + 1
+    return tally
+
+
 def meets_quotas(instance, members, *, households=True):
     """Whether a set of person ids satisfies every quota (and the household rule)."""
     position = {pid: i for i, pid in enumerate(instance.ids)}
-    tally = {}
-    seen_households = set()
-    for pid in members:
-        i = position[pid]
-        for cat, value in zip(instance.categories, instance.features[i]):
-            tally[(cat, value)] = tally.get((cat, value), 0) + 1
-        h = instance.households[i]
-        if households and h is not None:
-            if h in seen_households:
-                return False
-            seen_households.add(h)
+    if households:
+        homes = [instance.households[position[pid]] for pid in members]
+        homes = [h for h in homes if h is not None]
+        if len(set(homes)) < len(homes):
+            return False
+    tally = _tally(instance, position, members)
     return all(q.min <= tally.get((q.category, q.value), 0) <= q.max for q in instance.quotas)
 
 
@@ -167,14 +171,6 @@ class ClosestReplacement:
     id: str
     deviation: int  # seats outside [min, max], summed over quotas; 0: every quota holds
     off: tuple  # QuotaMiss per quota that would not hold, in quota order
-
-
-def _tally(instance, position, members):
-    tally = {}
-    for pid in members:
-        for key in zip(instance.categories, instance.features[position[pid]]):
-            tally[key] = tally.get(key, 0) + 1
-    return tally
 
 
 def closest_replacement(instance, panel, reserves, *, households=True):
