@@ -283,12 +283,26 @@ def server_cpu(procs):
     return sum(cpu_seconds(p.pid, children=True) + sum(cpu_seconds(w) for w in workers_of(p)) for p in procs)
 
 
-def backend_pids(database):
+def backend_pids(database, conn=None):
+    import psycopg
+
+    if conn is None:
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
+            return backend_pids(database, conn)
+    return [row[0] for row in conn.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,))]
+
+
+async def watch_backends(database, seen, deadline, every=0.25):
+    """Keep each backend's latest CPU reading: a backend that exits mid-peak (a pool replacing a
+    connection, a killed worker's) takes its /proc entry with it, and its CPU would be lost."""
     import psycopg
 
     with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
-        return [row[0] for row in conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,))]
+        while time.monotonic() < deadline:
+            for pid in backend_pids(database, conn):
+                seen[pid] = max(seen.get(pid, 0.0), cpu_seconds(pid))
+            await asyncio.sleep(every)
 
 
 def machine_cpu():
@@ -590,8 +604,7 @@ async def peak(args, ids, procs):
     net = rng.randrange(2, 250)  # a fresh /16 of source addresses per run: old rate-limit counters don't apply
     queue = list(ids["codes"][:args.codes])
     rng.shuffle(queue)
-    backends = backend_pids(args.database)
-    cpu_before = dict(app=server_cpu(procs), postgres={pid: cpu_seconds(pid) for pid in backends},
+    cpu_before = dict(app=server_cpu(procs), postgres={pid: cpu_seconds(pid) for pid in backend_pids(args.database)},
                       client=time.process_time(), machine=machine_cpu())
     start = time.monotonic()
     deadline = start + args.seconds
@@ -602,6 +615,8 @@ async def peak(args, ids, procs):
               for i, email in enumerate(ids["organisers"][:args.organisers])]
     if args.kill_one:
         tasks.append(killer(procs, args.seconds / 2, killed))
+    seen = dict(cpu_before["postgres"])
+    tasks.append(watch_backends(args.database, seen, deadline))
     for outcome in await asyncio.gather(*tasks, return_exceptions=True):
         if isinstance(outcome, BaseException):
             stats.errors[f"client task failed: {type(outcome).__name__}"] += 1
@@ -609,8 +624,8 @@ async def peak(args, ids, procs):
     busy, total = (a - b for a, b in zip(machine_cpu(), cpu_before["machine"]))
     stats.cpu = dict(
         app=server_cpu(procs) - cpu_before["app"],
-        postgres=sum(cpu_seconds(pid) - cpu_before["postgres"].get(pid, 0.0)
-                     for pid in set(backends) | set(backend_pids(args.database))),
+        postgres=sum(max(seen.get(pid, 0.0), cpu_seconds(pid)) - cpu_before["postgres"].get(pid, 0.0)
+                     for pid in set(seen) | set(backend_pids(args.database))),
         client=time.process_time() - cpu_before["client"],
         machine=busy, machine_total=total, load=os.getloadavg())
     return stats, elapsed, killed
