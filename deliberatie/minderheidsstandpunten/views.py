@@ -34,6 +34,8 @@ def current_deelnemer(traject, ronde, *, create=False):
             return None
         return services.deelnemer_for_user(traject, current_user, create=create)
     found = services.deelnemer_by_pseudonym(traject, session.get(_session_key(traject)))
+    if found is not None and ronde.deelname is Deelname.STEMCODE and found.stemcode_id is None:
+        found = None  # an anonymous browser from before the switch to stemcodes needs a code too
     if found is None and create and ronde.deelname is Deelname.PSEUDONIEM:
         found = services.new_anonymous(traject)
         session[_session_key(traject)] = found.pseudonym

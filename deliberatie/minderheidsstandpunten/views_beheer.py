@@ -165,7 +165,12 @@ def standpunt_nieuw(traject_id, sessie_id):
     traject = _managed(traject_id)
     sessie = get_in(Sessie, sessie_id, traject.id)
     form = _standpunt_form(traject)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    present = sessie.voor + sessie.tegen + sessie.onthouding
+    if valid and present and form.herkend_door.data > present:  # the report says "n of the m present"
+        form.herkend_door.errors.append(_("Dat zijn meer dan de %(n)s aanwezigen bij de stemming.", n=present))
+        valid = False
+    if valid:
         services.add_standpunt(sessie, current_user, form.data)
         db.session.commit()
         flash(_("Het minderheidsstandpunt is vastgelegd."), "success")

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from deliberatie import components
 from deliberatie.extensions import db
-from deliberatie.minderheidsstandpunten.models import (Afhandeling, Deelname, Deelnemer, Ronde, Sessie, Stelling,
-                                                       StellingStatus, Stem)
+from deliberatie.minderheidsstandpunten.models import (Afhandeling, Deelname, Deelnemer, Ronde, Sessie, Standpunt,
+                                                       Stelling, StellingStatus, Stem)
 from deliberatie.models import AuditEntry, Traject
 
 from .conftest import INWONER, ORG, RAAD, seed_planted
@@ -180,6 +180,23 @@ def test_stemcode_mode(client, auth, world):
         "select code_hash from minderheidsstandpunten_stemcode"))])
 
 
+def test_switch_to_stemcodes_asks_an_anonymous_browser_for_a_code(client, auth, world):
+    """A browser that voted anonymously before the organiser chose stemcodes cannot go on without a code."""
+    b, (first, second, _third) = base(world), world["stellingen"]
+    client.post(f"{b}/stellingen/{first}", data={"stem": "eens"})
+    assert count(Stem) == 1
+    auth.login(ORG)
+    client.post(f"{b}/beheer", data={"deelname": "stemcode", "open": "y", "voorstellen_toegestaan": "y"})
+    auth.logout()
+    assert client.get(f"{b}/stellingen").headers["Location"] == f"{b}/stemcode"
+    response = client.post(f"{b}/stellingen/{second}", data={"stem": "oneens"})
+    assert response.headers["Location"] == f"{b}/stemcode"
+    assert client.post(f"{b}/voorstellen", data={"text": "Een stelling zonder code."}).headers["Location"] \
+        == f"{b}/stemcode"
+    assert client.get(f"{b}/over-u").headers["Location"] == f"{b}/stellingen"
+    assert count(Stem) == 1 and count(Stelling, status=StellingStatus.VOORGESTELD) == 0
+
+
 def test_account_mode(client, auth, world):
     b = base(world)
     ronde = db.session.scalar(db.select(Ronde))
@@ -226,3 +243,17 @@ def test_run_without_votes_is_a_clear_message(client, auth, world):
     response = client.post(f"{base(world)}/analyses", data={"min_votes": "7", "max_groups": "5", "seed": "0"},
                            follow_redirects=True)
     assert "Er zijn nog geen stemmen om te analyseren." in response.text
+
+
+def test_a_minority_view_cannot_be_recognised_by_more_people_than_were_present(client, auth, world):
+    b = base(world)
+    auth.login(ORG)
+    client.post(f"{b}/sessies/nieuw", data={"soort": "bijeenkomst", "title": "Avond", "held_on": date.today(),
+                                            "voorstel": "Een plan.", "voor": "8", "tegen": "3", "onthouding": "1"})
+    sessie = db.session.scalar(db.select(Sessie))
+    data = {"title": "Te duur", "redenen": "Het geld kan beter naar de school.", "groep": ""}
+    bad = client.post(f"{b}/sessies/{sessie.id}/standpunten", data={**data, "herkend_door": "13"})
+    assert bad.status_code == 200 and "Dat zijn meer dan de 12 aanwezigen bij de stemming." in bad.text
+    assert count(Standpunt) == 0
+    assert client.post(f"{b}/sessies/{sessie.id}/standpunten", data={**data, "herkend_door": "12"}).status_code == 302
+    assert [s.herkend_door for s in db.session.scalars(db.select(Standpunt))] == [12]
