@@ -64,7 +64,7 @@ def render(report) -> bytes:
     rep = part["representation"]
     if rep.get("available"):
         for group in rep.get("groups", []):
-            para(f"{group['label']} (n = {group['n']})")
+            para(f"{group['label']} (n = {group['n']})" + (f": {group['error']}" if group.get("error") else ""))
             for row in group.get("rows", []):
                 item(_("%(var)s %(cat)s: deelnemers %(raw)s, gewogen %(w)s, inwoners %(pop)s", var=row["variable"],
                        cat=row["category"], raw=_pct(row["sample_share"]), w=_pct(row["weighted_share"]),

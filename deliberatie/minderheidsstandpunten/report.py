@@ -8,7 +8,7 @@ same content under the Omgevingswet headings.
 
 import json
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
 from .. import components
@@ -110,7 +110,7 @@ def build(traject) -> dict:
     outcomes = [
         {"title": str(o.title), "rows": [[str(x) for x in r] for r in o.rows], "url": o.url}
         for o in components.outcome_summaries(current_app, traject)
-        if not (o.url or "").startswith(f"/{OWN_SUMMARY_KEY}/")
+        if not (o.url or "").startswith(f"{request.script_root}/{OWN_SUMMARY_KEY}/")  # also under a URL prefix
     ]
     common = ([{"statement_id": int(s), "text": texts.get(int(s), s), "score": round(v, 3)}
                for s, v in result["group_aware_consensus"][:5]] if result else [])
@@ -153,10 +153,12 @@ def participatieverslag(report) -> dict:
         for v in report["minority_views"] for c in v["conditions"]
         if c["handled"] in (Afhandeling.OVERGENOMEN.value, Afhandeling.DEELS.value)
     ]
+    consensus = report["majority"]["consensus"]
+    seen = {s["statement_id"] for s in consensus}
     return {
         "who": report["participation"],
         "how": report["participation"]["sessions"],
-        "agreed": report["majority"]["consensus"] + report["common_ground"],
+        "agreed": consensus + [s for s in report["common_ground"] if s["statement_id"] not in seen],
         "disagreed": report["minority_views"],
         "changed": changed,
         "terugkoppeling": report["terugkoppeling"],

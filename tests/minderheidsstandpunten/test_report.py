@@ -238,3 +238,60 @@ def test_consensus_statements_are_weighted_to_the_population(app, client, auth, 
     section3 = page.split('id="s3"')[1].split('id="s4"')[0]
     assert "gewogen naar de bevolking" in section3 and "95%-interval" in section3
     assert client.get(f"/minderheidsstandpunten/{traject.id}/verslag.pdf").data.startswith(b"%PDF")
+
+
+def test_own_consensus_is_not_repeated_as_another_outcome_under_a_url_prefix(client, auth, world):
+    """Mounted under a prefix (SCRIPT_NAME), section 3 still lists the stellingen's consensus only once."""
+    traject = db.session.get(Traject, world["traject"])
+    seed_planted(traject, np.random.default_rng(5), sizes=(40, 30, 6), n_statements=12)
+    analyses.run(traject, world["organisator"], seed=0)
+    db.session.commit()
+    auth.login(RAAD)
+    for root in ("", "/gemeente"):
+        env = {"SCRIPT_NAME": root}
+        data = client.get(f"/minderheidsstandpunten/{traject.id}/verslag.json", environ_overrides=env).json
+        assert data["majority"]["consensus"]
+        assert not [o for o in data["majority"]["outcomes"] if "/minderheidsstandpunten/" in (o["url"] or "")], root
+        page = client.get(f"/minderheidsstandpunten/{traject.id}/verslag", environ_overrides=env).text
+        assert "Stellingen: waar de meeste deelnemers het over eens zijn" not in page, root
+
+
+def test_report_says_why_participants_cannot_be_compared_with_the_population(client, auth, world):
+    """Without population figures the report explains so, instead of an empty comparison table."""
+    from deliberatie.models import WijkPopulatie
+
+    db.session.execute(db.delete(WijkPopulatie))
+    people = [Deelnemer(traject_id=world["traject"], pseudonym=f"np{i}", geslacht="vrouw", leeftijd="25-44")
+              for i in range(5)]
+    db.session.add_all(people)
+    db.session.flush()
+    db.session.add_all([Stem(stelling_id=world["stellingen"][0], deelnemer_id=d.id, value=1) for d in people])
+    db.session.commit()
+    auth.login(RAAD)
+    base = f"/minderheidsstandpunten/{world['traject']}"
+    group = client.get(f"{base}/verslag.json").json["participation"]["representation"]["groups"][0]
+    assert group["error"] and group["rows"] == []
+    section2 = client.get(f"{base}/verslag").text.split('id="s2"')[1].split('id="s3"')[0]
+    assert escape(group["error"]) in section2 and "<table" not in section2
+    assert group["error"].encode("latin-1") in client.get(f"{base}/verslag.pdf").data
+
+
+def test_participatieverslag_lists_each_agreement_once_with_its_direction(client, auth, world):
+    """A statement most participants reject is shown as "oneens", and common ground repeats no statement."""
+    traject = db.session.get(Traject, world["traject"])
+    seed_planted(traject, np.random.default_rng(0))
+    analyses.run(traject, world["organisator"], seed=0)
+    db.session.commit()
+    auth.login(RAAD)
+    base = f"/minderheidsstandpunten/{traject.id}"
+    data = client.get(f"{base}/verslag.json").json
+    consensus, common = data["majority"]["consensus"], data["common_ground"]
+    rejected = [s for s in consensus if s["direction"] == "disagree"]
+    assert rejected and {s["statement_id"] for s in consensus} & {s["statement_id"] for s in common}
+    agreed = [s["statement_id"] for s in data["participatieverslag"]["agreed"]]
+    assert len(agreed) == len(set(agreed)) and set(agreed) == {s["statement_id"] for s in consensus + common}
+    page = client.get(f"{base}/participatieverslag").text
+    section = page.split("Waarover was men het eens?")[1].split("Waarover was men het oneens?")[0]
+    for s in rejected:
+        assert section.count(escape(s["text"]) + " ") == 1
+        assert f'{escape(s["text"])} — {round(100 * s["group_share"])}% oneens' in section
