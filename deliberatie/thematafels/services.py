@@ -191,7 +191,14 @@ def close_event(event, actor) -> None:
     audit.record(actor, "thematafels.close", f"thematafels:{event.id}", traject_id=event.traject_id)
 
 
+def _still_open(event) -> None:
+    """A closed event's harvest is final: no more table input, no more plenary votes."""
+    if event.status is EventStatus.AFGEROND:
+        raise ServiceError("event_closed")
+
+
 def add_note(tafel, text: str) -> Notitie:
+    _still_open(tafel.thema.event)
     note = Notitie(tafel=tafel, text=text.strip())
     db.session.add(note)
     db.session.flush()
@@ -199,6 +206,7 @@ def add_note(tafel, text: str) -> Notitie:
 
 
 def add_idea(tafel, data: dict) -> Idee:
+    _still_open(tafel.thema.event)
     idee = Idee(tafel=tafel, title=data["title"].strip(), description=data.get("description") or "")
     db.session.add(idee)
     db.session.flush()
@@ -206,6 +214,7 @@ def add_idea(tafel, data: dict) -> Idee:
 
 
 def add_argument(idee, side: str, text: str) -> Argument:
+    _still_open(idee.tafel.thema.event)
     argument = Argument(idee=idee, side=Side(side), text=text.strip())
     db.session.add(argument)
     db.session.flush()
@@ -213,12 +222,14 @@ def add_argument(idee, side: str, text: str) -> Argument:
 
 
 def record_table_vote(idee, votes: int, dissent: str) -> None:
+    _still_open(idee.tafel.thema.event)
     idee.votes = votes
     idee.dissent = (dissent or "").strip()
     db.session.flush()
 
 
 def record_plenary_votes(event, actor, votes: dict[int, int]) -> None:
+    _still_open(event)
     ideas = {i.id: i for i in ideas_of(event)}
     for idee_id, count in votes.items():
         if idee_id in ideas and count is not None:
@@ -262,14 +273,22 @@ def _cell(value):
 
 
 def harvest_csv(event) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
+    """The harvest for a spreadsheet as municipalities open it: Excel in Dutch.
+
+    A byte order mark, or Excel reads the UTF-8 as Windows-1252 ("ideeÃ«n");
+    semicolons between cells and a decimal comma, as Dutch Excel expects
+    (it takes the point in "0.750" for a thousands separator); CRLF line ends.
+    """
+    out = io.StringIO(newline="")
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["rang", "idee", "toelichting", "thema", "tafel", "stippen_tafel", "aandeel_tafel",
                      "stemmen_plenair", "argumenten_voor", "argumenten_tegen", "minderheidsstandpunt"])
     for row in harvest(event):
         idee = row.idee
         writer.writerow([row.rank, _cell(idee.title), _cell(idee.description), _cell(idee.tafel.thema.name),
-                         _cell(idee.tafel.label), idee.votes, f"{float(row.table_share):.3f}", idee.plenary_votes,
+                         _cell(idee.tafel.label), idee.votes, f"{float(row.table_share):.3f}".replace(".", ","),
+                         idee.plenary_votes,
                          _cell(" | ".join(a.text for a in idee.side(Side.VOOR))),
                          _cell(" | ".join(a.text for a in idee.side(Side.TEGEN))), _cell(idee.dissent)])
     return out.getvalue()

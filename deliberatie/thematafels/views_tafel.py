@@ -17,6 +17,18 @@ def _back(event, tafel):
     return redirect(url_for("thematafels.tafel", event_id=event.id, tafel_id=tafel.id))
 
 
+def _save(action, done):
+    """Run ``action`` and commit, or roll back what a refusal (a closed event) left; flash either way."""
+    try:
+        action()
+    except services.ServiceError as error:
+        db.session.rollback()
+        _refuse(error)
+    else:
+        db.session.commit()
+        flash(done, "success")
+
+
 @blueprint.route("/<int:event_id>/tafel/<int:tafel_id>")
 def tafel(event_id, tafel_id):
     event = get_event(event_id)
@@ -33,9 +45,7 @@ def add_note(event_id, tafel_id):
     require(perms.can_facilitate(current_user, tafel))
     form = NoteForm()
     if form.validate_on_submit():
-        services.add_note(tafel, form.text.data)
-        db.session.commit()
-        flash(_("De notitie is opgeslagen."), "success")
+        _save(lambda: services.add_note(tafel, form.text.data), _("De notitie is opgeslagen."))
     else:
         flash(_("Schrijf eerst een notitie."), "error")
     return _back(event, tafel)
@@ -48,9 +58,7 @@ def add_idea(event_id, tafel_id):
     require(perms.can_facilitate(current_user, tafel))
     form = IdeaForm()
     if form.validate_on_submit():
-        services.add_idea(tafel, form.data)
-        db.session.commit()
-        flash(_("Het idee is opgeslagen."), "success")
+        _save(lambda: services.add_idea(tafel, form.data), _("Het idee is opgeslagen."))
     else:
         flash(_("Geef het idee een naam (hooguit 200 tekens)."), "error")
     return _back(event, tafel)
@@ -63,9 +71,7 @@ def add_argument(event_id, idee_id):
     require(perms.can_facilitate(current_user, idee.tafel))
     form = ArgumentForm()
     if form.validate_on_submit():
-        services.add_argument(idee, form.side.data, form.text.data)
-        db.session.commit()
-        flash(_("Het argument is opgeslagen."), "success")
+        _save(lambda: services.add_argument(idee, form.side.data, form.text.data), _("Het argument is opgeslagen."))
     else:
         flash(_("Kies voor of tegen en schrijf het argument."), "error")
     return _back(event, idee.tafel)
@@ -78,9 +84,8 @@ def table_vote(event_id, idee_id):
     require(perms.can_facilitate(current_user, idee.tafel))
     form = VoteForm(prefix=f"idee{idee.id}")
     if form.validate_on_submit():
-        services.record_table_vote(idee, form.votes.data, form.dissent.data)
-        db.session.commit()
-        flash(_("De stemmen zijn opgeslagen."), "success")
+        _save(lambda: services.record_table_vote(idee, form.votes.data, form.dissent.data),
+              _("De stemmen zijn opgeslagen."))
     else:
         flash(_("Vul het aantal stippen in (0 of meer)."), "error")
     return _back(event, idee.tafel)
@@ -120,9 +125,9 @@ def plenary(event_id):
     ideas = services.ideas_of(event)
     form = plenary_form(ideas)
     if form.validate_on_submit():
-        services.record_plenary_votes(event, current_user, {i.id: form[f"votes_{i.id}"].data for i in ideas})
-        db.session.commit()
-        flash(_("De plenaire stemmen zijn opgeslagen."), "success")
+        votes = {i.id: form[f"votes_{i.id}"].data for i in ideas}
+        _save(lambda: services.record_plenary_votes(event, current_user, votes),
+              _("De plenaire stemmen zijn opgeslagen."))
     else:
         flash(_("Vul bij elk idee een aantal stemmen in (0 of meer)."), "error")
     return redirect(url_for("thematafels.oogst", event_id=event.id))

@@ -55,6 +55,12 @@ def seat_people(world, n=6):
     db.session.commit()
 
 
+def read_csv(text):
+    """The harvest CSV as Dutch Excel reads it: a byte order mark, then cells between semicolons."""
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:], newline=""), delimiter=";"))
+
+
 def login(auth, who):
     if who:
         auth.login(who)
@@ -265,7 +271,7 @@ def test_event_journey_sign_up_to_harvest(client, auth, world):
     harvest = client.get(f"{base}/oogst").text
     assert harvest.index("Geveltuinen") < harvest.index("Boom per straat")
     assert "Twee mensen vrezen voor parkeerplekken." in harvest
-    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}/oogst.csv").text)))
+    rows = read_csv(client.get(f"{base}/oogst.csv").text)
     assert [r["idee"] for r in rows] == ["Geveltuinen", "Boom per straat"]
     assert rows[0]["argumenten_tegen"] == "Onderhoud" and rows[0]["stemmen_plenair"] == "12"
     assert "Ranglijst van de ideeën" in client.get(f"{base}/oogst/afdruk").text
@@ -335,6 +341,54 @@ def test_csv_cells_never_start_a_formula(world):
     event = event_of(world)
     idee = services.add_idea(event.tafels[0], {"title": "=HYPERLINK(\"http://x\")", "description": "+31 6"})
     services.add_argument(idee, "voor", "@iedereen")
-    rows = list(csv.DictReader(io.StringIO(services.harvest_csv(event))))
+    rows = read_csv(services.harvest_csv(event))
     assert rows[0]["idee"] == "'=HYPERLINK(\"http://x\")"
     assert rows[0]["toelichting"] == "'+31 6" and rows[0]["argumenten_voor"] == "'@iedereen"
+
+
+def test_csv_opens_in_dutch_excel(client, world):
+    """Excel in Dutch needs the BOM for UTF-8, semicolons between cells and a decimal comma."""
+    event = event_of(world)
+    idee = services.add_idea(event.tafels[0], {"title": "Ideeën; groen", "description": "regel één\nregel twee"})
+    other = services.add_idea(event.tafels[0], {"title": "Café"})
+    services.record_table_vote(idee, 3, "")
+    services.record_table_vote(other, 1, "")
+    db.session.commit()
+    response = client.get(f"/thematafels/{world['event']}/oogst.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.data.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte order mark
+    text = response.data.decode("utf-8")
+    assert text.splitlines()[0].lstrip("\ufeff").split(";")[:3] == ["rang", "idee", "toelichting"]
+    assert text.count("\r\n") == 3  # header and two rows; the newline inside a cell stays a bare one
+    rows = read_csv(text)
+    assert [r["idee"] for r in rows] == ["Ideeën; groen", "Café"]
+    assert rows[0]["toelichting"] == "regel één\nregel twee"
+    assert [r["aandeel_tafel"] for r in rows] == ["0,750", "0,250"]
+
+
+def test_a_closed_event_keeps_its_harvest_even_for_organisers(client, auth, world):
+    """After "afsluiten" the harvest is final: no table input and no plenary votes, from anyone."""
+    event = event_of(world)
+    idee = services.add_idea(event.tafels[0], {"title": "Geveltuinen"})
+    services.record_table_vote(idee, 4, "")
+    services.record_plenary_votes(event, None, {idee.id: 9})
+    services.close_event(event, None)
+    db.session.commit()
+    auth.login(ORG)
+    base = f"/thematafels/{world['event']}"
+    tafel = f"{base}/tafel/{world['tafel']}"
+    for path, data in ((f"{tafel}/notitie", {"text": "Te laat"}), (f"{tafel}/idee", {"title": "Nog een"}),
+                       (f"{base}/idee/{idee.id}/argument", {"side": "tegen", "text": "Later bedacht"}),
+                       (f"{base}/idee/{idee.id}/stemmen", {f"idee{idee.id}-votes": "40"}),
+                       (f"{base}/plenair", {f"votes_{idee.id}": "0"})):
+        response = client.post(path, data=data, follow_redirects=True)
+        assert "De bijeenkomst is afgesloten." in response.text, path
+    db.session.expire_all()
+    idee = db.session.get(Idee, idee.id)
+    assert (idee.votes, idee.plenary_votes, idee.arguments) == (4, 9, [])
+    assert db.session.scalar(db.select(db.func.count()).select_from(Idee)) == 1
+    assert not db.session.get(Tafel, world["tafel"]).notities
+    assert [e.action for e in entries_for(world["traject"])][-1] == "thematafels.close"
+    page = client.get(tafel).text  # organisers still read the table page, without its forms
+    assert "Geveltuinen" in page and "Notitie opslaan" not in page and "Idee opslaan" not in page
+    assert "Stemmen opslaan" not in client.get(f"{base}/oogst").text
