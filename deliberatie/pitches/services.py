@@ -38,8 +38,18 @@ def ronde_for(traject) -> PitchRonde | None:
     return db.session.scalar(select(PitchRonde).where(PitchRonde.traject_id == traject.id))
 
 
-def support_count(pitch) -> int:
-    return db.session.scalar(select(func.count()).select_from(Steun).where(Steun.pitch_id == pitch.id))
+def support_count(pitch, *, until=None) -> int:
+    """The pitch's support, all of it or only that given at or before ``until``."""
+    query = select(func.count()).select_from(Steun).where(Steun.pitch_id == pitch.id)
+    if until is not None:
+        query = query.where(Steun.created_at <= until)
+    return db.session.scalar(query)
+
+
+def _status_at(pitch, moment):
+    """The status the pitch had at ``moment``: the last of its updates (one per change) by then."""
+    earlier = [u for u in pitch.updates if u.at <= moment]
+    return max(earlier, key=lambda u: (u.at, u.id)).status if earlier else pitch.status
 
 
 def check_image(data: bytes) -> str:
@@ -193,6 +203,9 @@ def parse_criteria(text: str):
 def save_ronde(traject, actor, data: dict) -> PitchRonde:
     ronde = ronde_for(traject) or PitchRonde(traject=traject)
     db.session.add(ronde)
+    if ronde.published_at is not None and (
+            (data["jury_weight"], data["public_weight"]) != (ronde.jury_weight, ronde.public_weight)):
+        raise ServiceError("weights_locked")  # they would change the published ranking
     criteria = data["criteria"]
     current = [(c.name, c.max_score) for c in ronde.criteria]
     if criteria != current:
@@ -266,12 +279,20 @@ def ranking(traject) -> list[RankRow]:
     total as a share of the maximum total; ``public`` is the pitch's support
     divided by the highest support of any ranked pitch. Rejected pitches are
     not ranked. Ties: more support first, then the earlier pitch.
+
+    A published ranking stays as it was published: it counts the support
+    given until then, the pitches submitted until then and the statuses they
+    had then (selecting and rejecting come after the ranking). Jury scores
+    and weights are locked once published (:func:`record_scores`, :func:`save_ronde`).
     """
     ronde = ronde_for(traject)
     if ronde is None:
         return []
-    pitches = [p for p in pitches_for(traject) if p.status is not PitchStatus.AFGEWEZEN]
-    counts = {p.id: support_count(p) for p in pitches}
+    frozen = ronde.published_at
+    pitches = [p for p in pitches_for(traject)
+               if (frozen is None or p.created_at <= frozen)
+               and (p.status if frozen is None else _status_at(p, frozen)) is not PitchStatus.AFGEWEZEN]
+    counts = {p.id: support_count(p, until=frozen) for p in pitches}
     top = max(counts.values(), default=0)
     criteria = ronde.criteria
     maximum = sum(c.max_score for c in criteria)

@@ -22,6 +22,7 @@ MESSAGES = {
     "already_jury": _l("Die persoon zit al in de jury."),
     "score_out_of_range": _l("Een cijfer valt buiten de schaal."),
     "ranking_published": _l("De uitslag is al gepubliceerd; cijfers liggen vast."),
+    "weights_locked": _l("De uitslag is al gepubliceerd; de gewichten liggen vast."),
     "no_ronde": _l("Stel eerst de pitchronde in."),
     "not_selected": _l("Alleen een geselecteerde pitch kan een wijkbudgetproject worden."),
     "already_project": _l("Deze pitch is al een wijkbudgetproject."),

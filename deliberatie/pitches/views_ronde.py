@@ -26,7 +26,7 @@ def ronde(traject_id):
             services.save_ronde(traject, current_user, dict(form.data, criteria=form.criteria.parsed))
         except services.ServiceError as error:
             db.session.rollback()
-            form.criteria.errors = [MESSAGES[error.code]]
+            (form.jury_weight if error.code == "weights_locked" else form.criteria).errors = [MESSAGES[error.code]]
         else:
             db.session.commit()
             flash(_("De pitchronde is opgeslagen."), "success")

@@ -49,7 +49,7 @@ def download_steuncodes(traject_id):
     traject = _managed(traject_id)
     valid, link = _posted_codes(traject)
     text = codes_csv(valid, lambda _code: link, columns=("volgnummer", "steuncode", "steunlink"))
-    return Response(text, mimetype="text/csv; charset=utf-8", headers={
+    return Response(text, mimetype="text/csv", headers={  # Flask adds the charset itself
         **NO_STORE, "Content-Disposition": f"attachment; filename=steuncodes-{traject.id}.csv"})
 
 

@@ -271,3 +271,49 @@ def test_hooks(app, world):
         services.publish_ranking(traject, None, "Klaar.")
         summaries = [s for s in components.outcome_summaries(app, traject) if "pitches" in (s.url or "")]
         assert summaries[0].rows[0][0] == "1. Speeltuin"
+
+
+def test_a_published_ranking_stays_as_published(client, auth, world, app):
+    """Support, pitches and rejections after publishing do not move it; its weights are locked."""
+    import json
+
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    people = {u.email: u for u in db.session.scalars(db.select(services.User))}
+    bankjes = services.submit_pitch(traject, people[PIET], dict(title="Bankjes", problem="p", plan="q",
+                                                                cost_cents=100, dragers="wij"))
+    ronde = services.ronde_for(traject)
+    lid = services.jurylid_for(ronde, people[RAAD])
+    haal, draag = ronde.criteria
+    for pitch in (db.session.get(Pitch, world["pitch"]), bankjes):
+        services.record_scores(pitch, lid, {haal.id: 6, draag.id: 3})
+    services.support(db.session.get(Pitch, world["pitch"]), people[PIET])
+    services.publish_ranking(traject, people[ORG], "Steun gaf de doorslag.")
+    db.session.commit()
+    published = [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)]
+    assert [(rank, title, support) for rank, title, support, _c in published] == [(1, "Speeltuin", 1),
+                                                                                   (2, "Bankjes", 0)]
+    # Afterwards: Bankjes gets more support than Speeltuin ever had, Speeltuin is rejected, a pitch comes in.
+    with app.test_request_context():  # the services send mail
+        for i in range(3):
+            services.support(bankjes, make_user(Role.INWONER, f"later{i}@example.org"))
+        services.set_status(db.session.get(Pitch, world["pitch"]), people[ORG], PitchStatus.AFGEWEZEN, "Te duur.")
+        services.submit_pitch(traject, people[PIET], dict(title="Laat", problem="p", plan="q", cost_cents=1,
+                                                          dragers="wij"))
+    db.session.commit()
+    auth.login(ORG)
+    response = client.post(f"/pitches/traject/{world['traject']}/ronde", data={
+        "support_threshold": "2", "jury_weight": "100", "public_weight": "0",
+        "criteria": "Haalbaarheid | 10\nDraagvlak | 5"})
+    assert response.status_code == 200 and "de gewichten liggen vast" in response.text
+    assert client.post(f"/pitches/traject/{world['traject']}/ronde", data={  # the threshold is not the ranking's
+        "support_threshold": "3", "jury_weight": "60", "public_weight": "40",
+        "criteria": "Haalbaarheid | 10\nDraagvlak | 5"}).status_code == 302
+    db.session.expire_all()
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    assert (services.ronde_for(traject).jury_weight, services.ronde_for(traject).support_threshold) == (60, 3)
+    assert [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)] == published
+    entry = next(e for e in entries_for(world["traject"]) if e.action == "pitches.publish")
+    assert [row[1] for row in json.loads(entry.details)["ranking"]] == [world["pitch"], bankjes.id]
+    page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
+    assert page.index("Speeltuin") < page.index("Bankjes") and "Laat" not in page and "Te duur." in page
+    assert services.support_count(bankjes) == 3  # the pitch page still counts all support

@@ -122,7 +122,7 @@ def test_organiser_makes_codes_sees_them_once_and_downloads_csv(client, auth, wo
     # The download takes back only codes of this round: not another round's, not made-up ones.
     posted = " ".join(shown + [world["foreign"], "AAAA-BBBB-CCCC-DDDD"])
     download = client.post(f"/pitches/traject/{world['traject']}/steuncodes/download", data={"codes": posted})
-    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert download.status_code == 200 and download.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert download.headers["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(download.text), delimiter=";"))
     assert rows[0] == ["volgnummer", "steuncode", "steunlink"]
