@@ -90,24 +90,68 @@ def _sq_dist(points, centers):
     return out
 
 
+def plus_plus_draws(rng, n, k, n_init):
+    """The random numbers a k-means++ seeding of ``n_init`` runs over ``n`` points uses, in order.
+
+    They do not depend on the points, so drawing them first lets seedings of
+    several point sets run side by side (:func:`kmeans_sets`) and still give
+    what seeding each set in turn gives.
+    """
+    first = rng.random(n_init)
+    draws = np.empty((max(k - 1, 0), n_init))
+    fallback = np.empty((max(k - 1, 0), n_init), dtype=np.int64)
+    for j in range(k - 1):
+        draws[j] = rng.random(n_init)
+        fallback[j] = rng.integers(0, n, size=n_init)
+    return first, draws, fallback
+
+
+def _sq_dist_sets(points, centers):
+    """Squared distances per point set, points (b, p, d) × centres (b, s, k, d) → (b, s, p, k)."""
+    out = np.subtract(points[:, None, :, None, 0], centers[:, :, None, :, 0])
+    out *= out
+    for dim in range(1, points.shape[2]):
+        diff = np.subtract(points[:, None, :, None, dim], centers[:, :, None, :, dim])
+        diff *= diff
+        out += diff
+    return out
+
+
+def _plus_plus_sets(points, weights, sizes, k, draws):
+    """k-means++ starts per point set, shape (b, n_init, k, d).
+
+    ``points`` (b, p, d) and ``weights`` (b, p) hold each set's ``sizes[i]``
+    points first, then finite padding of weight 0 (never picked: it adds
+    nothing to the cumulative weights); ``draws`` is one
+    :func:`plus_plus_draws` per set.
+    """
+    n_sets = len(points)
+    first = np.stack([d[0] for d in draws])  # (b, n_init)
+    n_init = first.shape[1]
+    last = (np.asarray(sizes) - 1)[:, None]
+    sets = np.arange(n_sets)[:, None]
+    cum_w = np.cumsum(weights, axis=1)
+    picked = np.stack([np.searchsorted(cum_w[i], first[i] * cum_w[i, -1], side="right")
+                       for i in range(n_sets)])
+    centers = np.empty((n_sets, n_init, k, points.shape[2]))
+    centers[:, :, 0] = points[sets, np.minimum(picked, last)]
+    closest = _sq_dist_sets(points, centers[:, :, :1])[..., 0]  # (b, n_init, p)
+    for j in range(1, k):
+        cum = np.cumsum(weights[:, None, :] * closest, axis=2)
+        total = cum[..., -1]
+        draw = np.stack([d[1][j - 1] for d in draws]) * total
+        pick = (cum < draw[..., None]).sum(axis=2)
+        fallback = np.stack([d[2][j - 1] for d in draws])
+        pick = np.where(total > 0, np.minimum(pick, last), fallback)
+        centers[:, :, j] = points[sets, pick]
+        np.minimum(closest, _sq_dist_sets(points, centers[:, :, j : j + 1])[..., 0], out=closest)
+    return centers
+
+
 def _plus_plus(points, weights, k, n_init, rng):
     """k-means++ starts for ``n_init`` runs at once, shape (n_init, k, d)."""
-    n = len(points)
-    cum_w = np.cumsum(weights)
-    first = np.minimum(np.searchsorted(cum_w, rng.random(n_init) * cum_w[-1], side="right"), n - 1)
-    centers = np.empty((n_init, k, points.shape[1]))
-    centers[:, 0] = points[first]
-    closest = _sq_dist(points, centers[:, :1])[..., 0]  # (n_init, n)
-    for j in range(1, k):
-        cum = np.cumsum(weights * closest, axis=1)
-        total = cum[:, -1]
-        draw = rng.random(n_init) * total
-        pick = (cum < draw[:, None]).sum(axis=1)
-        fallback = rng.integers(0, n, size=n_init)
-        pick = np.where(total > 0, np.minimum(pick, n - 1), fallback)
-        centers[:, j] = points[pick]
-        np.minimum(closest, _sq_dist(points, centers[:, j : j + 1])[..., 0], out=closest)
-    return centers
+    draws = plus_plus_draws(rng, len(points), k, n_init)
+    return _plus_plus_sets(points[None], weights[None], [len(points)], k, [draws])[0]
 
 
 def _assign(points, centers, with_dist=True):
@@ -136,6 +180,35 @@ def _assign(points, centers, with_dist=True):
 SETTLED = 0.01  # pol.is: k-means stops when no centre moves this far (map units)
 
 
+def _weighted_means(live, labels, weights, weighted):
+    """Move each run's centres (``live``, in place) to the weighted means of their points.
+
+    ``labels`` (runs, n); ``weights`` and ``weighted`` (weight × coordinate,
+    one per dimension) flattened run after run. Returns the masses (runs, k);
+    a centre with none stays where it was.
+    """
+    runs, k = live.shape[:2]
+    flat = (labels + (np.arange(runs) * k)[:, None]).ravel()
+    mass = np.bincount(flat, weights=weights, minlength=runs * k).reshape(runs, k)
+    for d, wp in enumerate(weighted):
+        sums = np.bincount(flat, weights=wp, minlength=runs * k).reshape(runs, k)
+        np.divide(sums, mass, out=live[:, :, d], where=mass > 0)
+    return mass
+
+
+def _reseed(live, mass, own, points_of):
+    """Put each empty group's centre on the point farthest from its own centre (``own``: (runs, n))."""
+    for run, cl in zip(*np.nonzero(mass == 0)):
+        far = int(np.argmax(own[run]))
+        live[run, cl] = points_of(run)[far]
+        own[run, far] = 0.0
+
+
+def _moving(live, before):
+    """pol.is (clusters.clj ``same-clustering?``): a run has settled once no centre moves 0.01."""
+    return (np.sum((live - before) ** 2, axis=2) >= SETTLED**2).any(axis=1)
+
+
 def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, every=False):
     """Weighted Lloyd k-means, ``n_init`` k-means++ runs side by side; lowest inertia wins.
 
@@ -162,23 +235,12 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
         before = live.copy()
         new, _ = _assign(points, live, with_dist=False)
         runs = len(alive)
-        flat = (new + (np.arange(runs) * k)[:, None]).ravel()
-        mass = np.bincount(flat, weights=tiled_w[: runs * n], minlength=runs * k).reshape(runs, k)
-        empty = np.nonzero(mass == 0)
-        if len(empty[0]):  # rare: distances to the centres the points were assigned to
-            dist = np.take_along_axis(_sq_dist(points, live), new[..., None], axis=2)[..., 0]
-        for d in range(dim):
-            sums = np.bincount(flat, weights=tiled_wp[d][: runs * n],
-                               minlength=runs * k).reshape(runs, k)
-            np.divide(sums, mass, out=live[:, :, d], where=mass > 0)
-        for run, cl in zip(*empty):
-            far = int(np.argmax(dist[run]))
-            live[run, cl] = points[far]
-            dist[run, far] = 0.0
+        mass = _weighted_means(live, new, tiled_w[: runs * n], [t[: runs * n] for t in tiled_wp])
+        if (mass == 0).any():  # rare: distances to the centres the points were assigned to
+            own = np.take_along_axis(_sq_dist(points, before), new[..., None], axis=2)[..., 0]
+            _reseed(live, mass, own, lambda run: points)
         centers[alive] = live
-        # pol.is (clusters.clj ``same-clustering?``): a run has settled once no centre moves 0.01
-        moving = (np.sum((live - before) ** 2, axis=2) >= SETTLED**2).any(axis=1)
-        alive = alive[moving]
+        alive = alive[_moving(live, before)]
         if len(alive) == 0:
             break
     labels, dist = _assign(points, centers)
@@ -187,6 +249,58 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
         return labels, centers, inertia
     best = int(np.argmin(inertia))
     return labels[best], centers[best].copy(), float(inertia[best])
+
+
+def kmeans_sets(sets, k, draws, *, max_iter=100):
+    """:func:`kmeans` with ``every`` on several small weighted point sets at once.
+
+    ``sets`` is a list of ``(points, weights)``, ``draws`` one
+    :func:`plus_plus_draws` per set. Each set gets exactly what
+    ``kmeans(points, k, rng, weights=weights, n_init=..., every=True)``
+    would give it with those random numbers (the same arithmetic, in the same
+    order), but all runs of all sets share one Lloyd loop: the group k-means
+    over a few base clusterings is a great many tiny problems, where numpy's
+    per-call overhead is much of the cost. Returns a list of
+    ``(labels, centers, inertia)``, one per set.
+    """
+    sizes = [len(p) for p, _ in sets]
+    n_sets, width, dim = len(sets), max(sizes), sets[0][0].shape[1]
+    points = np.zeros((n_sets, width, dim))  # padding: finite, weight 0
+    weights = np.zeros((n_sets, width))
+    for i, (p, w) in enumerate(sets):
+        points[i, : sizes[i]] = p
+        weights[i, : sizes[i]] = w
+    padded = np.arange(width)[None, :] >= np.asarray(sizes)[:, None]  # (b, p)
+    centers = _plus_plus_sets(points, weights, sizes, k, draws)
+    n_init = centers.shape[1]
+    centers = centers.reshape(n_sets * n_init, k, dim)
+    set_of = np.repeat(np.arange(n_sets), n_init)
+    weighted = [weights * points[..., d] for d in range(dim)]
+    alive = np.arange(len(centers))
+    for _ in range(max_iter):
+        live = centers[alive]
+        before = live.copy()
+        of = set_of[alive]
+        dist = _sq_dist_sets(points[of], live[:, None])[:, 0]  # (runs, p, k)
+        new = dist.argmin(axis=2)
+        mass = _weighted_means(live, new, weights[of].ravel(), [w[of].ravel() for w in weighted])
+        if (mass == 0).any():
+            own = np.take_along_axis(dist, new[..., None], axis=2)[..., 0]
+            own[padded[of]] = -np.inf  # padding is never a new centre
+            _reseed(live, mass, own, lambda run: points[of[run]])
+        centers[alive] = live
+        alive = alive[_moving(live, before)]
+        if len(alive) == 0:
+            break
+    dist = _sq_dist_sets(points[set_of], centers[:, None])[:, 0]
+    labels = dist.argmin(axis=2)
+    own = np.take_along_axis(dist, labels[..., None], axis=2)[..., 0]
+    out = []
+    for i, size in enumerate(sizes):
+        runs = slice(i * n_init, (i + 1) * n_init)
+        inertia = (weights[i, None, :size] * own[runs, :size]).sum(axis=1)
+        out.append((labels[runs, :size], centers[runs].copy(), inertia))
+    return out
 
 
 def hartigan(points, labels, k):

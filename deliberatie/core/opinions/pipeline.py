@@ -335,22 +335,26 @@ def _groups(points, max_groups, base_clusters, rng):
     # the base clusterings run side by side (one Lloyd loop)
     all_labels, all_centers, _ = cluster.kmeans(points, k_base, rng, n_init=K_BUFFER,
                                                 max_iter=10 if big else 20, every=True)
-    scores, starts = [], {}
+    sets, draws = [], []
     for base_labels, centers in zip(all_labels, all_centers):
         weights = np.bincount(base_labels, minlength=k_base).astype(np.float64)
         centers, weights = centers[weights > 0], weights[weights > 0]
         k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
-        scores.append({})
-        dist = cdist(centers, centers)
-        for k in range(2, k_max + 1):
-            # pol.is stops the group k-means after 20 Lloyd steps
-            runs, run_centers, inertia = cluster.kmeans(
-                centers, k, rng, weights=weights, n_init=GROUP_STARTS, max_iter=GROUP_ITERS,
-                every=True)
+        sets.append((centers, weights, k_max))
+        draws.append({k: cluster.plus_plus_draws(rng, len(centers), k, GROUP_STARTS)
+                      for k in range(2, k_max + 1)})
+    scores, starts = [{} for _ in sets], {}
+    dists = [cdist(centers, centers) for centers, _, _ in sets]
+    for k in range(2, max((s[2] for s in sets), default=1) + 1):
+        which = [i for i, s in enumerate(sets) if s[2] >= k]
+        # pol.is stops the group k-means after 20 Lloyd steps; all base clusterings side by side
+        results = cluster.kmeans_sets([sets[i][:2] for i in which], k, [draws[i][k] for i in which],
+                                      max_iter=GROUP_ITERS)
+        for i, (runs, run_centers, inertia) in zip(which, results):
             # distinct local optima, lowest weighted inertia first
             _, first = np.unique(np.round(inertia, 9), return_index=True)
             # pol.is scores the base clusters unweighted
-            scores[-1][k] = cluster.silhouette(centers, runs[first[0]], dist=dist)
+            scores[i][k] = cluster.silhouette(sets[i][0], runs[first[0]], dist=dists[i])
             starts.setdefault(k, []).append(run_centers[first[: max(1, POLISHED // K_BUFFER)]])
     # pol.is's max-key: the larger count on ties
     winners = [max(sorted(sc), key=lambda k: (sc[k], k)) for sc in scores if sc]
