@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import audit
 from ..core import seating
@@ -87,8 +87,20 @@ def _thema(event, thema_id):
     return thema
 
 
+def _lock(event) -> None:
+    """Lock the event's row and reread it: sign-ups, the seating and walk-ins take turns.
+
+    Without it two residents could both take the last seat (and the seating
+    then refuses the whole event), or a sign-up could land just after the
+    seating and never get a table.
+    """
+    db.session.scalars(select(ThematafelEvent).where(ThematafelEvent.id == event.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()
+
+
 def sign_up(event, user, data: dict) -> Aanmelding:
     """Sign up (or change one's choices before the seating)."""
+    _lock(event)
     if event.status is not EventStatus.AANMELDEN:
         raise ServiceError("signup_closed")
     first, second = _thema(event, data["first"]), _thema(event, data.get("second"))
@@ -96,7 +108,8 @@ def sign_up(event, user, data: dict) -> Aanmelding:
         raise ServiceError("same_choice")
     aanmelding = signup_for(event, user)
     if aanmelding is None:
-        if len(event.aanmeldingen) >= event.capacity:
+        taken = db.session.scalar(select(func.count()).select_from(Aanmelding).where(Aanmelding.event_id == event.id))
+        if taken >= event.capacity:
             raise ServiceError("full")
         aanmelding = Aanmelding(event=event, user=user if user.is_authenticated else None)
         db.session.add(aanmelding)
@@ -119,11 +132,13 @@ def _tables(event):
 
 def run_seating(event, actor, *, seed: int | None = None) -> seating.Seating:
     """Seat everyone signed up (walk-ins included); replaces an earlier seating."""
+    _lock(event)
     if event.status is EventStatus.AFGEROND:
         raise ServiceError("event_closed")
     seed = secrets.randbits(32) if seed is None else seed
     tafels, tables = _tables(event)
-    people = list(event.aanmeldingen)
+    people = db.session.scalars(select(Aanmelding).where(Aanmelding.event_id == event.id)
+                                .order_by(Aanmelding.id)).all()
     try:
         result = seating.seat(tables, [_participant(a) for a in people], rng=np.random.default_rng(seed))
     except seating.InputError as error:
@@ -162,6 +177,7 @@ def seating_report(event) -> SeatingReport:
 
 def add_walk_in(event, actor, data: dict) -> Aanmelding:
     """Seat a walk-in at a free table without moving anyone."""
+    _lock(event)
     if event.status is not EventStatus.INGEDEELD:
         raise ServiceError("not_seated")
     first, second = _thema(event, data["first"]), _thema(event, data.get("second"))

@@ -5,7 +5,6 @@ import io
 import json
 import math
 import re
-import threading
 from datetime import date
 
 import pytest
@@ -20,7 +19,7 @@ from deliberatie.pitches import services, steuncodes
 from deliberatie.pitches.models import Pitch, PitchRonde, PitchStatus, Steun, Steuncode
 from tests.conftest import guarded_app
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user as make_user
+from tests.thematafels.helpers import fast_user as make_user, race
 
 from tests.wijkbudget.pdf_letters import check_structure, joined, read_pages
 
@@ -310,34 +309,6 @@ def test_signed_in_residents_support_with_their_account_not_also_with_a_letter(c
 # --- concurrency (PostgreSQL) ---------------------------------------------------------------------------
 
 
-def _race(app, n, work):
-    """Run ``work(i, barrier)`` in ``n`` threads, each with its own session; their outcomes, sorted."""
-    barrier = threading.Barrier(n)
-    outcomes = []
-
-    def run(i):
-        with app.test_request_context():  # the agenda mail is translated
-            try:
-                work(i, barrier)
-                db.session.commit()
-                outcomes.append("stored")
-            except services.ServiceError as error:
-                db.session.rollback()
-                outcomes.append(error.code)
-            except Exception as error:  # noqa: BLE001 - reported in the assertion, not lost in a thread
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    db.session.expire_all()
-    return sorted(outcomes)
-
-
 @pytest.mark.postgres
 def test_concurrent_submissions_of_one_code_store_one_support(app, database, world):
     if database[2] is None:
@@ -349,7 +320,7 @@ def test_concurrent_submissions_of_one_code_store_one_support(app, database, wor
         barrier.wait(timeout=30)
         steuncodes.support_with_code(pitch, world["codes"][0])
 
-    assert _race(app, n, work) == ["code_already_counted"] * (n - 1) + ["stored"]
+    assert race(app, n, work) == ["code_already_counted"] * (n - 1) + ["stored"]
     assert _count(Steun) == 1
 
 
@@ -364,7 +335,7 @@ def test_concurrent_supports_cross_the_threshold_exactly_once(app, database, wor
         barrier.wait(timeout=30)
         steuncodes.support_with_code(pitch, world["codes"][i])
 
-    assert _race(app, 4, work) == ["stored"] * 4
+    assert race(app, 4, work) == ["stored"] * 4
     assert _count(Steun) == 4
     assert db.session.get(Pitch, world["pitch"]).on_agenda_at is not None
     agenda = [e for e in entries_for(world["traject"]) if e.action == "pitches.agenda"]

@@ -15,3 +15,36 @@ def fast_user(role=Role.INWONER, email=None):
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def race(app, n, work):
+    """Run ``work(i, barrier)`` in ``n`` threads, each with its own session; their outcomes, sorted.
+
+    An outcome is "stored" after a commit, the code of a refusal (a service's
+    ``ServiceError``), or the repr of anything else, so a failure in a thread
+    shows in the assertion instead of being lost.
+    """
+    import threading
+
+    barrier = threading.Barrier(n)
+    outcomes = []
+
+    def run(i):
+        with app.test_request_context():  # mails and messages are translated
+            try:
+                work(i, barrier)
+                db.session.commit()
+                outcomes.append("stored")
+            except Exception as error:  # noqa: BLE001 - see the docstring
+                db.session.rollback()
+                outcomes.append(getattr(error, "code", None) or repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    db.session.expire_all()
+    return sorted(outcomes)

@@ -12,7 +12,7 @@ from deliberatie.models import Role, TrajectStatus
 from deliberatie.thematafels.models import (Aanmelding, Choice, EventStatus, Idee, Tafel, ThematafelEvent)
 from deliberatie.thematafels import services
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user as make_user
+from tests.thematafels.helpers import fast_user as make_user, race
 
 ORG, OTHER_ORG, INA, RAAD, BEHEER, VOORZITTER = ("org@example.org", "ander@example.org", "ina@example.org",
                                                  "raad@example.org", "beheer@example.org", "tafel@example.org")
@@ -392,3 +392,27 @@ def test_a_closed_event_keeps_its_harvest_even_for_organisers(client, auth, worl
     page = client.get(tafel).text  # organisers still read the table page, without its forms
     assert "Geveltuinen" in page and "Notitie opslaan" not in page and "Idee opslaan" not in page
     assert "Stemmen opslaan" not in client.get(f"{base}/oogst").text
+
+
+@pytest.mark.postgres
+def test_concurrent_sign_ups_never_overfill_the_event(app, database, world):
+    """Four residents at once for the last seat: one gets it, and the seating still works."""
+    if database[2] is None:
+        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    event = event_of(world)
+    for i in range(event.capacity - 1):
+        services.sign_up(event, make_user(Role.INWONER, f"vroeg{i}@example.org"),
+                         {"name": f"V{i}", "first": world["themas"][0]})
+    late = [make_user(Role.INWONER, f"laat{i}@example.org").id for i in range(4)]
+    db.session.commit()
+
+    def work(i, barrier):
+        event, user = event_of(world), db.session.get(services.User, late[i])
+        barrier.wait(timeout=30)
+        services.sign_up(event, user, {"name": f"L{i}", "first": world["themas"][1]})
+
+    assert race(app, 4, work) == ["full"] * 3 + ["stored"]
+    event = event_of(world)
+    assert len(event.aanmeldingen) == event.capacity
+    services.run_seating(event, None, seed=5)
+    assert all(a.tafel_id for a in event.aanmeldingen)
