@@ -8,6 +8,7 @@ came in. Participants appear only by their random pseudonym.
 import json
 from dataclasses import fields, is_dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import audit
@@ -116,6 +117,8 @@ def group_name(index: int) -> str:
 
 
 SHAPES = ("circle", "square", "triangle", "diamond", "cross")
+SHAPE_LABELS = {"circle": _l("cirkel"), "square": _l("vierkant"), "triangle": _l("driehoek"),
+                "diamond": _l("ruit"), "cross": _l("kruis")}  # read out in the map's description
 COLOURS = ("#0b5394", "#b45f06", "#38761d", "#741b47", "#444444")  # colour-blind safe enough, and shapes too
 
 
@@ -140,6 +143,7 @@ def map_view(analyse, texts) -> dict:
     for g in result["groups"]:
         groups.append({
             **g, "name": group_name(g["id"]), "shape": SHAPES[g["id"] % len(SHAPES)],
+            "shape_label": str(SHAPE_LABELS[SHAPES[g["id"] % len(SHAPES)]]),
             "colour": COLOURS[g["id"] % len(COLOURS)],
             "representative": [{**s, "text": texts.get(int(s["statement"]), s["statement"])}
                                for s in g["representative"]],

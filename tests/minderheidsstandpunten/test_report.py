@@ -295,3 +295,16 @@ def test_participatieverslag_lists_each_agreement_once_with_its_direction(client
     for s in rejected:
         assert section.count(escape(s["text"]) + " ") == 1
         assert f'{escape(s["text"])} — {round(100 * s["group_share"])}% oneens' in section
+
+
+def test_opinion_map_describes_each_group_s_marker_in_dutch(client, auth, world):
+    """The map's text alternative names the marker shapes the legend uses, in Dutch."""
+    traject = db.session.get(Traject, world["traject"])
+    seed_planted(traject, np.random.default_rng(1), sizes=(20, 14, 6), n_statements=12)
+    analyse = analyses.run(traject, world["organisator"], seed=0)
+    db.session.commit()
+    auth.login(RAAD)
+    page = client.get(f"/minderheidsstandpunten/{traject.id}/analyses/{analyse.id}").text
+    desc = page.split('<desc id="kaart-uitleg">')[1].split("</desc>")[0]
+    assert "teken cirkel." in desc and "teken vierkant." in desc
+    assert not any(f"teken {shape}" in desc for shape in analyses.SHAPES)
