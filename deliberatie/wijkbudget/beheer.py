@@ -243,7 +243,8 @@ def revoke_code(wijkbudget_id):
 @blueprint.route("/<int:wijkbudget_id>/papier", methods=["GET", "POST"])
 def paper_ballot(wijkbudget_id):
     wijkbudget = _managed(wijkbudget_id)
-    form, error, values = PaperBallotForm(), None, {}
+    # error: the ballot's (linked to the projects); notice: voting closed; a refused code goes to its field.
+    form, error, notice, values = PaperBallotForm(), None, None, {}
     if form.validate_on_submit():
         values = form_values(wijkbudget, request.form)
         try:
@@ -252,16 +253,19 @@ def paper_ballot(wijkbudget_id):
                                  today=date.today(), paper=True)
         except InputError as exc:
             error = ballot_error(exc)
-        except (codes.CodeRejected, voting.VotingClosed) as exc:
+        except codes.CodeRejected:
             db.session.rollback()
-            error = code_rejected_message() if isinstance(exc, codes.CodeRejected) else \
-                _("Papieren stemmen kunt u alleen invoeren zolang het stemmen open is.")
+            form.code.errors.append(code_rejected_message())
+        except voting.VotingClosed:
+            db.session.rollback()
+            notice = _("Papieren stemmen kunt u alleen invoeren zolang het stemmen open is.")
         else:
             db.session.commit()
             flash(_("Het papieren stembiljet is meegeteld."), "success")
             return redirect(url_for("wijkbudget.paper_ballot", wijkbudget_id=wijkbudget.id))
-    return render_template("wijkbudget/paper.html", wijkbudget=wijkbudget, form=form, error=error,
-                           values=values, statistics=(voting.GESLACHT, voting.LEEFTIJD)), (422 if error else 200)
+    refused = error or notice or form.errors
+    return render_template("wijkbudget/paper.html", wijkbudget=wijkbudget, form=form, error=error, notice=notice,
+                           values=values, statistics=(voting.GESLACHT, voting.LEEFTIJD)), (422 if refused else 200)
 
 
 @blueprint.route("/<int:wijkbudget_id>/tellen", methods=["GET", "POST"])

@@ -50,6 +50,10 @@ class WijkbudgetForm(FlaskForm):
                                 description=_l("Laat leeg voor de standaarduitleg bij de gekozen telregel."))
     ask_statistics = BooleanField(_l("Vraag stemmers (vrijwillig) naar geslacht en leeftijd"), default=True)
 
+    def validate_budget(self, field):
+        if getattr(field, "cents", None) == 0:  # set by _money when the amount could be read
+            raise ValidationError(_l("Het budget moet meer dan € 0 zijn."))
+
     def validate_voting_ends_on(self, field):
         if field.data and self.voting_starts_on.data and field.data < self.voting_starts_on.data:
             raise ValidationError(_l("De einddatum ligt voor de begindatum."))

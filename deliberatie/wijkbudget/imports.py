@@ -49,6 +49,11 @@ def read_projects_csv(data: bytes, wijken) -> list[dict]:
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
+        if any(cell.strip() for cell in row[len(header):]):
+            # Mostly an unquoted decimal comma with "," as separator: "1.234,50" would become 1.234 and a stray 50.
+            problems.append(_("Regel %(line)s: meer waarden dan kolommen. Staat er een komma in een bedrag of tekst? "
+                              "Zet die waarde tussen aanhalingstekens of gebruik ; als scheidingsteken.", line=line))
+            continue
         values = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
         title = values.get("titel", "")
         if not title:

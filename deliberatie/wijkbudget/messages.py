@@ -102,6 +102,8 @@ def ballot_error(error, *, names=None) -> str:
                  total=p["total"], max=p["max"])
     if code == "ballot.bad_points":
         return _("Vul bij elk project een heel aantal punten in (0 of meer).")
+    if code == "ballot.bad_rank":
+        return _("Kies bij elk project een plaats uit de lijst, of laat het op ‘niet gekozen’ staan.")
     if code == "ballot.duplicate_project":
         return _("Elk project mag maar één keer op uw lijst staan.")
     if code == "ballot.duplicate_rank":
@@ -128,6 +130,10 @@ def explain(project, result) -> str:
         return _("Gekozen: dit project had genoeg stemmen en paste in het budget.")
     if reason == "funded_greedy":
         return _("Gekozen bij het aanvullen: na de gelijke verdeling was er nog geld over en dit project paste.")
+    if project["cost_cents"] > result.get("budget_cents", project["cost_cents"]):
+        # Said first: for Phragmén "stopped" would blame a stop that this project had nothing to do with.
+        return _("Niet gekozen: dit project kost %(cost)s, meer dan het hele budget van %(budget)s.",
+                 cost=format_euros(project["cost_cents"]), budget=format_euros(result["budget_cents"]))
     if reason == "no_support":
         return _("Niet gekozen: niemand heeft op dit project gestemd.")
     if reason == "did_not_fit":

@@ -4,6 +4,8 @@ import re
 from fractions import Fraction
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+# A thousand billion euros: far above any budget, far below what the BIGINT columns hold.
+MAX_CENTS = 100 * 10**12
 
 
 def parse_euros(text) -> int:
@@ -11,8 +13,8 @@ def parse_euros(text) -> int:
 
     A dot followed by groups of three digits (and no comma) is a Dutch
     thousands separator; otherwise the last ``,`` or ``.`` is the decimal mark.
-    Raises ``ValueError`` for anything else, negative amounts and more than
-    two decimals.
+    Raises ``ValueError`` for anything else, negative amounts, more than
+    two decimals and amounts above ``MAX_CENTS``.
     """
     s = str(text or "").replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
     if s.startswith("-") or not s:
@@ -23,8 +25,10 @@ def parse_euros(text) -> int:
         s = s.replace(".", "")
     if not re.fullmatch(r"\d+(\.\d{1,2})?", s):
         raise ValueError(text)
-    value = Fraction(s) * 100
-    return int(value)
+    value = int(Fraction(s) * 100)
+    if value > MAX_CENTS:
+        raise ValueError(text)
+    return value
 
 
 def format_euros(cents, *, with_cents=None) -> str:

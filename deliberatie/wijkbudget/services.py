@@ -1,5 +1,7 @@
 """Wijkbudget set-up and phases. Services flush; the view commits."""
 
+import math
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -9,7 +11,7 @@ from ..models import Wijk
 from . import codes as codes_module
 from . import uploads
 from .models import BallotType, Phase, Wijkbudget, WijkbudgetProject
-from .money import parse_euros
+from .money import format_euros, parse_euros
 
 
 class PhaseError(Exception):
@@ -118,6 +120,8 @@ def change_phase(wijkbudget: Wijkbudget, actor, action: str, *, now) -> Wijkbudg
         raise PhaseError(_l("Deze stap past niet bij de huidige fase."))
     if action == "open" and not wijkbudget.projects:
         raise PhaseError(_l("Voeg eerst projecten toe voordat het stemmen opent."))
+    if action == "open" and (problem := _unfillable(wijkbudget)):
+        raise PhaseError(problem)
     if action == "publish" and wijkbudget.result_json is None:
         raise PhaseError(_l("Tel eerst de stemmen voordat u de uitslag publiceert."))
     wijkbudget.phase = after
@@ -129,6 +133,22 @@ def change_phase(wijkbudget: Wijkbudget, actor, action: str, *, now) -> Wijkbudg
     audit.record(actor, f"wijkbudget.{action}", f"wijkbudget:{wijkbudget.id}",
                  traject_id=wijkbudget.traject_id, phase=after.value)
     return wijkbudget
+
+
+def _unfillable(wijkbudget: Wijkbudget):
+    """Why no ballot could meet the settings with these projects, or None (checked before voting opens)."""
+    kind, count = wijkbudget.ballot_type, len(wijkbudget.projects)
+    if kind in (BallotType.APPROVAL, BallotType.RANKING) and (wijkbudget.min_choices or 0) > count:
+        return _l("Stemmers moeten minstens %(min)s projecten kiezen, maar er zijn %(n)s projecten. "
+                  "Voeg projecten toe of verlaag het minimum.", min=wijkbudget.min_choices, n=count)
+    if kind is BallotType.KNAPSACK and wijkbudget.min_share_percent:
+        minimum = wijkbudget.budget_cents * wijkbudget.min_share_percent / 100
+        fitting = sum(p.cost_cents for p in wijkbudget.projects if p.cost_cents <= wijkbudget.budget_cents)
+        if fitting < minimum:
+            return _l("Stemmers moeten minstens %(minimum)s besteden, maar de projecten die binnen het budget "
+                      "passen kosten samen %(total)s. Voeg projecten toe of verlaag het deel dat stemmers "
+                      "minimaal besteden.", minimum=format_euros(math.ceil(minimum)), total=format_euros(fitting))
+    return None
 
 
 def _forget_voting_order() -> None:

@@ -68,13 +68,16 @@ def voting_is_open(wijkbudget, today) -> bool:
             and wijkbudget.voting_starts_on <= today <= wijkbudget.voting_ends_on)
 
 
-def _int(text):
+def _int(text, *, code="ballot.bad_points", field="points"):
     text = (text or "").strip()
     if not text:
         return 0
-    if not text.isdigit():
-        raise InputError("ballot.bad_points", field="points", value=text)
-    return int(text)
+    if text.isdigit():
+        try:
+            return int(text)
+        except ValueError:  # isdigit() also passes "²", and more digits than int() reads
+            pass
+    raise InputError(code, field=field, value=text)
 
 
 def read_choice(wijkbudget, form) -> Choice:
@@ -86,7 +89,7 @@ def read_choice(wijkbudget, form) -> Choice:
         raw = {pid: _int(form.get(f"points-{pid}")) for pid in projects}
         choice = {pid: v for pid, v in raw.items() if v}
     elif kind is BallotType.RANKING:
-        ranks = {pid: _int(form.get(f"rank-{pid}")) for pid in projects}
+        ranks = {pid: _int(form.get(f"rank-{pid}"), code="ballot.bad_rank", field="rank") for pid in projects}
         ranks = {pid: r for pid, r in ranks.items() if r}
         if len(set(ranks.values())) != len(ranks):
             raise InputError("ballot.duplicate_rank", field="rank")

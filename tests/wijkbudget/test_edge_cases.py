@@ -1,0 +1,224 @@
+"""Edge cases found in review: odd ballot input, absurd amounts, linked error summaries, impossible
+ballot settings, and a project that costs more than the whole budget."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from deliberatie.extensions import db
+from deliberatie.models import Traject
+from deliberatie.wijkbudget import codes, counting, services, voting
+from deliberatie.wijkbudget.models import BallotType, Phase, Wijkbudget, WijkbudgetBallot, WijkbudgetProject
+from deliberatie.wijkbudget.money import parse_euros
+
+from .helpers import make_wijkbudget
+
+
+def _ballots():
+    return db.session.scalar(select(func.count()).select_from(WijkbudgetBallot))
+
+
+def _other(world, **options):
+    wb = make_wijkbudget(db.session.get(Traject, world["traject"]), **options)
+    plain = codes.generate_codes(wb, 2)
+    db.session.commit()
+    return wb.id, {p.title: str(p.id) for p in wb.projects}, plain
+
+
+@pytest.fixture
+def org(client, auth, world):
+    auth.login("org@example.org")
+    return client
+
+
+def _prepare(wb_id, **settings):
+    wb = db.session.get(Wijkbudget, wb_id)
+    wb.phase = Phase.VOORBEREIDING
+    for name, value in settings.items():
+        setattr(wb, name, value)
+    db.session.commit()
+
+
+# --- The ballot: input a browser would not send, answered in words, never with a server error ---
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "x"])
+def test_points_that_are_not_a_plain_number_are_refused_in_words(client, world, value):
+    wb, ids, plain = _other(world, ballot_type=BallotType.CUMULATIVE, points=10)
+    client.post(f"/wijkbudget/{wb}/stemmen", data={"code": plain[0]})
+    response = client.post(f"/wijkbudget/{wb}/stembiljet", data={f"points-{ids['Bankjes']}": value})
+    assert response.status_code == 422 and "Vul bij elk project een heel aantal punten in" in response.text
+    assert _ballots() == 0
+
+
+@pytest.mark.parametrize("value", ["x", "²", "1.5"])
+def test_a_place_that_is_not_a_place_gets_a_message_about_places_not_points(client, world, value):
+    wb, ids, plain = _other(world, ballot_type=BallotType.RANKING, max_choices=3, rule="mes-add1")
+    client.post(f"/wijkbudget/{wb}/stemmen", data={"code": plain[0]})
+    response = client.post(f"/wijkbudget/{wb}/stembiljet", data={f"rank-{ids['Bankjes']}": value})
+    assert response.status_code == 422
+    error = re.search(r'<span id="ballot-error">([^<]+)</span>', response.text).group(1)
+    assert error.startswith("Kies bij elk project een plaats uit de lijst") and "punten" not in error
+    assert _ballots() == 0
+
+
+@pytest.mark.parametrize("kind,options,field", [
+    ("approval", {"max_choices": 1}, "project"), ("cumulative", {"points": 1}, "points"),
+    ("ranking", {"max_choices": 1, "rule": "mes-add1"}, "rank")])
+def test_the_ballot_error_names_the_projects_and_links_to_them(client, world, kind, options, field):
+    wb, ids, plain = _other(world, ballot_type=BallotType(kind), **options)
+    first, second = ids["Bankjes"], ids["Speeltuin"]
+    data = {"approval": {"project": [first, second]}, "cumulative": {f"points-{first}": "1", f"points-{second}": "1"},
+            "ranking": {f"rank-{first}": "1", f"rank-{second}": "2"}}[kind]
+    client.post(f"/wijkbudget/{wb}/stemmen", data={"code": plain[0]})
+    page = client.post(f"/wijkbudget/{wb}/stembiljet", data=data).text
+    summary = re.search(r'<a class="utrecht-link" href="#([^"]+)">Projecten: <span id="ballot-error">([^<]+)</span>', page)
+    assert summary and summary.group(1) == f"{field}-{first}" and f'id="{field}-{first}"' in page
+    assert summary.group(2).startswith("U hebt")
+    fieldset = re.search(r'<fieldset class="([^"]*)" id="ballot-projects"\s+aria-describedby="([^"]*)"', page)
+    assert fieldset.group(2) == "ballot-rules ballot-error" and "invalid" in fieldset.group(1)
+    assert page.count('id="ballot-error"') == 1
+
+
+def test_a_blank_ballot_page_has_no_error_and_the_same_fieldset(client, world):
+    page = client.get(f"/wijkbudget/{world['wb']}/stemmen?code={world['codes'][0]}").text
+    assert 'id="ballot-projects"\n          aria-describedby="ballot-rules">' in page and "ballot-error" not in page
+
+
+# --- Money: what the columns cannot hold is refused like any other bad amount ---
+
+def test_parse_euros_refuses_amounts_beyond_the_maximum():
+    from deliberatie.wijkbudget.money import MAX_CENTS
+
+    assert parse_euros(f"{MAX_CENTS // 100}") == MAX_CENTS
+    for text in (f"{MAX_CENTS // 100},01", "9" * 25, "9" * 5000):
+        with pytest.raises(ValueError):
+            parse_euros(text)
+
+
+def test_an_absurd_project_cost_is_a_form_error_not_a_crash(org, world):
+    _prepare(world["wb"])
+    response = org.post(f"/wijkbudget/{world['wb']}/projecten/nieuw", data={"title": "Duur", "cost": "9" * 25,
+                                                                          "wijk_id": ""})
+    assert response.status_code == 200 and "Vul een bedrag in euro" in response.text
+    assert db.session.scalar(select(WijkbudgetProject).where(WijkbudgetProject.title == "Duur")) is None
+
+
+def test_an_absurd_cost_in_the_csv_names_its_row_and_saves_nothing(org, world):
+    _prepare(world["wb"])
+    before = db.session.scalar(select(func.count()).select_from(WijkbudgetProject))
+    csv_text = f"titel;kosten\nGoed;1.500\nDuur;{'9' * 25}\n"
+    response = org.post(f"/wijkbudget/{world['wb']}/projecten/importeren", content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(csv_text.encode()), "p.csv")})
+    assert response.status_code == 422 and "Regel 3: de kosten" in response.text
+    assert db.session.scalar(select(func.count()).select_from(WijkbudgetProject)) == before
+
+
+@pytest.mark.parametrize("budget,message", [("0", "Het budget moet meer dan € 0 zijn."),
+                                            ("0,00", "Het budget moet meer dan € 0 zijn."),
+                                            ("9" * 25, "Vul een bedrag in euro")])
+def test_a_budget_of_nothing_or_of_too_much_is_a_form_error(org, world, budget, message):
+    response = org.post(f"/wijkbudget/nieuw/{world['traject']}", data={
+        "title": "Leeg", "budget": budget, "wijken": [str(world["gemeente"].wijken[0].id)],
+        "voting_starts_on": "2027-03-01", "voting_ends_on": "2027-03-10", "min_age": "12",
+        "ballot_type": "approval", "rule": "greedy"})
+    assert response.status_code == 200 and message in response.text and 'href="#budget"' in response.text
+    assert db.session.scalar(select(func.count()).select_from(Wijkbudget)) == 1
+
+
+# --- Paper ballots: a refused code is the code field's error, a wrong ballot the projects' ---
+
+def test_paper_ballot_errors_are_linked_to_their_field(org, world):
+    wb, ids = world["wb"], world["projects"]
+    wrong = org.post(f"/wijkbudget/{wb}/papier", data={"code": "ABCD-EFGH-JKLM-NPQR", "project": [ids["Bankjes"]]})
+    assert wrong.status_code == 422 and 'href="#code"' in wrong.text and "Met deze code kunt u niet stemmen" in wrong.text
+    assert 'aria-invalid="true"' in wrong.text and 'checked' in wrong.text  # the choice is kept
+    too_many = org.post(f"/wijkbudget/{wb}/papier", data={"code": world["codes"][0], "project": list(ids.values())})
+    assert too_many.status_code == 422 and f'href="#project-{ids["Bankjes"]}">Projecten: ' in too_many.text
+    assert _ballots() == 0
+
+
+def test_paper_ballot_after_closing_says_so(org, world):
+    wb, ids = world["wb"], world["projects"]
+    db.session.get(Wijkbudget, wb).phase = Phase.GESLOTEN
+    db.session.commit()
+    response = org.post(f"/wijkbudget/{wb}/papier", data={"code": world["codes"][0], "project": [ids["Bankjes"]]})
+    assert response.status_code == 422 and "zolang het stemmen open is" in response.text and _ballots() == 0
+
+
+# --- Opening: settings no ballot can meet are refused before residents find out ---
+
+@pytest.mark.parametrize("settings", [
+    {"ballot_type": BallotType.APPROVAL, "min_choices": 5, "max_choices": None},
+    {"ballot_type": BallotType.RANKING, "min_choices": 5, "max_choices": 6, "rule": "mes-add1"}])
+def test_open_refuses_a_minimum_above_the_number_of_projects(org, world, settings):
+    _prepare(world["wb"], **settings)
+    response = org.post(f"/wijkbudget/{world['wb']}/fase", data={"action": "open"}, follow_redirects=True)
+    assert "Stemmers moeten minstens 5 projecten kiezen, maar er zijn 4 projecten." in response.text
+    db.session.expire_all()
+    assert db.session.get(Wijkbudget, world["wb"]).phase is Phase.VOORBEREIDING
+
+
+def test_open_refuses_a_minimum_spend_the_projects_cannot_reach(org, world):
+    # Budget € 20.000, spend at least half; "Brug" does not fit at all, so at most € 3.000 can be chosen.
+    wb, _ids, _plain = _other(world, ballot_type=BallotType.KNAPSACK, min_share_percent=50, phase=Phase.VOORBEREIDING,
+                              projects=(("Bankjes", 300000), ("Brug", 2500000)))
+    response = org.post(f"/wijkbudget/{wb}/fase", data={"action": "open"}, follow_redirects=True)
+    assert ("Stemmers moeten minstens €\u00a010.000 besteden, maar de projecten die binnen het budget passen "
+            "kosten samen €\u00a03.000.") in response.text
+    db.session.expire_all()
+    assert db.session.get(Wijkbudget, wb).phase is Phase.VOORBEREIDING
+
+
+@pytest.mark.parametrize("settings", [{"ballot_type": BallotType.APPROVAL, "min_choices": 4},
+                                      {"ballot_type": BallotType.KNAPSACK, "min_share_percent": 100}])
+def test_open_allows_settings_that_can_just_be_met(org, world, settings):
+    # Knapsack: Bankjes + Moestuin + Lantaarns cost exactly the budget of € 20.000.
+    _prepare(world["wb"], max_choices=None, **settings)
+    org.post(f"/wijkbudget/{world['wb']}/fase", data={"action": "open"})
+    db.session.expire_all()
+    assert db.session.get(Wijkbudget, world["wb"]).phase is Phase.STEMMEN
+
+
+# --- Results: a project dearer than the whole budget says so, whatever the rule ---
+
+@pytest.mark.parametrize("rule", ["greedy", "phragmen", "mes-add1"])
+def test_a_project_above_the_budget_is_explained_as_such(client, world, rule):
+    wb_id, ids, plain = _other(world, projects=(("Brug", 2500000), ("Bankjes", 400000)), rule=rule)
+    wb = db.session.get(Wijkbudget, wb_id)
+    both = voting.Choice(values=((int(ids["Brug"]), 1), (int(ids["Bankjes"]), 1)))
+    for code in plain:
+        voting.submit_ballot(wb, codes.code_hash(wb, code), both, today=date.today())
+    wb.phase = Phase.GESLOTEN
+    counting.count_votes(wb, None, rule=rule, now=None)
+    wb.phase = Phase.GEPUBLICEERD
+    db.session.commit()
+    page = client.get(f"/wijkbudget/{wb_id}/uitslag").text
+    assert "Niet gekozen: dit project kost €\u00a025.000, meer dan het hele budget van €\u00a020.000." in page
+    assert "de telling stopte" not in page  # Phragmén skipped it; it did not stop there
+    assert [p["title"] for p in counting.result_of(wb)["projects"] if p["selected"]] == ["Bankjes"]
+
+
+# --- CSV import: a row that does not fit the columns is named, never read half ---
+
+def test_an_unquoted_decimal_comma_in_a_comma_separated_csv_is_refused(org, world):
+    _prepare(world["wb"])
+    before = db.session.scalar(select(func.count()).select_from(WijkbudgetProject))
+    csv_text = "titel,kosten,omschrijving\nGoed,1500,Prima\nBankjes,1.234,50,Vier bankjes\n"
+    response = org.post(f"/wijkbudget/{world['wb']}/projecten/importeren", content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(csv_text.encode()), "p.csv")})
+    assert response.status_code == 422 and "Regel 3: meer waarden dan kolommen." in response.text
+    assert db.session.scalar(select(func.count()).select_from(WijkbudgetProject)) == before
+    assert db.session.scalar(select(WijkbudgetProject).where(WijkbudgetProject.title == "Bankjes",
+                                                             WijkbudgetProject.cost_cents == 123400)) is None
+
+
+def test_trailing_empty_cells_are_fine(org, world):
+    _prepare(world["wb"])
+    csv_text = "titel;kosten\nSpeelveld;2.000;;\n"
+    response = org.post(f"/wijkbudget/{world['wb']}/projecten/importeren", content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(csv_text.encode()), "p.csv")})
+    assert response.status_code == 302
+    assert db.session.scalar(select(WijkbudgetProject.cost_cents).where(WijkbudgetProject.title == "Speelveld")) == 200000
