@@ -80,6 +80,8 @@ def render(report) -> bytes:
     for s in report["majority"]["sessions"]:
         item(_("%(title)s: %(v)s voor, %(t)s tegen, %(o)s onthouding. %(d)s", title=s["title"], v=s["for"],
                t=s["against"], o=s["abstain"], d=s["decision"]))
+    if not report["majority"]["consensus"]:
+        para(_("Nog geen analyse van de stellingen."))
     for s in report["majority"]["consensus"]:
         direction = _("eens") if s["direction"] == "agree" else _("oneens")
         if s.get("weighted_share") is None:
@@ -115,6 +117,8 @@ def render(report) -> bytes:
                    h=c["handled_label"], reason=c["reason"]))
 
     heading(_("5. Waar alle groepen het over eens zijn"))
+    if not report["common_ground"]:
+        para(_("Nog geen analyse van de stellingen."))
     for s in report["common_ground"]:
         item(s["text"])
     heading(_("6. Terugkoppeling"))

@@ -97,7 +97,9 @@ def test_report_without_anything_degrades_gracefully(client, auth, world):
     assert "Er zijn (nog) geen minderheidsstandpunten vastgelegd." in page
     data = client.get(f"/minderheidsstandpunten/{world['traject']}/verslag.json").json
     assert data["analysis"] is None and data["groups"] == []
-    assert client.get(f"/minderheidsstandpunten/{world['traject']}/verslag.pdf").data.startswith(b"%PDF")
+    pdf = client.get(f"/minderheidsstandpunten/{world['traject']}/verslag.pdf").data
+    assert pdf.startswith(b"%PDF")
+    assert pdf.count(b"Nog geen analyse van de stellingen.") == page.count("Nog geen analyse van de stellingen.") == 2
 
 
 def test_report_compares_with_population_raw_and_weighted(client, auth, world, monkeypatch):
