@@ -101,8 +101,20 @@ def update_pitch(pitch, data: dict, *, image=None) -> Pitch:
     return pitch
 
 
+def _lock(row) -> None:
+    """Lock ``row``'s database row for this transaction and reread it.
+
+    A concurrent request for the same row (a double click) waits for this one
+    and then sees what it did.
+    """
+    model = type(row)
+    db.session.scalars(select(model).where(model.id == row.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()
+
+
 def pitch_from_idee(idee, actor) -> Pitch:
-    """Turn a thematafel idea into a pitch the organiser completes (cost still 0)."""
+    """Turn a thematafel idea into a pitch the organiser completes (cost still 0); once per idea."""
+    _lock(idee)
     existing = db.session.scalar(select(Pitch).where(Pitch.idee_id == idee.id))
     if existing is not None:
         return existing
@@ -146,8 +158,7 @@ def add_support(pitch, **supporter) -> int:
     crosses the threshold. A second support by the same account or code
     breaks a unique key: ServiceError("already_supported").
     """
-    db.session.scalars(select(Pitch).where(Pitch.id == pitch.id).with_for_update()
-                       .execution_options(populate_existing=True)).one()
+    _lock(pitch)
     try:
         with db.session.begin_nested():
             db.session.add(Steun(pitch=pitch, **supporter))
@@ -334,7 +345,8 @@ def my_pitches(user):
 
 
 def to_wijkbudget(pitch, actor):
-    """Hand a selected pitch to the wijkbudget component as a project with its cost."""
+    """Hand a selected pitch to the wijkbudget component as a project with its cost, once."""
+    _lock(pitch)
     if pitch.status is not PitchStatus.GESELECTEERD:
         raise ServiceError("not_selected")
     if pitch.wijkbudget_project_id is not None:

@@ -87,14 +87,15 @@ def _thema(event, thema_id):
     return thema
 
 
-def _lock(event) -> None:
-    """Lock the event's row and reread it: sign-ups, the seating and walk-ins take turns.
+def _lock(row) -> None:
+    """Lock ``row``'s database row for this transaction and reread it: concurrent requests take turns.
 
-    Without it two residents could both take the last seat (and the seating
-    then refuses the whole event), or a sign-up could land just after the
-    seating and never get a table.
+    On an event: sign-ups, the seating and walk-ins, else two residents could
+    both take the last seat (and the seating then refuses the whole event), or
+    a sign-up could land just after the seating and never get a table.
     """
-    db.session.scalars(select(ThematafelEvent).where(ThematafelEvent.id == event.id).with_for_update()
+    model = type(row)
+    db.session.scalars(select(model).where(model.id == row.id).with_for_update()
                        .execution_options(populate_existing=True)).one()
 
 
@@ -311,7 +312,8 @@ def harvest_csv(event) -> str:
 
 
 def idea_to_stelling(idee, actor) -> int:
-    """Put the idea to everyone as a statement (stelling) in the same traject."""
+    """Put the idea to everyone as a statement (stelling) in the same traject, once (the row is locked)."""
+    _lock(idee)
     if idee.stelling_id is not None:
         raise ServiceError("already_stelling")
     from . import bridge

@@ -12,7 +12,7 @@ from deliberatie.pitches import services
 from deliberatie.pitches.forms import euros_to_cents
 from deliberatie.pitches.models import Pitch, PitchStatus, Steun
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user as make_user
+from tests.thematafels.helpers import fast_user as make_user, race
 
 from .helpers import BEHEER, INA, ORG, OTHER_ORG, PIET, RAAD, make_people
 
@@ -317,3 +317,24 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
     page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
     assert page.index("Speeltuin") < page.index("Bankjes") and "Laat" not in page and "Te duur." in page
     assert services.support_count(bankjes) == 3  # the pitch page still counts all support
+
+
+@pytest.mark.postgres
+def test_a_double_click_makes_one_wijkbudget_project(app, database, world, monkeypatch):
+    if database[2] is None:
+        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    from deliberatie.pitches import bridge
+
+    pitch = db.session.get(Pitch, world["pitch"])
+    pitch.status = PitchStatus.GESELECTEERD
+    db.session.commit()
+    made = []
+    monkeypatch.setattr(bridge, "create_wijkbudget_project", lambda p: made.append(p.id) or 100 + len(made))
+
+    def work(_i, barrier):
+        pitch = db.session.get(Pitch, world["pitch"])
+        barrier.wait(timeout=30)
+        services.to_wijkbudget(pitch, None)
+
+    assert race(app, 2, work) == ["already_project", "stored"]
+    assert made == [world["pitch"]] and db.session.get(Pitch, world["pitch"]).wijkbudget_project_id == 101

@@ -416,3 +416,32 @@ def test_concurrent_sign_ups_never_overfill_the_event(app, database, world):
     assert len(event.aanmeldingen) == event.capacity
     services.run_seating(event, None, seed=5)
     assert all(a.tafel_id for a in event.aanmeldingen)
+
+
+@pytest.mark.postgres
+def test_a_double_click_makes_one_pitch_and_one_statement_of_an_idea(app, database, world, monkeypatch):
+    if database[2] is None:
+        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    from deliberatie.pitches import services as pitch_services
+    from deliberatie.pitches.models import Pitch
+    from deliberatie.thematafels import bridge
+
+    idee_id = services.add_idea(event_of(world).tafels[0], {"title": "Bankjes"}).id
+    db.session.commit()
+    made = []
+    monkeypatch.setattr(bridge, "create_stelling", lambda idee, actor: made.append(idee.id) or 100 + len(made))
+
+    def to_pitch(_i, barrier):
+        idee = db.session.get(Idee, idee_id)
+        barrier.wait(timeout=30)
+        pitch_services.pitch_from_idee(idee, None)
+
+    def to_stelling(_i, barrier):
+        idee = db.session.get(Idee, idee_id)
+        barrier.wait(timeout=30)
+        services.idea_to_stelling(idee, None)
+
+    assert race(app, 2, to_pitch) == ["stored", "stored"]  # the second finds the first's pitch
+    assert db.session.scalar(db.select(db.func.count()).select_from(Pitch).where(Pitch.idee_id == idee_id)) == 1
+    assert race(app, 2, to_stelling) == ["already_stelling", "stored"]
+    assert made == [idee_id] and db.session.get(Idee, idee_id).stelling_id == 101
