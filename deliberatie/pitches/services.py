@@ -257,9 +257,12 @@ def jurylid_for(ronde, user) -> JuryLid | None:
 
 
 def record_scores(pitch, lid, scores: dict[int, int]) -> None:
+    """One jury member's marks for one pitch, new or replacing theirs (one per criterion, ever)."""
+    _lock(lid)  # a double click waits, then replaces the marks the first click stored
     if lid.ronde.published_at is not None:
         raise ServiceError("ranking_published")
-    existing = {s.criterium_id: s for s in pitch.scores if s.jurylid_id == lid.id}
+    existing = {s.criterium_id: s for s in db.session.scalars(
+        select(JuryScore).where(JuryScore.pitch_id == pitch.id, JuryScore.jurylid_id == lid.id))}
     for criterium in lid.ronde.criteria:
         value = scores[criterium.id]
         if not 0 <= value <= criterium.max_score:

@@ -12,7 +12,7 @@ from deliberatie.pitches import services
 from deliberatie.pitches.forms import euros_to_cents
 from deliberatie.pitches.models import Pitch, PitchStatus, Steun
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user as make_user, race
+from tests.thematafels.helpers import fast_user as make_user, postgres_only, race
 
 from .helpers import BEHEER, INA, ORG, OTHER_ORG, PIET, RAAD, make_people
 
@@ -321,8 +321,7 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
 
 @pytest.mark.postgres
 def test_a_double_click_makes_one_wijkbudget_project(app, database, world, monkeypatch):
-    if database[2] is None:
-        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    postgres_only(database)
     from deliberatie.pitches import bridge
 
     pitch = db.session.get(Pitch, world["pitch"])
@@ -338,3 +337,22 @@ def test_a_double_click_makes_one_wijkbudget_project(app, database, world, monke
 
     assert race(app, 2, work) == ["already_project", "stored"]
     assert made == [world["pitch"]] and db.session.get(Pitch, world["pitch"]).wijkbudget_project_id == 101
+
+
+@pytest.mark.postgres
+def test_a_double_click_on_the_jury_form_stores_one_set_of_marks(app, database, world):
+    postgres_only(database)
+    from deliberatie.pitches.models import JuryScore
+
+    def work(i, barrier):
+        pitch = db.session.get(Pitch, world["pitch"])
+        ronde = services.ronde_for(pitch.traject)
+        lid = services.jurylid_for(ronde, db.session.get(services.User, world["raad"]))
+        marks = {c.id: i + 1 for c in ronde.criteria}
+        assert not pitch.scores  # as the page loaded it: no marks yet
+        barrier.wait(timeout=30)
+        services.record_scores(pitch, lid, marks)
+
+    assert race(app, 2, work) == ["stored", "stored"]
+    scores = db.session.scalars(db.select(JuryScore)).all()
+    assert len(scores) == 2 and len({s.score for s in scores}) == 1  # one click's marks, for both criteria

@@ -19,7 +19,7 @@ from deliberatie.pitches import services, steuncodes
 from deliberatie.pitches.models import Pitch, PitchRonde, PitchStatus, Steun, Steuncode
 from tests.conftest import guarded_app
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user as make_user, race
+from tests.thematafels.helpers import fast_user as make_user, postgres_only, race
 
 from tests.wijkbudget.pdf_letters import check_structure, joined, read_pages
 
@@ -311,8 +311,7 @@ def test_signed_in_residents_support_with_their_account_not_also_with_a_letter(c
 
 @pytest.mark.postgres
 def test_concurrent_submissions_of_one_code_store_one_support(app, database, world):
-    if database[2] is None:
-        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    postgres_only(database)
     n = 8
 
     def work(_i, barrier):
@@ -327,8 +326,7 @@ def test_concurrent_submissions_of_one_code_store_one_support(app, database, wor
 @pytest.mark.postgres
 def test_concurrent_supports_cross_the_threshold_exactly_once(app, database, world):
     """Four codes at once on a threshold of three: on the agenda, one audit entry, one mail."""
-    if database[2] is None:
-        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    postgres_only(database)
 
     def work(i, barrier):
         pitch = db.session.get(Pitch, world["pitch"])

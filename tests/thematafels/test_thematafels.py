@@ -12,7 +12,7 @@ from deliberatie.models import Role, TrajectStatus
 from deliberatie.thematafels.models import (Aanmelding, Choice, EventStatus, Idee, Tafel, ThematafelEvent)
 from deliberatie.thematafels import services
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user as make_user, race
+from tests.thematafels.helpers import fast_user as make_user, postgres_only, race
 
 ORG, OTHER_ORG, INA, RAAD, BEHEER, VOORZITTER = ("org@example.org", "ander@example.org", "ina@example.org",
                                                  "raad@example.org", "beheer@example.org", "tafel@example.org")
@@ -397,8 +397,7 @@ def test_a_closed_event_keeps_its_harvest_even_for_organisers(client, auth, worl
 @pytest.mark.postgres
 def test_concurrent_sign_ups_never_overfill_the_event(app, database, world):
     """Four residents at once for the last seat: one gets it, and the seating still works."""
-    if database[2] is None:
-        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    postgres_only(database)
     event = event_of(world)
     for i in range(event.capacity - 1):
         services.sign_up(event, make_user(Role.INWONER, f"vroeg{i}@example.org"),
@@ -420,8 +419,7 @@ def test_concurrent_sign_ups_never_overfill_the_event(app, database, world):
 
 @pytest.mark.postgres
 def test_a_double_click_makes_one_pitch_and_one_statement_of_an_idea(app, database, world, monkeypatch):
-    if database[2] is None:
-        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    postgres_only(database)
     from deliberatie.pitches import services as pitch_services
     from deliberatie.pitches.models import Pitch
     from deliberatie.thematafels import bridge
