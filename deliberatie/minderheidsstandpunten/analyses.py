@@ -6,6 +6,7 @@ came in. Participants appear only by their random pseudonym.
 """
 
 import json
+from collections import Counter
 from dataclasses import fields, is_dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from .. import audit
 from ..core.opinions import from_votes, map_opinions
 from ..extensions import db
-from .models import Analyse, Deelnemer, Stelling, StellingStatus, Stem
+from .models import Analyse, Deelnemer, Sessie, Standpunt, Stelling, StellingStatus, Stem
 
 
 def conversation(traject):
@@ -100,7 +101,36 @@ def run(traject, actor, *, min_votes=7, max_groups=5, seed=0) -> Analyse:
     audit.record(actor, "minderheidsstandpunten.run", f"analyse:{analyse.id}", traject_id=traject.id,
                  participants=analyse.participants, groups=analyse.groups, seed=seed,
                  min_votes=min_votes, max_groups=max_groups)
+    _carry_links(traject, actor, analyse, result)
     return analyse
+
+
+def _carry_links(traject, actor, analyse, result):
+    """Minority views linked to a group of an earlier run follow that group into this run.
+
+    The report shows the latest run only, so a link to an earlier run would
+    drop the view's group size and statements. The group that holds at least
+    half of the earlier group's members is the same group; without one, the
+    link stays as it was.
+    """
+    group_of = {p: g["id"] for g in result["groups"] for p in g["members"]}
+    earlier = {}
+    linked = db.session.scalars(
+        select(Standpunt).join(Sessie).where(Sessie.traject_id == traject.id, Standpunt.analyse_id.is_not(None),
+                                             Standpunt.analyse_id != analyse.id, Standpunt.groep.is_not(None)))
+    for standpunt in linked:
+        if standpunt.analyse_id not in earlier:
+            old = db.session.get(Analyse, standpunt.analyse_id)
+            earlier[standpunt.analyse_id] = {g["id"]: g["members"] for g in json.loads(old.result)["groups"]}
+        members = earlier[standpunt.analyse_id].get(standpunt.groep, [])
+        found = Counter(group_of[p] for p in members if p in group_of).most_common(1)
+        if not found or 2 * found[0][1] < len(members):
+            continue
+        audit.record(actor, "minderheidsstandpunten.minority_relink", f"standpunt:{standpunt.id}",
+                     traject_id=traject.id, before=f"{standpunt.analyse_id}:{standpunt.groep}",
+                     after=f"{analyse.id}:{found[0][0]}")
+        standpunt.analyse_id, standpunt.groep = analyse.id, found[0][0]
+    db.session.flush()
 
 
 def latest(traject):

@@ -9,11 +9,12 @@ from sqlalchemy import insert
 
 from deliberatie.extensions import db
 from deliberatie.minderheidsstandpunten import analyses
-from deliberatie.minderheidsstandpunten.models import Analyse, Deelnemer, Sessie, Stelling, StellingStatus, Stem
+from deliberatie.minderheidsstandpunten.models import (Analyse, Deelnemer, Sessie, SessieSoort, Stelling,
+                                                       StellingStatus, Stem)
 from deliberatie.models import Role, Traject
 from deliberatie.models.types import utcnow
 
-from .conftest import ORG, RAAD, seed_planted
+from .conftest import ORG, RAAD, planted_matrix, seed_planted
 
 
 def _against(report):
@@ -310,3 +311,66 @@ def test_opinion_map_describes_each_group_s_marker_in_dutch(client, auth, world)
     desc = page.split('<desc id="kaart-uitleg">')[1].split("</desc>")[0]
     assert "teken cirkel." in desc and "teken vierkant." in desc
     assert not any(f"teken {shape}" in desc for shape in analyses.SHAPES)
+
+
+def test_a_minority_view_keeps_its_opinion_group_when_the_groups_are_computed_again(client, auth, world):
+    """More votes, a new run: the view linked to the small group follows that group into the new run."""
+    from deliberatie.minderheidsstandpunten.demo import planted_votes, store_votes
+    from deliberatie.minderheidsstandpunten.models import Standpunt
+    from deliberatie.models import AuditEntry
+
+    traject = db.session.get(Traject, world["traject"])
+    rng = np.random.default_rng(0)
+    stellingen, votes = seed_planted(traject, rng, sizes=(60, 40, 12), n_statements=16)
+    first = analyses.run(traject, world["organisator"], seed=0)
+    planted = {f"p{p:05d}" for p, _s, _v, g in votes if g == 2}
+    small = max(_members(traject), key=lambda g: len(planted & set(g["members"])))
+    sessie = Sessie(traject_id=traject.id, soort=SessieSoort.BIJEENKOMST, title="Avond", held_on=date.today(),
+                    voorstel="Een plan", voor=10, tegen=3, onthouding=1)
+    sessie.standpunten = [Standpunt(title="De kleine groep", redenen="Omdat", herkend_door=3,
+                                    analyse_id=first.id, groep=small["id"])]
+    db.session.add(sessie)
+    probabilities, _sizes = planted_matrix(rng, 16)
+    later = planted_votes(rng, probabilities, (30, 20, 6), voted_share=0.9)
+    store_votes(traject, stellingen, later, prefix="q")
+    db.session.commit()
+    auth.login(ORG)
+    assert client.post(f"/minderheidsstandpunten/{traject.id}/analyses",
+                       data={"min_votes": "7", "max_groups": "5", "seed": "0"}).status_code == 302
+    second = analyses.latest(traject)
+    assert second.id != first.id
+    planted |= {f"q{p:05d}" for p, _s, _v, g in later if g == 2}
+    now_small = max(_members(traject), key=lambda g: len(planted & set(g["members"])))
+    report = client.get(f"/minderheidsstandpunten/{traject.id}/verslag.json").json
+    view = next(v for v in report["minority_views"] if v["title"] == "De kleine groep")
+    assert view["group"] is not None and view["group"]["id"] == now_small["id"]
+    assert not [v for v in report["minority_views"]
+                if v["kind"] == "opiniegroep" and v["group"]["id"] == now_small["id"]]
+    standpunt = db.session.scalar(db.select(Standpunt))
+    assert (standpunt.analyse_id, standpunt.groep) == (second.id, now_small["id"])
+    assert db.session.scalar(db.select(AuditEntry).filter_by(action="minderheidsstandpunten.minority_relink"))
+
+
+def test_a_link_stays_on_the_earlier_run_when_no_new_group_holds_half_of_its_members(app, world):
+    import json
+
+    from deliberatie.minderheidsstandpunten.models import Standpunt
+
+    def stored(groups):
+        result = {"groups": [{"id": i, "members": members} for i, members in enumerate(groups)]}
+        analyse = Analyse(traject_id=world["traject"], algorithm="test", parameters="{}",
+                          result=json.dumps(result), participants=0, groups=len(groups))
+        db.session.add(analyse)
+        db.session.flush()
+        return analyse, result
+
+    old, _ = stored([["a", "b", "c", "d"], ["x", "y"]])
+    new, result = stored([["a", "e", "y"], ["b", "f"], ["x"]])
+    split, half = (Standpunt(title=t, redenen="r", herkend_door=1, analyse_id=old.id, groep=g)
+                   for t, g in (("gesplitst", 0), ("de helft", 1)))
+    db.session.add(Sessie(traject_id=world["traject"], soort=SessieSoort.BIJEENKOMST, title="Avond",
+                          held_on=date.today(), voorstel="Plan", standpunten=[split, half]))
+    db.session.flush()
+    analyses._carry_links(db.session.get(Traject, world["traject"]), world["organisator"], new, result)
+    assert (split.analyse_id, split.groep) == (old.id, 0)  # a, b, c, d went four ways
+    assert (half.analyse_id, half.groep) in {(new.id, 0), (new.id, 2)}  # x or y: one of two is half
