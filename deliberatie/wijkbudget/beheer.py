@@ -245,8 +245,9 @@ def paper_ballot(wijkbudget_id):
     wijkbudget = _managed(wijkbudget_id)
     # error: the ballot's (linked to the projects); notice: voting closed; a refused code goes to its field.
     form, error, notice, values = PaperBallotForm(), None, None, {}
+    if form.is_submitted():
+        values = form_values(wijkbudget, request.form)  # kept also when only the code was forgotten
     if form.validate_on_submit():
-        values = form_values(wijkbudget, request.form)
         try:
             choice = voting.read_choice(wijkbudget, request.form)
             voting.submit_ballot(wijkbudget, codes.code_hash(wijkbudget, form.code.data), choice,

@@ -7,7 +7,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectF
                      StringField, TextAreaField, widgets)
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .codes import MAX_PER_BATCH
 from .messages import BALLOT_LABELS, RULE_LABELS, rules_for
@@ -35,7 +35,8 @@ class WijkbudgetForm(FlaskForm):
                                validators=[DataRequired(_l("Kies minstens één wijk."))])
     voting_starts_on = DateField(_l("Stemmen kan vanaf"), validators=[DataRequired()])
     voting_ends_on = DateField(_l("Stemmen kan tot en met"), validators=[DataRequired()])
-    min_age = IntegerField(_l("Minimumleeftijd"), default=16, validators=[DataRequired(), NumberRange(0, 120)])
+    min_age = IntegerField(_l("Minimumleeftijd"), default=16,  # 0 (no minimum) is an answer: not DataRequired
+                           validators=[InputRequired(), NumberRange(0, 120)])
     ballot_type = SelectField(_l("Soort stembiljet"),
                               choices=[SelectChoice(t.value, label) for t, label in BALLOT_LABELS.items()])
     min_choices = IntegerField(_l("Minimaal aantal projecten (kiezen of volgorde)"),

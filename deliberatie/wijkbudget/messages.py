@@ -124,6 +124,9 @@ def _euros(amount) -> str:
 def explain(project, result) -> str:
     """Why a project was or was not funded, in one or two plain sentences."""
     reason = project["reason"]
+    if reason in ("funded", "funded_greedy") and project.get("voters") == 0:
+        # The rules fill the budget (as pabutools does): money left over can go to a project nobody chose.
+        return _("Gekozen zonder stemmen: niemand koos dit project, maar er was nog geld over en het paste.")
     if reason == "funded":
         if result["rule"].startswith("mes"):
             return _("Gekozen: de mensen die erop stemden, konden het samen betalen met hun gelijke deel.")
@@ -134,6 +137,10 @@ def explain(project, result) -> str:
         # Said first: for Phragmén "stopped" would blame a stop that this project had nothing to do with.
         return _("Niet gekozen: dit project kost %(cost)s, meer dan het hele budget van %(budget)s.",
                  cost=format_euros(project["cost_cents"]), budget=format_euros(result["budget_cents"]))
+    if reason == "no_support" and project.get("voters"):
+        # Ranking ballots count Borda points: the last place on a ballot (also the only one) gets none.
+        return _("Niet gekozen: dit project stond alleen als laatste keuze op stembiljetten, "
+                 "en de laatste plaats krijgt bij het tellen geen punten.")
     if reason == "no_support":
         return _("Niet gekozen: niemand heeft op dit project gestemd.")
     if reason == "did_not_fit":

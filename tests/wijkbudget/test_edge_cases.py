@@ -184,21 +184,34 @@ def test_open_allows_settings_that_can_just_be_met(org, world, settings):
 
 # --- Results: a project dearer than the whole budget says so, whatever the rule ---
 
-@pytest.mark.parametrize("rule", ["greedy", "phragmen", "mes-add1"])
-def test_a_project_above_the_budget_is_explained_as_such(client, world, rule):
-    wb_id, ids, plain = _other(world, projects=(("Brug", 2500000), ("Bankjes", 400000)), rule=rule)
-    wb = db.session.get(Wijkbudget, wb_id)
-    both = voting.Choice(values=((int(ids["Brug"]), 1), (int(ids["Bankjes"]), 1)))
-    for code in plain:
-        voting.submit_ballot(wb, codes.code_hash(wb, code), both, today=date.today())
+def _count_and_publish(client, world, kind, rule, ballots, *, projects=(("A", 1200000), ("B", 1200000),
+                                                                    ("C", 500000)), **options):
+    """Count ``ballots`` (tuples of (project index, value)), publish, and return the results page's reason
+    per project title."""
+    wb = make_wijkbudget(db.session.get(Traject, world["traject"]), ballot_type=BallotType(kind), rule=rule,
+                         projects=projects, **options)
+    plain = codes.generate_codes(wb, len(ballots))
+    ids = [p.id for p in wb.projects]
+    for code, values in zip(plain, ballots):
+        choice = voting.Choice(values=tuple((ids[i], v) for i, v in values))
+        voting.submit_ballot(wb, codes.code_hash(wb, code), choice, today=date.today())
     wb.phase = Phase.GESLOTEN
     counting.count_votes(wb, None, rule=rule, now=None)
     wb.phase = Phase.GEPUBLICEERD
     db.session.commit()
-    page = client.get(f"/wijkbudget/{wb_id}/uitslag").text
-    assert "Niet gekozen: dit project kost €\u00a025.000, meer dan het hele budget van €\u00a020.000." in page
-    assert "de telling stopte" not in page  # Phragmén skipped it; it did not stop there
-    assert [p["title"] for p in counting.result_of(wb)["projects"] if p["selected"]] == ["Bankjes"]
+    page = client.get(f"/wijkbudget/{wb.id}/uitslag").text
+    return {title: why for title, why in re.findall(
+        r'<th scope="row" class="utrecht-table__header-cell">(\w+)</th>.*?<td class="utrecht-table__cell">(?:ja|nee)</td>'
+        r'\s*<td class="utrecht-table__cell">([^<]*)</td>', page, re.S)}
+
+
+@pytest.mark.parametrize("rule", ["greedy", "phragmen", "mes-add1"])
+def test_a_project_above_the_budget_is_explained_as_such(client, world, rule):
+    why = _count_and_publish(client, world, "approval", rule, [((0, 1), (1, 1))] * 2,
+                             projects=(("Brug", 2500000), ("Bankjes", 400000)))
+    # Phragmén skipped it rather than stopping there; every rule funds Bankjes
+    assert why["Brug"] == "Niet gekozen: dit project kost €\u00a025.000, meer dan het hele budget van €\u00a020.000."
+    assert why["Bankjes"].startswith("Gekozen")
 
 
 # --- CSV import: a row that does not fit the columns is named, never read half ---
@@ -222,3 +235,39 @@ def test_trailing_empty_cells_are_fine(org, world):
                         data={"file": (io.BytesIO(csv_text.encode()), "p.csv")})
     assert response.status_code == 302
     assert db.session.scalar(select(WijkbudgetProject.cost_cents).where(WijkbudgetProject.title == "Speelveld")) == 200000
+
+
+def test_a_minimum_age_of_zero_is_a_valid_setting(org, world):
+    response = org.post(f"/wijkbudget/nieuw/{world['traject']}", data={
+        "title": "Voor iedereen", "budget": "5.000", "wijken": [str(world["gemeente"].wijken[0].id)],
+        "voting_starts_on": "2027-03-01", "voting_ends_on": "2027-03-10", "min_age": "0",
+        "ballot_type": "approval", "rule": "greedy"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Wijkbudget.min_age).where(Wijkbudget.title == "Voor iedereen")) == 0
+    empty = org.post(f"/wijkbudget/nieuw/{world['traject']}", data={
+        "title": "Zonder leeftijd", "budget": "5.000", "wijken": [str(world["gemeente"].wijken[0].id)],
+        "voting_starts_on": "2027-03-01", "voting_ends_on": "2027-03-10", "min_age": "",
+        "ballot_type": "approval", "rule": "greedy"})
+    assert empty.status_code == 200 and 'href="#min_age"' in empty.text
+
+
+def test_a_paper_ballot_without_its_code_keeps_the_choices(org, world):
+    wb, ids = world["wb"], world["projects"]
+    response = org.post(f"/wijkbudget/{wb}/papier", data={"code": "", "project": [ids["Moestuin"]], "geslacht": "vrouw"})
+    assert response.status_code == 422 and 'href="#code"' in response.text
+    assert re.search(rf'value="{ids["Moestuin"]}"\s+id="project-{ids["Moestuin"]}" data-cost="\d+" checked', response.text)
+    assert '<option value="vrouw" selected>' in response.text and _ballots() == 0
+
+
+@pytest.mark.parametrize("rule", ["greedy", "mes-add1-greedy"])
+def test_a_project_funded_without_a_single_vote_does_not_claim_it_had_enough_votes(client, world, rule):
+    why = _count_and_publish(client, world, "approval", rule, [((0, 1),), ((0, 1),)])
+    assert why["C"].startswith("Gekozen zonder stemmen: niemand koos dit project")
+    assert why["A"].startswith("Gekozen") and not why["A"].startswith("Gekozen zonder stemmen")
+
+
+def test_a_ranked_project_never_says_nobody_voted_for_it(client, world):
+    # Each voter ranks one project: as Borda counts it (last place: 0 points), A and B get no points at all.
+    why = _count_and_publish(client, world, "ranking", "mes-add1", [((0, 1),), ((1, 1),)], max_choices=2)
+    assert why["A"].startswith("Niet gekozen: dit project stond alleen als laatste keuze")
+    assert why["C"] == "Niet gekozen: niemand heeft op dit project gestemd."
