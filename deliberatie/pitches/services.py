@@ -246,7 +246,7 @@ def add_jurylid(ronde, actor, email: str, kind: str) -> JuryLid:
     db.session.add(lid)
     db.session.flush()
     audit.record(actor, "pitches.jury", f"pitches-ronde:{ronde.id}", traject_id=ronde.traject_id,
-                 member=user.email, kind=kind)
+                 member=f"user:{user.id}", kind=kind)  # the log is never edited: no resident's e-mail in it
     return lid
 
 

@@ -63,7 +63,7 @@ def set_voorzitter(event, tafel: Tafel, email: str, actor) -> User:
     tafel.voorzitter = user
     db.session.flush()
     audit.record(actor, "thematafels.voorzitter", f"thematafels-tafel:{tafel.id}",
-                 traject_id=event.traject_id, voorzitter=user.email)
+                 traject_id=event.traject_id, voorzitter=f"user:{user.id}")  # the log is never edited: no e-mail
     return user
 
 

@@ -356,3 +356,9 @@ def test_a_double_click_on_the_jury_form_stores_one_set_of_marks(app, database, 
     assert race(app, 2, work) == ["stored", "stored"]
     scores = db.session.scalars(db.select(JuryScore)).all()
     assert len(scores) == 2 and len({s.score for s in scores}) == 1  # one click's marks, for both criteria
+
+
+def test_the_audit_log_names_a_jury_member_by_account_id_not_e_mail(world):
+    """Jury members may be residents who later delete their account; the log is never edited."""
+    entry = next(e for e in entries_for(world["traject"]) if e.action == "pitches.jury")
+    assert RAAD not in entry.details and f"user:{world['raad']}" in entry.details

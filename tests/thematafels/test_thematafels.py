@@ -443,3 +443,17 @@ def test_a_double_click_makes_one_pitch_and_one_statement_of_an_idea(app, databa
     assert db.session.scalar(db.select(db.func.count()).select_from(Pitch).where(Pitch.idee_id == idee_id)) == 1
     assert race(app, 2, to_stelling) == ["already_stelling", "stored"]
     assert made == [idee_id] and db.session.get(Idee, idee_id).stelling_id == 101
+
+
+def test_the_audit_log_names_a_resident_chair_by_account_id_not_e_mail(world):
+    """The log is hash-chained and never edited, so deleting the account could not take an e-mail out of it."""
+    from deliberatie.privacy import delete_account
+
+    event = event_of(world)
+    user = services.set_voorzitter(event, event.tafels[2], INA, None)
+    user_id = user.id
+    db.session.commit()
+    delete_account(user)
+    db.session.commit()
+    entry = next(e for e in entries_for(world["traject"]) if e.action == "thematafels.voorzitter")
+    assert INA not in entry.details and f"user:{user_id}" in entry.details
