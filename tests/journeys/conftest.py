@@ -94,12 +94,14 @@ class Journey:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def check(self, label, *, accessibility=True):
-        """Screenshot the page and assert zero WCAG 2.1 A/AA violations.
+        """Screenshot the page, assert zero WCAG 2.1 A/AA violations and that the page reflows.
 
         axe-core is JavaScript: with scripting off it cannot run in the page,
         so the no-JS variants screenshot only (the server sends the same HTML,
         which the JS variant of the journey checks). Print previews are not
         interactive and are checked for content only (``accessibility=False``).
+        Reflow (WCAG 1.4.10): at any width the page itself never scrolls sideways;
+        a wide table may scroll inside its own container.
         """
         from axe_playwright_python.sync_playwright import Axe
 
@@ -107,6 +109,8 @@ class Journey:
         self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.step:02d}-{label}.png"), full_page=True)
         if not (self.javascript and accessibility):
             return
+        overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{label}: the page scrolls sideways by {overflow}px (WCAG 1.4.10 reflow)"
         results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         violations = results.response["violations"]
         assert not violations, f"{label}: " + "; ".join(
