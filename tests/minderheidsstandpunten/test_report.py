@@ -277,6 +277,7 @@ def test_report_says_why_participants_cannot_be_compared_with_the_population(cli
     section2 = client.get(f"{base}/verslag").text.split('id="s2"')[1].split('id="s3"')[0]
     assert escape(group["error"]) in section2 and "<table" not in section2
     assert group["error"].encode("latin-1") in client.get(f"{base}/verslag.pdf").data
+    assert escape(group["error"]) in client.get(f"{base}/participatieverslag").text
 
 
 def test_participatieverslag_lists_each_agreement_once_with_its_direction(client, auth, world):
@@ -374,3 +375,30 @@ def test_a_link_stays_on_the_earlier_run_when_no_new_group_holds_half_of_its_mem
     analyses._carry_links(db.session.get(Traject, world["traject"]), world["organisator"], new, result)
     assert (split.analyse_id, split.groep) == (old.id, 0)  # a, b, c, d went four ways
     assert (half.analyse_id, half.groep) in {(new.id, 0), (new.id, 2)}  # x or y: one of two is half
+
+
+def test_participatieverslag_shows_what_was_not_adopted_and_who_was_missing(client, auth, world):
+    """Every condition with what was done and why, the comparison with the population, the terugkoppeling."""
+    from deliberatie.minderheidsstandpunten.demo import seed
+    from deliberatie.models import Terugkoppeling
+
+    traject = db.session.get(Traject, world["traject"])
+    seed(traject, {Role.ORGANISATOR: world["organisator"]}, date.today())
+    db.session.add(Terugkoppeling(traject_id=traject.id, title="Wat we ermee doen", body="De proef begint.",
+                                  published_on=date.today()))
+    db.session.commit()
+    auth.login(RAAD)
+    base = f"/minderheidsstandpunten/{traject.id}"
+    data = client.get(f"{base}/verslag.json").json
+    page = client.get(f"{base}/participatieverslag").text
+    conditions = [c for v in data["minority_views"] for c in v["conditions"]]
+    assert any(c["handled"] == "niet" for c in conditions)
+    for c in conditions:
+        assert f'{escape(c["text"])} ({c["kind_label"]}): {c["handled_label"]}. {escape(c["reason"])}' in page
+    who = page.split("Wie zijn betrokken?")[1].split("Hoe zijn zij betrokken?")[0]
+    rows = [r for g in data["participation"]["representation"]["groups"] for r in g["rows"]]
+    assert rows
+    for r in rows:  # raw, weighted and the population, as on the report's page
+        assert (f'{r["variable"]} {r["category"]}: deelnemers {round(100 * r["sample_share"])}%, '
+                f'gewogen {round(100 * r["weighted_share"])}%, inwoners {round(100 * r["population_share"])}%') in who
+    assert '<h2 class="utrecht-heading-2">Terugkoppeling</h2>' in page.split("Wat is er veranderd")[1]
