@@ -25,19 +25,34 @@ class ImportErrors(Exception):
         self.problems = problems
 
 
+def _records(text, delimiter) -> list[tuple[int, list[str]]]:
+    """The CSV records, each with the line it starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records, end = [], 0
+    try:
+        for row in reader:
+            records.append((end + 1, row))
+            end = reader.line_num
+    except csv.Error:  # e.g. a cell beyond the csv module's limit: an opening quote that is never closed
+        raise ImportErrors([_("Regel %(line)s: deze regel kan niet worden gelezen. Staat er een aanhalingsteken (\") "
+                              "dat niet wordt afgesloten?", line=end + 1)]) from None
+    return records
+
+
 def read_projects_csv(data: bytes, wijken) -> list[dict]:
     """Checked rows ready for :func:`services.add_projects`, or :class:`ImportErrors`."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:  # NUL: not text (and PostgreSQL refuses it in a text column)
         raise ImportErrors([_("Het bestand is geen tekst in UTF-8. Sla het op als CSV (UTF-8).")])
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = list(reader)
+    rows = _records(text, delimiter)
     if not rows:
         raise ImportErrors([_("Het bestand is leeg.")])
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip().lower() for h in rows[0][1]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportErrors([_("Regel 1: de kolom %(column)s ontbreekt. Nodig zijn: titel en kosten.",
@@ -46,7 +61,7 @@ def read_projects_csv(data: bytes, wijken) -> list[dict]:
         raise ImportErrors([_("Het bestand heeft meer dan %(n)s projecten.", n=MAX_ROWS)])
     by_name = {w.name.lower(): w for w in wijken}
     problems, checked = [], []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if any(cell.strip() for cell in row[len(header):]):

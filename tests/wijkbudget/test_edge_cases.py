@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from deliberatie.extensions import db
 from deliberatie.models import Traject
-from deliberatie.wijkbudget import codes, counting, services, voting
+from deliberatie.wijkbudget import codes, counting, voting
 from deliberatie.wijkbudget.models import BallotType, Phase, Wijkbudget, WijkbudgetBallot, WijkbudgetProject
 from deliberatie.wijkbudget.money import parse_euros
 
@@ -106,14 +106,18 @@ def test_an_absurd_project_cost_is_a_form_error_not_a_crash(org, world):
     assert db.session.scalar(select(WijkbudgetProject).where(WijkbudgetProject.title == "Duur")) is None
 
 
-def test_an_absurd_cost_in_the_csv_names_its_row_and_saves_nothing(org, world):
+def _import(org, world, data: bytes):
     _prepare(world["wb"])
     before = db.session.scalar(select(func.count()).select_from(WijkbudgetProject))
-    csv_text = f"titel;kosten\nGoed;1.500\nDuur;{'9' * 25}\n"
     response = org.post(f"/wijkbudget/{world['wb']}/projecten/importeren", content_type="multipart/form-data",
-                        data={"file": (io.BytesIO(csv_text.encode()), "p.csv")})
+                        data={"file": (io.BytesIO(data), "p.csv")})
+    assert db.session.scalar(select(func.count()).select_from(WijkbudgetProject)) == before  # nothing half-saved
+    return response
+
+
+def test_an_absurd_cost_in_the_csv_names_its_row_and_saves_nothing(org, world):
+    response = _import(org, world, f"titel;kosten\nGoed;1.500\nDuur;{'9' * 25}\n".encode())
     assert response.status_code == 422 and "Regel 3: de kosten" in response.text
-    assert db.session.scalar(select(func.count()).select_from(WijkbudgetProject)) == before
 
 
 @pytest.mark.parametrize("budget,message", [("0", "Het budget moet meer dan € 0 zijn."),
@@ -217,13 +221,8 @@ def test_a_project_above_the_budget_is_explained_as_such(client, world, rule):
 # --- CSV import: a row that does not fit the columns is named, never read half ---
 
 def test_an_unquoted_decimal_comma_in_a_comma_separated_csv_is_refused(org, world):
-    _prepare(world["wb"])
-    before = db.session.scalar(select(func.count()).select_from(WijkbudgetProject))
-    csv_text = "titel,kosten,omschrijving\nGoed,1500,Prima\nBankjes,1.234,50,Vier bankjes\n"
-    response = org.post(f"/wijkbudget/{world['wb']}/projecten/importeren", content_type="multipart/form-data",
-                        data={"file": (io.BytesIO(csv_text.encode()), "p.csv")})
+    response = _import(org, world, b"titel,kosten,omschrijving\nGoed,1500,Prima\nBankjes,1.234,50,Vier bankjes\n")
     assert response.status_code == 422 and "Regel 3: meer waarden dan kolommen." in response.text
-    assert db.session.scalar(select(func.count()).select_from(WijkbudgetProject)) == before
     assert db.session.scalar(select(WijkbudgetProject).where(WijkbudgetProject.title == "Bankjes",
                                                              WijkbudgetProject.cost_cents == 123400)) is None
 
@@ -271,3 +270,19 @@ def test_a_ranked_project_never_says_nobody_voted_for_it(client, world):
     why = _count_and_publish(client, world, "ranking", "mes-add1", [((0, 1),), ((1, 1),)], max_choices=2)
     assert why["A"].startswith("Niet gekozen: dit project stond alleen als laatste keuze")
     assert why["C"] == "Niet gekozen: niemand heeft op dit project gestemd."
+
+
+def test_csv_problems_name_the_line_in_the_file_also_after_a_cell_over_two_lines(org, world):
+    csv_text = 'titel;kosten;omschrijving\nBankjes;1.500;"Vier bankjes,\nmet rugleuning"\nSpeeltuin;;\n'
+    response = _import(org, world, csv_text.encode())
+    assert response.status_code == 422 and "Regel 4: de kosten ontbreken." in response.text
+
+
+@pytest.mark.parametrize("data,message", [
+    (b'titel;kosten\nBankjes;1.500\n"Speeltuin;2.000\n' + b"x" * 140_000 + b"\n",
+     "Regel 3: deze regel kan niet worden gelezen. Staat er een aanhalingsteken"),
+    (b"titel;kosten\nBank\x00jes;1.500\n", "Het bestand is geen tekst in UTF-8."),
+])
+def test_csv_that_cannot_be_read_or_stored_is_refused_in_words(org, world, data, message):
+    response = _import(org, world, data)
+    assert response.status_code == 422 and message in response.text
