@@ -191,8 +191,15 @@ def test_sign_up_refused_when_full_or_seated(client, auth, world):
                            data={"name": "Ina", "first": world["themas"][0]}, follow_redirects=True)
     assert "Alle plaatsen zijn bezet." in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(Aanmelding)) == event.capacity
+    auth.logout()
+    auth.login(ORG)
+    warning = "Na het indelen is het aanmelden gesloten"
+    assert warning in client.get(f"/thematafels/{world['event']}/indelen").text  # there is no way back
     services.run_seating(event_of(world), None, seed=3)
     db.session.commit()
+    assert warning not in client.get(f"/thematafels/{world['event']}/indelen").text
+    auth.logout()
+    auth.login(INA)
     assert client.get(f"/thematafels/{world['event']}/aanmelden").status_code == 403
 
 
