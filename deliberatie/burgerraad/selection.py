@@ -175,16 +175,22 @@ def start_draw(burgerraad, *, seed, actor):
     """
     if burgerraad.status is not BurgerraadStatus.VASTGELEGD:
         raise NotAllowedNow()
-    if burgerraad.draw_seed is not None:
-        last = jobs.latest(subject(burgerraad), DRAW_JOB)
-        if seed != burgerraad.draw_seed or (last is not None and last.status is not JobStatus.FAILED):
-            raise NotAllowedNow()
+    if burgerraad.draw_seed is not None and (seed != burgerraad.draw_seed or not draw_failed(burgerraad)):
+        raise NotAllowedNow()
     burgerraad.draw_seed = seed
     job = jobs.enqueue(DRAW_JOB, {"burgerraad_id": burgerraad.id, "actor_id": getattr(actor, "id", None)},
                        subject=subject(burgerraad))
     audit.record(actor, "burgerraad.seed", subject(burgerraad), traject_id=burgerraad.traject_id, seed=seed,
                  job=job.id)
     return job
+
+
+def draw_failed(burgerraad):
+    """The seed is entered but the draw job failed: it may be started again, with that seed only."""
+    if burgerraad.status is not BurgerraadStatus.VASTGELEGD or burgerraad.draw_seed is None:
+        return False
+    last = jobs.latest(subject(burgerraad), DRAW_JOB)
+    return last is None or last.status is JobStatus.FAILED
 
 
 @jobs.handler(DRAW_JOB)
@@ -246,9 +252,21 @@ def _panel_and_reserves(burgerraad):
 
 
 def drop_out(burgerraad, member, *, actor):
-    """Mark a panel member as dropped out and seat the first reserve who keeps the quotas."""
-    if burgerraad.status is not BurgerraadStatus.GELOOT or member.status is not DeelnemerStatus.PANEL:
+    """Mark a panel member as dropped out and seat the first reserve who keeps the quotas.
+
+    A reserve who drops out leaves the reserve list (the others keep their
+    places) and is never seated; nobody replaces them, so this returns ``None``.
+    """
+    if burgerraad.status is not BurgerraadStatus.GELOOT or member.status not in (DeelnemerStatus.PANEL,
+                                                                                  DeelnemerStatus.RESERVE):
         raise NotAllowedNow()
+    if member.status is DeelnemerStatus.RESERVE:
+        rank = member.reserve_rank
+        member.status, member.reserve_rank = DeelnemerStatus.AFGEHAAKT, None
+        db.session.flush()
+        audit.record(actor, "burgerraad.reserve_dropped_out", subject(burgerraad),
+                     traject_id=burgerraad.traject_id, dropout=member.anon_id, rank=rank)
+        return None
     instance = frozen_instance(burgerraad)
     panel, reserves = _panel_and_reserves(burgerraad)
     reserves = [a.anon_id for a in reserves]

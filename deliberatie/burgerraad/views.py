@@ -61,7 +61,8 @@ def overzicht(burgerraad_id):
     return render_template("burgerraad/overzicht.html", burgerraad=burgerraad, confirm=forms.ConfirmForm(),
                            selection_form=forms.SelectionForm(algorithm=burgerraad.algorithm),
                            seed_form=forms.SeedForm(), can_purge=can_purge(current_user, burgerraad),
-                           job=jobs.latest(selection.subject(burgerraad)), Status=BurgerraadStatus)
+                           job=jobs.latest(selection.subject(burgerraad)), Status=BurgerraadStatus,
+                           draw_failed=selection.draw_failed(burgerraad))
 
 
 @blueprint.route("/<int:burgerraad_id>/instellingen", methods=["GET", "POST"])
@@ -164,8 +165,10 @@ def formulier():
 @blueprint.route("/<int:burgerraad_id>/quota", methods=["GET", "POST"])
 def quota(burgerraad_id):
     burgerraad = _get(burgerraad_id)
+    if request.method == "POST" and burgerraad.status is not BurgerraadStatus.AANMELDEN:
+        return _quotas_closed(burgerraad)
     form = forms.quota_form(burgerraad)
-    if burgerraad.status is BurgerraadStatus.AANMELDEN and form.validate_on_submit():
+    if form.validate_on_submit():
         bounds = {q.id: (form[f"min_{q.id}"].data, form[f"max_{q.id}"].data)
                   for v in burgerraad.vragen for q in v.waarden}
         services.save_quotas(burgerraad, panel_size=form.panel_size.data, bounds=bounds, actor=current_user)
@@ -177,11 +180,20 @@ def quota(burgerraad_id):
                            shares=services.population_shares(burgerraad), pool=services.pool_counts(burgerraad))
 
 
+def _quotas_closed(burgerraad):
+    """A POST from a quota page opened before the letters were drawn or after the inputs were fixed."""
+    flash(_("De quota kunnen nu niet worden gewijzigd: dat kan alleen zolang de aanmelding open is. "
+            "Er is niets opgeslagen."), "error")
+    return redirect(url_for(".quota", burgerraad_id=burgerraad.id))
+
+
 @blueprint.route("/<int:burgerraad_id>/quota/afleiden", methods=["POST"])
 def afleiden(burgerraad_id):
     burgerraad = _get(burgerraad_id)
+    if burgerraad.status is not BurgerraadStatus.AANMELDEN:
+        return _quotas_closed(burgerraad)
     form = forms.DeriveForm()
-    if burgerraad.status is BurgerraadStatus.AANMELDEN and form.validate_on_submit():
+    if form.validate_on_submit():
         services.derive_quotas(burgerraad, panel_size=form.panel_size.data, tolerance=form.tolerance.data / 100,
                                actor=current_user)
         db.session.commit()
@@ -250,7 +262,8 @@ def taak(burgerraad_id, job_id):
         return redirect(url_for(target, burgerraad_id=burgerraad.id))
     failure = jobs.error_of(job)
     return render_template("burgerraad/taak.html", burgerraad=burgerraad, job=job,
-                           error=messages.input_error(*failure) if failure else None)
+                           error=messages.input_error(*failure) if failure else None,
+                           draw=job.kind == selection.DRAW_JOB)
 
 
 @blueprint.route("/<int:burgerraad_id>/kansen")
@@ -332,8 +345,8 @@ def panel(burgerraad_id):
 def _panel_action(service, burgerraad_id, aanmelding_id):
     """Run ``service(burgerraad, member, actor=...)`` for a confirmed POST on the panel page and commit.
 
-    Returns ``(burgerraad, member, result)``; 404 for a member of another burgerraad, 400 without the
-    CSRF token, 409 when the service refuses in this state.
+    Returns ``(burgerraad, member, result, the member's status before)``; 404 for a member of another
+    burgerraad, 400 without the CSRF token, 409 when the service refuses in this state.
     """
     burgerraad = _get(burgerraad_id)
     member = db.session.get(Aanmelding, aanmelding_id)
@@ -341,18 +354,21 @@ def _panel_action(service, burgerraad_id, aanmelding_id):
         abort(404)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
+    was = member.status
     try:
         result = service(burgerraad, member, actor=current_user)
     except services.NotAllowedNow:
         abort(409)
     db.session.commit()
-    return burgerraad, member, result
+    return burgerraad, member, result, was
 
 
 @blueprint.route("/<int:burgerraad_id>/panel/<int:aanmelding_id>/afgehaakt", methods=["POST"])
 def afhaken(burgerraad_id, aanmelding_id):
-    burgerraad, member, replacement = _panel_action(selection.drop_out, burgerraad_id, aanmelding_id)
-    if replacement is None:
+    burgerraad, member, replacement, was = _panel_action(selection.drop_out, burgerraad_id, aanmelding_id)
+    if was is DeelnemerStatus.RESERVE:
+        flash(_("Reservelid %(old)s staat niet meer op de reservelijst.", old=member.anon_id), "success")
+    elif replacement is None:
         flash(_("Geen reserve past binnen de quota. De plek blijft leeg."), "error")
     else:
         flash(_("%(old)s is vervangen door reserve %(new)s.", old=member.anon_id, new=replacement.anon_id),
@@ -363,7 +379,7 @@ def afhaken(burgerraad_id, aanmelding_id):
 @blueprint.route("/<int:burgerraad_id>/panel/<int:aanmelding_id>/plaatsen", methods=["POST"])
 def plaatsen(burgerraad_id, aanmelding_id):
     """Seat the closest reserve in an empty seat, even though a quota then does not hold."""
-    burgerraad, member, best = _panel_action(selection.seat_closest_reserve, burgerraad_id, aanmelding_id)
+    burgerraad, member, best, _was = _panel_action(selection.seat_closest_reserve, burgerraad_id, aanmelding_id)
     if best.off:
         flash(_("Reservelid %(new)s zit nu in het panel. Niet alle quota kloppen.", new=member.anon_id), "info")
     else:

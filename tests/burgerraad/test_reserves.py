@@ -201,3 +201,34 @@ def test_no_reserve_left_says_so(client, auth, world, drawn):
     page = client.get(f"/burgerraad/{drawn}/panel").text
     assert "Het panel heeft nu 5 van de 6 leden." in page
     assert "Er is geen reservelid meer dat kan invallen." in page and "/plaatsen" not in page
+
+
+def test_a_reserve_who_drops_out_leaves_the_list_and_is_never_seated(client, auth, world, drawn):
+    auth.login("org@example.org")
+    page = client.get(f"/burgerraad/{drawn}/panel").text
+    reserves = _rows(drawn, DeelnemerStatus.RESERVE)
+    man = next(a for a in _rows(drawn, DeelnemerStatus.PANEL) if a.answers["geslacht"] == "man")
+    men = [r for r in reserves if r.answers["geslacht"] == "man"]
+    first, others = men[0], {r.anon_id: r.reserve_rank for r in reserves if r is not men[0]}
+    first_id, first_anon, first_rank, man_id = first.id, first.anon_id, first.reserve_rank, man.id
+    next_man = men[1].anon_id
+    db.session.commit()
+    url = f"/burgerraad/{drawn}/panel/{first_id}/afgehaakt"
+    assert f'action="{url}"' in page and "Afgehaakt: van de reservelijst halen" in page
+    response = client.post(url, follow_redirects=True)
+    assert f"Reservelid {first_anon} staat niet meer op de reservelijst." in response.text
+    db.session.expire_all()
+    gone = db.session.get(Aanmelding, first_id)
+    assert gone.status is DeelnemerStatus.AFGEHAAKT and gone.reserve_rank is None
+    assert {r.anon_id: r.reserve_rank for r in _rows(drawn, DeelnemerStatus.RESERVE)} == others  # order kept
+    details = json.loads(db.session.scalar(select(AuditEntry.details).where(
+        AuditEntry.action == "burgerraad.reserve_dropped_out")))
+    assert details == {"dropout": first_anon, "rank": first_rank}
+    assert len(_rows(drawn, DeelnemerStatus.PANEL)) == 6  # the panel is untouched
+    db.session.commit()
+    assert client.post(url).status_code == 409  # not twice
+    # a man on the panel drops out: the next man on the list replaces him, not the one who left
+    response = client.post(f"/burgerraad/{drawn}/panel/{man_id}/afgehaakt", follow_redirects=True)
+    assert f"vervangen door reserve {next_man}." in response.text
+    db.session.expire_all()
+    assert db.session.get(Aanmelding, first_id).status is DeelnemerStatus.AFGEHAAKT

@@ -69,6 +69,31 @@ def test_quota_form_refuses_min_above_max_and_panel_larger_than_pool(client, aut
     assert "is groter dan het aantal beschikbare aanmeldingen (44)" in page
 
 
+def test_quotas_sent_after_the_inputs_are_fixed_are_refused_with_a_message(client, auth, world, pool):
+    """A quota page left open in a tab while a colleague fixes the inputs: saving must say it did not save."""
+    burgerraad = db.session.get(Burgerraad, pool)
+    before = [(q.min_count, q.max_count) for v in burgerraad.vragen for q in v.waarden]
+    form = {"panel_size": "7"}
+    for v in burgerraad.vragen:
+        for q in v.waarden:
+            form[f"min_{q.id}"], form[f"max_{q.id}"] = "0", "1"
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    db.session.commit()
+    auth.login("org@example.org")
+    closed = "De quota kunnen nu niet worden gewijzigd"
+    for path, data in (("/quota", form), ("/quota/afleiden", {"panel_size": "7", "tolerance": "10"})):
+        response = client.post(f"/burgerraad/{pool}{path}", data=data)
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/burgerraad/{pool}/quota")
+        page = client.get(response.headers["Location"]).text
+        assert closed in page and "Vul het aantal leden" not in page, path
+    db.session.expire_all()
+    burgerraad = db.session.get(Burgerraad, pool)
+    assert burgerraad.panel_size == 6
+    assert [(q.min_count, q.max_count) for v in burgerraad.vragen for q in v.waarden] == before
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-1] == "burgerraad.commitment" and "burgerraad.quotas_saved" not in actions
+
+
 def test_other_algorithms_for_comparison(client, auth, world, pool):
     auth.login("org@example.org")
     for algorithm in ("maximin", "nash", "legacy"):
@@ -259,3 +284,30 @@ def test_failed_draw_can_be_retried_only_with_the_same_seed(world, pool):
     db.session.commit()
     assert jobs.run(again.id).status is JobStatus.DONE
     assert db.session.get(Burgerraad, pool).record["seed"] == 11
+
+
+def test_failed_draw_is_offered_again_with_the_announced_seed(app, client, auth, world, pool):
+    """Once the seed is entered its form is gone; after a failed draw job the overview must offer the
+    same seed again (and nothing else), or the organiser is stuck in 'vastgelegd'."""
+    burgerraad = db.session.get(Burgerraad, pool)
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    db.session.commit()
+    app.config["JOBS_EXECUTOR"] = "queue"  # the job waits: no restart offered while it may still run
+    auth.login("org@example.org")
+    assert client.post(f"/burgerraad/{pool}/loten", data={"seed": "11"}).status_code == 302
+    job = selection.jobs.latest(selection.subject(burgerraad), selection.DRAW_JOB)
+    assert "Opnieuw loten" not in client.get(f"/burgerraad/{pool}").text
+    job.status, job.error = JobStatus.FAILED, '{"code": "job.crashed", "params": {}}'
+    db.session.commit()
+    page = client.get(f"/burgerraad/{pool}/taak/{job.id}").text
+    assert f'href="/burgerraad/{pool}"' in page and "opnieuw met hetzelfde getal" in page
+    page = client.get(f"/burgerraad/{pool}").text
+    assert "Opnieuw loten met het getal 11" in page and 'name="seed" value="11"' in page
+    app.config["JOBS_EXECUTOR"] = "thread"
+    assert client.post(f"/burgerraad/{pool}/loten", data={"seed": "12"}).status_code == 409
+    assert client.post(f"/burgerraad/{pool}/loten", data={"seed": "11"}).status_code == 302
+    jobs.wait_all()
+    db.session.expire_all()
+    burgerraad = db.session.get(Burgerraad, pool)
+    assert burgerraad.status is BurgerraadStatus.GELOOT and burgerraad.record["seed"] == 11
+    assert "Opnieuw loten" not in client.get(f"/burgerraad/{pool}").text
