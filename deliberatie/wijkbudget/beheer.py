@@ -124,6 +124,7 @@ def _save_project(wijkbudget, project=None):
             try:
                 services.save_project(wijkbudget, form.data, project=project, image=image)
             except services.PhaseError as error:
+                uploads.remove_image(image)  # stored before the phase was checked; nothing refers to it
                 flash(str(error.message), "error")
                 return _to_manage(wijkbudget)
             db.session.commit()

@@ -254,7 +254,7 @@ def test_a_paper_ballot_without_its_code_keeps_the_choices(org, world):
     wb, ids = world["wb"], world["projects"]
     response = org.post(f"/wijkbudget/{wb}/papier", data={"code": "", "project": [ids["Moestuin"]], "geslacht": "vrouw"})
     assert response.status_code == 422 and 'href="#code"' in response.text
-    assert re.search(rf'value="{ids["Moestuin"]}"\s+id="project-{ids["Moestuin"]}" data-cost="\d+" checked', response.text)
+    assert re.search(rf'value="{ids["Moestuin"]}"\s+id="project-{ids["Moestuin"]}" data-cost="\d+"[^>]* checked>', response.text)
     assert '<option value="vrouw" selected>' in response.text and _ballots() == 0
 
 
@@ -286,3 +286,34 @@ def test_csv_problems_name_the_line_in_the_file_also_after_a_cell_over_two_lines
 def test_csv_that_cannot_be_read_or_stored_is_refused_in_words(org, world, data, message):
     response = _import(org, world, data)
     assert response.status_code == 422 and message in response.text
+
+
+def test_an_image_sent_once_voting_is_open_leaves_no_file(app, org, world):
+    from pathlib import Path
+
+    pid = world["projects"]["Bankjes"]
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    response = org.post(f"/wijkbudget/{world['wb']}/projecten/{pid}/bewerken", content_type="multipart/form-data",
+                        data={"title": "Bankjes", "cost": "4.000", "wijk_id": "", "image": (io.BytesIO(png), "a.png")},
+                        follow_redirects=True)
+    assert "alleen in de voorbereiding" in response.text
+    folder = Path(app.config["WIJKBUDGET_UPLOAD_DIR"])
+    assert not folder.exists() or list(folder.iterdir()) == []
+    assert db.session.get(WijkbudgetProject, int(pid)).image is None
+
+
+@pytest.mark.parametrize("kind,options,field", [("approval", {}, "project"), ("cumulative", {"points": 10}, "points"),
+                                                ("ranking", {"max_choices": 2, "rule": "mes-add1"}, "rank")])
+def test_each_projects_description_and_wijk_are_read_with_its_input(client, world, kind, options, field):
+    wb_id, ids, plain = _other(world, ballot_type=BallotType(kind), **options)
+    wb = db.session.get(Wijkbudget, wb_id)
+    wb.projects[0].wijk = wb.wijken[0]
+    wb.projects[1].description = ""
+    db.session.commit()
+    first, second = ids["Bankjes"], ids["Speeltuin"]
+    page = client.get(f"/wijkbudget/{wb_id}/stemmen?code={plain[0]}").text
+    assert re.search(rf'id="{field}-{first}"[^>]* aria-describedby="about-{first} wijk-{first}"', page)
+    assert f'<p class="utrecht-paragraph" id="about-{first}">Over Bankjes</p>' in page
+    assert f'id="wijk-{first}">Wijk: {wb.wijken[0].name}</p>' in page
+    second_input = re.search(rf'<(?:input|select)[^>]* id="{field}-{second}"[^>]*>', page).group(0)
+    assert "aria-describedby" not in second_input
