@@ -3,13 +3,15 @@
 All sortition mathematics is in :mod:`deliberatie.core.sortition`; this
 module turns rows into its plain inputs and its results back into rows.
 Pool members appear there only by their anonymous id; households by a
-salted hash of the address id, so the public record names nobody.
+hash of a secret invitation code of the address, so the public record names
+nobody and cannot be linked to addresses.
 """
 
 import hashlib
 import json
 from collections import Counter
 
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from .. import audit, jobs
@@ -44,9 +46,21 @@ def _progress(report):
     return callback
 
 
-def _household(burgerraad, address_id):
-    text = f"{burgerraad.id}\x1f{burgerraad.letters_seed}\x1f{address_id}"
-    return "h-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+def _households(burgerraad, pool):
+    """A public household id per pool member: equal for the same address, and not linkable to it.
+
+    The id hashes the address's first invitation code, a secret random value
+    that the purge deletes, rather than the address id: address ids (BAG ids)
+    are public, and the letter seed is in the audit log, so a hash of those
+    would let anyone find each pool member's address in the public record.
+    """
+    addresses = {a.uitnodiging.address_id for a in pool}
+    first_code = dict(db.session.execute(
+        select(Uitnodiging.address_id, sa.func.min(Uitnodiging.code))
+        .where(Uitnodiging.burgerraad_id == burgerraad.id, Uitnodiging.address_id.in_(addresses))
+        .group_by(Uitnodiging.address_id)).all()) if addresses else {}
+    return ["h-" + hashlib.sha256(f"{burgerraad.id}\x1f{first_code[a.uitnodiging.address_id]}".encode("utf-8"))
+            .hexdigest()[:12] for a in pool]
 
 
 def quotas(burgerraad):
@@ -62,7 +76,7 @@ def build_instance(burgerraad):
     pool = [a for a in burgerraad.aanmeldingen if a.available]
     return sortition.make_instance(
         [a.anon_id for a in pool], [a.answers for a in pool], quotas(burgerraad),
-        [_household(burgerraad, a.uitnodiging.address_id) for a in pool], file="pool")
+        _households(burgerraad, pool), file="pool")
 
 
 def frozen_instance(burgerraad):
@@ -104,6 +118,16 @@ def start_selection(burgerraad, *, algorithm, actor):
     audit.record(actor, "burgerraad.selection_started", subject(burgerraad), traject_id=burgerraad.traject_id,
                  algorithm=algorithm, job=job.id)
     return job
+
+
+def running_selection(burgerraad):
+    """The distribution job still queued or running for this burgerraad, or ``None``.
+
+    The burgerraad's row is locked first (PostgreSQL), so two clicks at once start one job.
+    """
+    db.session.execute(select(Burgerraad.id).where(Burgerraad.id == burgerraad.id).with_for_update())
+    job = jobs.latest(subject(burgerraad), DISTRIBUTION_JOB)
+    return job if job is not None and job.status in (JobStatus.QUEUED, JobStatus.RUNNING) else None
 
 
 @jobs.handler(DISTRIBUTION_JOB)

@@ -245,6 +245,10 @@ def selectie(burgerraad_id):
     if not feasible:
         flash(_("Eerst de quota haalbaar maken."), "error")
         return redirect(url_for(".haalbaarheid", burgerraad_id=burgerraad.id))
+    running = selection.running_selection(burgerraad)
+    if running is not None:
+        flash(_("De kansen worden al berekend. Wacht tot die berekening klaar is."), "info")
+        return redirect(url_for(".taak", burgerraad_id=burgerraad.id, job_id=running.id))
     job = selection.start_selection(burgerraad, algorithm=form.algorithm.data, actor=current_user)
     db.session.commit()
     jobs.dispatch(job.id)

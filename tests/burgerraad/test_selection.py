@@ -126,6 +126,22 @@ def test_queued_job_waits_for_the_worker_and_the_page_refreshes(app, client, aut
     assert runner.invoke(args=["jobs", "work", "--once"]).output.startswith("0 job")
 
 
+def test_a_second_click_while_the_probabilities_are_computed_starts_no_second_job(app, client, auth, runner,
+                                                                                  world, pool):
+    app.config["JOBS_EXECUTOR"] = "queue"
+    auth.login("org@example.org")
+    first = client.post(f"/burgerraad/{pool}/selectie", data={"algorithm": "leximin"}).headers["Location"]
+    second = client.post(f"/burgerraad/{pool}/selectie", data={"algorithm": "maximin"})
+    assert second.status_code == 302 and second.headers["Location"] == first
+    page = client.get(first).text
+    assert "De kansen worden al berekend. Wacht tot die berekening klaar is." in page
+    assert db.session.query(Job).filter(Job.kind == selection.DISTRIBUTION_JOB).count() == 1
+    assert "1 job(s) processed" in runner.invoke(args=["jobs", "work", "--once"]).output
+    # once it is done, another computation may start
+    third = client.post(f"/burgerraad/{pool}/selectie", data={"algorithm": "maximin"}).headers["Location"]
+    assert third != first and db.session.query(Job).filter(Job.kind == selection.DISTRIBUTION_JOB).count() == 2
+
+
 def test_failed_job_is_explained(app, client, auth, world, pool):
     burgerraad = db.session.get(Burgerraad, pool)
     job = selection.start_selection(burgerraad, algorithm="leximin", actor=world["organisator"])
@@ -311,3 +327,28 @@ def test_failed_draw_is_offered_again_with_the_announced_seed(app, client, auth,
     burgerraad = db.session.get(Burgerraad, pool)
     assert burgerraad.status is BurgerraadStatus.GELOOT and burgerraad.record["seed"] == 11
     assert "Opnieuw loten" not in client.get(f"/burgerraad/{pool}").text
+
+
+def test_public_household_ids_cannot_be_linked_to_addresses(world):
+    """Address ids (BAG ids) are public and the letter seed is in the audit log: the household ids in
+    the public record must not be computable from them, yet group the members of one address."""
+    import hashlib
+
+    burgerraad = with_pool(world, n=44, panel_size=6, letters=30)  # two codes per letter: shared addresses
+    services.derive_quotas(burgerraad, panel_size=6, tolerance=0.5, actor=world["organisator"])
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    db.session.commit()
+    households = {p[0]: p[2] for p in json.loads(burgerraad.inputs_json)["people"]}
+    address = {a.anon_id: a.uitnodiging.address_id for a in burgerraad.aanmeldingen}
+    for one in address:
+        for other in address:
+            assert (households[one] == households[other]) == (address[one] == address[other])
+    assert len(set(address.values())) < len(address)  # some addresses do have two members
+    extract = {f"A{i:04d}" for i in range(60)}
+    guesses = set()
+    for seed in (burgerraad.letters_seed, 0, 1):
+        for salt in (f"{burgerraad.id}\x1f{seed}\x1f", f"{burgerraad.id}\x1f", ""):
+            guesses |= {"h-" + hashlib.sha256(f"{salt}{a}".encode()).hexdigest()[:12] for a in extract}
+    assert not guesses & set(households.values())
+    # the ids are stable while registration is open (the probabilities stay current)
+    assert selection.build_instance(burgerraad).sha256() == selection.frozen_instance(burgerraad).sha256()
