@@ -1,6 +1,7 @@
 """Wijkbudget set-up and phases. Services flush; the view commits."""
 
 import math
+from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -142,7 +143,7 @@ def _unfillable(wijkbudget: Wijkbudget):
         return _l("Stemmers moeten minstens %(min)s projecten kiezen, maar er zijn %(n)s projecten. "
                   "Voeg projecten toe of verlaag het minimum.", min=wijkbudget.min_choices, n=count)
     if kind is BallotType.KNAPSACK and wijkbudget.min_share_percent:
-        minimum = wijkbudget.budget_cents * wijkbudget.min_share_percent / 100
+        minimum = Fraction(wijkbudget.budget_cents * wijkbudget.min_share_percent, 100)  # exact, as the ballot check
         fitting = sum(p.cost_cents for p in wijkbudget.projects if p.cost_cents <= wijkbudget.budget_cents)
         if fitting < minimum:
             return _l("Stemmers moeten minstens %(minimum)s besteden, maar de projecten die binnen het budget "
