@@ -154,13 +154,17 @@ def latest_distribution(burgerraad):
 # ----------------------------------------------------------------- the transparent draw
 
 
-def commitment_of(record_or_fields):
-    """sha256 of everything that fixes the lottery except the seed (published before the seed)."""
+def commitment_text(record_or_fields):
+    """The text whose sha256 is the commitment: compact JSON, sorted keys (shown on the public page)."""
     fields = {key: record_or_fields[key] for key in
               ("inputs_sha256", "algorithm", "k", "households", "lottery_size", "version")}
     fields["format"] = COMMITMENT_FORMAT
-    text = json.dumps(fields, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"))
+
+
+def commitment_of(record_or_fields):
+    """sha256 of everything that fixes the lottery except the seed (published before the seed)."""
+    return hashlib.sha256(commitment_text(record_or_fields).encode("utf-8")).hexdigest()
 
 
 def commit_inputs(burgerraad, *, actor):

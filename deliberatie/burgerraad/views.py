@@ -322,7 +322,11 @@ def loten(burgerraad_id):
 @blueprint.route("/<int:burgerraad_id>/loting")
 def loting(burgerraad_id):
     burgerraad = _get_public(burgerraad_id)
-    return render_template("burgerraad/loting.html", burgerraad=burgerraad, record=burgerraad.record,
+    record = burgerraad.record
+    return render_template("burgerraad/loting.html", burgerraad=burgerraad, record=record,
+                           commitment_text=selection.commitment_text(record) if record else None,
+                           commitment_matches=record is not None
+                           and selection.commitment_of(record) == burgerraad.commitment,
                            composition=selection.composition(burgerraad),
                            can_manage=can_manage_burgerraad(current_user, burgerraad),
                            seed_form=forms.SeedForm())

@@ -1,7 +1,13 @@
 """Every burgerraad route for every role: anonymous -> login, wrong role -> 403, right role -> 200/302."""
 
+import hashlib
+import html
+import json
+import re
+
 import pytest
 
+from deliberatie import jobs
 from deliberatie.burgerraad import selection
 from deliberatie.burgerraad.models import Burgerraad
 from deliberatie.extensions import db
@@ -77,6 +83,29 @@ def test_public_pages_before_and_after_commitment(client, auth, world, pool):
     assert client.get(f"/burgerraad/{pool['id']}/RECORD.json").status_code == 404  # not drawn yet
     auth.login("org@example.org")
     assert "Loten en publiceren" in client.get(f"/burgerraad/{pool['id']}/loting").text
+
+
+def test_anyone_can_check_the_record_against_the_published_commitment(client, auth, world, pool):
+    """The commitment is published before the seed; after the draw the page shows the text it hashes, so a
+    visitor can check with any sha256 tool that RECORD.json has the inputs that were fixed beforehand."""
+    burgerraad = db.session.get(Burgerraad, pool["id"])
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    db.session.commit()
+    jobs.run(selection.start_draw(burgerraad, seed=2718, actor=world["organisator"]).id)
+    commitment = db.session.get(Burgerraad, pool["id"]).commitment
+    page = client.get(f"/burgerraad/{pool['id']}/loting").text
+    shown = [html.unescape(t) for t in re.findall(r'<code class="burgerraad-hash">([^<]+)</code>', page)]
+    text = next(t for t in shown if t.startswith("{"))
+    assert hashlib.sha256(text.encode()).hexdigest() == commitment and commitment in shown
+    record = json.loads(client.get(f"/burgerraad/{pool['id']}/RECORD.json").data)
+    fields = json.loads(text)
+    assert fields.pop("format").startswith("deliberatie-burgerraad-commitment/")
+    assert fields == {key: record[key] for key in fields} and len(fields) == 6
+    assert "Deze tekst geeft precies de gepubliceerde vastlegging." in page
+    db.session.get(Burgerraad, pool["id"]).commitment = "0" * 64
+    db.session.commit()
+    assert "Let op: deze tekst geeft niet de gepubliceerde vastlegging." in client.get(
+        f"/burgerraad/{pool['id']}/loting").text
 
 
 def test_unknown_and_hidden(client, auth, world, pool):
