@@ -74,7 +74,8 @@ def test_the_ballot_error_names_the_projects_and_links_to_them(client, world, ki
             "ranking": {f"rank-{first}": "1", f"rank-{second}": "2"}}[kind]
     client.post(f"/wijkbudget/{wb}/stemmen", data={"code": plain[0]})
     page = client.post(f"/wijkbudget/{wb}/stembiljet", data=data).text
-    summary = re.search(r'<a class="utrecht-link" href="#([^"]+)">Projecten: <span id="ballot-error">([^<]+)</span>', page)
+    summary = re.search(r'<a class="utrecht-link" href="#([^"]+)">Projecten: <span id="ballot-error">([^<]+)</span>',
+                        page)
     assert summary and summary.group(1) == f"{field}-{first}" and f'id="{field}-{first}"' in page
     assert summary.group(2).startswith("U hebt")
     fieldset = re.search(r'<fieldset class="([^"]*)" id="ballot-projects"\s+aria-describedby="([^"]*)"', page)
@@ -137,7 +138,8 @@ def test_a_budget_of_nothing_or_of_too_much_is_a_form_error(org, world, budget, 
 def test_paper_ballot_errors_are_linked_to_their_field(org, world):
     wb, ids = world["wb"], world["projects"]
     wrong = org.post(f"/wijkbudget/{wb}/papier", data={"code": "ABCD-EFGH-JKLM-NPQR", "project": [ids["Bankjes"]]})
-    assert wrong.status_code == 422 and 'href="#code"' in wrong.text and "Met deze code kunt u niet stemmen" in wrong.text
+    assert wrong.status_code == 422 and 'href="#code"' in wrong.text
+    assert "Met deze code kunt u niet stemmen" in wrong.text
     assert 'aria-invalid="true"' in wrong.text and 'checked' in wrong.text  # the choice is kept
     too_many = org.post(f"/wijkbudget/{wb}/papier", data={"code": world["codes"][0], "project": list(ids.values())})
     assert too_many.status_code == 422 and f'href="#project-{ids["Bankjes"]}">Projecten: ' in too_many.text
@@ -205,7 +207,8 @@ def _count_and_publish(client, world, kind, rule, ballots, *, projects=(("A", 12
     db.session.commit()
     page = client.get(f"/wijkbudget/{wb.id}/uitslag").text
     return {title: why for title, why in re.findall(
-        r'<th scope="row" class="utrecht-table__header-cell">(\w+)</th>.*?<td class="utrecht-table__cell">(?:ja|nee)</td>'
+        r'<th scope="row" class="utrecht-table__header-cell">(\w+)</th>'
+        r'.*?<td class="utrecht-table__cell">(?:ja|nee)</td>'
         r'\s*<td class="utrecht-table__cell">([^<]*)</td>', page, re.S)}
 
 
@@ -233,7 +236,8 @@ def test_trailing_empty_cells_are_fine(org, world):
     response = org.post(f"/wijkbudget/{world['wb']}/projecten/importeren", content_type="multipart/form-data",
                         data={"file": (io.BytesIO(csv_text.encode()), "p.csv")})
     assert response.status_code == 302
-    assert db.session.scalar(select(WijkbudgetProject.cost_cents).where(WijkbudgetProject.title == "Speelveld")) == 200000
+    cost = select(WijkbudgetProject.cost_cents).where(WijkbudgetProject.title == "Speelveld")
+    assert db.session.scalar(cost) == 200000
 
 
 def test_a_minimum_age_of_zero_is_a_valid_setting(org, world):
@@ -252,9 +256,11 @@ def test_a_minimum_age_of_zero_is_a_valid_setting(org, world):
 
 def test_a_paper_ballot_without_its_code_keeps_the_choices(org, world):
     wb, ids = world["wb"], world["projects"]
-    response = org.post(f"/wijkbudget/{wb}/papier", data={"code": "", "project": [ids["Moestuin"]], "geslacht": "vrouw"})
+    response = org.post(f"/wijkbudget/{wb}/papier",
+                        data={"code": "", "project": [ids["Moestuin"]], "geslacht": "vrouw"})
     assert response.status_code == 422 and 'href="#code"' in response.text
-    assert re.search(rf'value="{ids["Moestuin"]}"\s+id="project-{ids["Moestuin"]}" data-cost="\d+"[^>]* checked>', response.text)
+    moestuin = ids["Moestuin"]
+    assert re.search(rf'value="{moestuin}"\s+id="project-{moestuin}" data-cost="\d+"[^>]* checked>', response.text)
     assert '<option value="vrouw" selected>' in response.text and _ballots() == 0
 
 
