@@ -40,9 +40,15 @@ def can_manage_pitches(user, traject):
     return can_edit_traject(user, traject)
 
 
+def is_own_pitch(user, pitch):
+    """The user is the pitch's initiator (``Pitch.initiator_id``, the account that submitted it)."""
+    return _signed_in(user) and pitch.initiator_id is not None and pitch.initiator_id == user.id
+
+
 def can_score(user, pitch, lid):
-    """Jury members of the traject's round, for pitches not rejected."""
-    return _signed_in(user) and lid is not None and pitch.status is not PitchStatus.AFGEWEZEN
+    """Jury members of the traject's round, for pitches not rejected and not their own."""
+    return (_signed_in(user) and lid is not None and pitch.status is not PitchStatus.AFGEWEZEN
+            and not is_own_pitch(user, pitch))
 
 
 def can_see_ranking(user, traject, ronde):

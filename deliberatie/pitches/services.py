@@ -15,6 +15,7 @@ from ..extensions import db
 from ..mail import send_mail
 from ..models import User
 from ..models.types import utcnow
+from . import permissions
 from .models import (Criterium, JuryKind, JuryLid, JuryScore, Pitch, PitchImage, PitchRonde, PitchStatus,
                      PitchUpdate, Steun)
 
@@ -257,10 +258,15 @@ def jurylid_for(ronde, user) -> JuryLid | None:
 
 
 def record_scores(pitch, lid, scores: dict[int, int]) -> None:
-    """One jury member's marks for one pitch, new or replacing theirs (one per criterion, ever)."""
+    """One jury member's marks for one pitch, new or replacing theirs (one per criterion, ever).
+
+    A jury member never scores a pitch they submitted themself: ServiceError("own_pitch").
+    """
     _lock(lid)  # a double click waits, then replaces the marks the first click stored
     if lid.ronde.published_at is not None:
         raise ServiceError("ranking_published")
+    if permissions.is_own_pitch(lid.user, pitch):
+        raise ServiceError("own_pitch")
     existing = {s.criterium_id: s for s in db.session.scalars(
         select(JuryScore).where(JuryScore.pitch_id == pitch.id, JuryScore.jurylid_id == lid.id))}
     for criterium in lid.ronde.criteria:

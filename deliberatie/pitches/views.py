@@ -21,6 +21,7 @@ MESSAGES = {
     "unknown_user": _l("Er is geen actief account met dat e-mailadres."),
     "already_jury": _l("Die persoon zit al in de jury."),
     "score_out_of_range": _l("Een cijfer valt buiten de schaal."),
+    "own_pitch": _l("Dit is uw eigen pitch. Als jurylid beoordeelt u uw eigen pitch niet."),
     "ranking_published": _l("De uitslag is al gepubliceerd; cijfers liggen vast."),
     "weights_locked": _l("De uitslag is al gepubliceerd; de gewichten liggen vast."),
     "no_ronde": _l("Stel eerst de pitchronde in."),
@@ -131,7 +132,8 @@ def _render_detail(pitch, code_form=None):
                            can_support=can_support, code_form=code_form or (SteuncodeForm() if with_code else None),
                            can_edit=perms.can_edit_pitch(current_user, pitch),
                            can_manage=perms.can_manage_pitches(current_user, pitch.traject),
-                           can_score=perms.can_score(current_user, pitch, lid))
+                           can_score=perms.can_score(current_user, pitch, lid),
+                           own_as_jury=lid is not None and perms.is_own_pitch(current_user, pitch))
 
 
 @blueprint.route("/afbeelding/<int:image_id>")

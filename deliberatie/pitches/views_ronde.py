@@ -62,6 +62,9 @@ def score(pitch_id):
     pitch = get_pitch(pitch_id)
     current = services.ronde_for(pitch.traject)
     lid = services.jurylid_for(current, current_user)
+    if lid is not None and perms.is_own_pitch(current_user, pitch):  # say why, and offer no form
+        return render_template("pitches/score.html", pitch=pitch, ronde=current, form=None), \
+            (403 if request.method == "POST" else 200)
     require(perms.can_score(current_user, pitch, lid))
     mine = {s.criterium_id: s.score for s in pitch.scores if s.jurylid_id == lid.id}
     form = score_form(current.criteria, mine)

@@ -362,3 +362,38 @@ def test_the_audit_log_names_a_jury_member_by_account_id_not_e_mail(world):
     """Jury members may be residents who later delete their account; the log is never edited."""
     entry = next(e for e in entries_for(world["traject"]) if e.action == "pitches.jury")
     assert RAAD not in entry.details and f"user:{world['raad']}" in entry.details
+
+
+def test_a_jury_member_never_scores_their_own_pitch(client, auth, world):
+    """Ina submitted Speeltuin and sits in the jury: the page says why there is no form; the service refuses."""
+    from deliberatie.pitches.models import JuryScore
+
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    ronde = services.ronde_for(traject)
+    people = {u.email: u for u in db.session.scalars(db.select(services.User))}
+    lid = services.add_jurylid(ronde, people[ORG], INA, "inwoner")
+    bankjes = services.submit_pitch(traject, people[PIET], dict(title="Bankjes", problem="p", plan="q",
+                                                                cost_cents=100, dragers="wij"))
+    db.session.commit()
+    marks = {f"c_{c.id}": "3" for c in ronde.criteria}
+    reason = "Dit is uw eigen pitch. Als jurylid beoordeelt u uw eigen pitch niet."
+    auth.login(INA)
+    page = client.get(f"/pitches/{world['pitch']}/jury")
+    assert page.status_code == 200 and reason in page.text
+    assert "Cijfers opslaan" not in page.text and 'name="c_' not in page.text
+    detail = client.get(f"/pitches/{world['pitch']}").text
+    assert reason in detail and "Beoordelen als jurylid" not in detail
+    assert client.post(f"/pitches/{world['pitch']}/jury", data=marks).status_code == 403
+    assert not db.session.scalars(db.select(JuryScore)).all()
+    # Someone else's pitch: the form, and the marks are stored.
+    assert "Beoordelen als jurylid" in client.get(f"/pitches/{bankjes.id}").text
+    assert reason not in client.get(f"/pitches/{bankjes.id}/jury").text
+    assert client.post(f"/pitches/{bankjes.id}/jury", data=marks).status_code == 302
+    assert {s.pitch_id for s in db.session.scalars(db.select(JuryScore))} == {bankjes.id}
+    # The service refuses too, whatever page was used.
+    lid, pitch = db.session.merge(lid), db.session.get(Pitch, world["pitch"])
+    with pytest.raises(services.ServiceError) as error:
+        services.record_scores(pitch, lid, {c.id: 1 for c in ronde.criteria})
+    assert error.value.code == "own_pitch"
+    db.session.rollback()
+    assert not db.session.get(Pitch, world["pitch"]).scores
