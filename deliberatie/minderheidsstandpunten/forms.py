@@ -66,6 +66,10 @@ class StemForm(FlaskForm):
     stem = RadioField(_l("Uw antwoord"), choices=STEM_CHOICES, validators=[InputRequired()])
 
 
+class AfsluitenForm(FlaskForm):
+    """Only the CSRF token: ends the participation in this browser (a shared computer)."""
+
+
 class StemcodeForm(FlaskForm):
     code = StringField(_l("Uw stemcode"), validators=[DataRequired(), Length(max=20)],
                        description=_l("De code staat op uw brief, bijvoorbeeld ABCDE-FGHJK."))

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..extensions import db, limiter
 from ..permissions import get_visible_traject as get_traject, require
 from . import blueprint, services
-from .forms import ProfielForm, StellingForm, StemcodeForm, StemForm
+from .forms import AfsluitenForm, ProfielForm, StellingForm, StemcodeForm, StemForm
 from .models import Deelname, Stelling, StellingStatus
 from .permissions import can_take_part
 
@@ -67,9 +67,11 @@ def stellingen(traject_id):
     if stelling is not None and stelling.id in answers:
         form.stem.data = {1: "eens", -1: "oneens", 0: "overslaan"}[answers[stelling.id]]
     done = len([s for s in visible if s.id in answers])
+    can_leave = deelnemer is not None and ronde.deelname is not Deelname.ACCOUNT
     return render_template("minderheidsstandpunten/stellingen.html", traject=traject, ronde=ronde,
                            stelling=stelling, form=form, done=done, total=len(visible), visible=visible,
-                           answers=answers, deelnemer=deelnemer)
+                           answers=answers, deelnemer=deelnemer,
+                           afsluiten_form=AfsluitenForm(formdata=None) if can_leave else None)
 
 
 @blueprint.route("/<int:traject_id>/stellingen/<int:stelling_id>", methods=["POST"])
@@ -87,6 +89,19 @@ def stem(traject_id, stelling_id):
         return redirect(url_for(".stemcode", traject_id=traject.id))
     services.vote(stelling, deelnemer, form.stem.data)
     db.session.commit()
+    return redirect(url_for(".stellingen", traject_id=traject.id))
+
+
+@blueprint.route("/<int:traject_id>/afsluiten", methods=["POST"])
+def afsluiten(traject_id):
+    """Forget the participant in this browser, not their votes: the next person at a shared computer starts afresh.
+
+    Open or closed stellingen alike, so that a later reopening does not continue as this resident.
+    """
+    traject = get_traject(traject_id)
+    if AfsluitenForm().validate_on_submit():
+        session.pop(_session_key(traject), None)
+        flash(_("Uw antwoorden zijn bewaard. De volgende persoon kan nu beginnen."), "success")
     return redirect(url_for(".stellingen", traject_id=traject.id))
 
 

@@ -257,3 +257,51 @@ def test_a_minority_view_cannot_be_recognised_by_more_people_than_were_present(c
     assert count(Standpunt) == 0
     assert client.post(f"{b}/sessies/{sessie.id}/standpunten", data={**data, "herkend_door": "12"}).status_code == 302
     assert [s.herkend_door for s in db.session.scalars(db.select(Standpunt))] == [12]
+
+
+def test_stopping_on_a_shared_computer_lets_the_next_person_start_afresh(client, world):
+    """The library computer: after "Stoppen en afsluiten" the next person does not see the previous answers."""
+    b, (first, second, _third) = base(world), world["stellingen"]
+    client.post(f"{b}/stellingen/{first}", data={"stem": "eens"})
+    page = client.get(f"{b}/stellingen").text
+    assert "Stoppen en afsluiten" in page and "Uw antwoorden bekijken of wijzigen" in page
+    response = client.post(f"{b}/afsluiten")
+    assert response.status_code == 302 and response.headers["Location"] == f"{b}/stellingen"
+    page = client.get(f"{b}/stellingen").text
+    assert "Uw antwoorden zijn bewaard. De volgende persoon kan nu beginnen." in page
+    assert "U heeft 0 van de 3 stellingen beantwoord." in page and "Stelling nummer 1" in page
+    assert "Uw antwoorden bekijken of wijzigen" not in page and "Stoppen en afsluiten" not in page
+    assert client.get(f"{b}/over-u").headers["Location"] == f"{b}/stellingen"  # no profile of the previous one
+    # the previous answers stay counted; the next person is a new participant
+    assert count(Stem) == 1 and count(Deelnemer) == 1
+    client.post(f"{b}/stellingen/{second}", data={"stem": "oneens"})
+    assert count(Deelnemer) == 2 and count(Stem) == 2
+
+
+def test_stopping_in_stemcode_mode_asks_the_next_person_for_a_code(client, auth, world):
+    b, first = base(world), world["stellingen"][0]
+    auth.login(ORG)
+    client.post(f"{b}/beheer", data={"deelname": "stemcode", "open": "y"})
+    code = re.findall(r"[A-Z2-9]{5}-[A-Z2-9]{5}", client.post(f"{b}/stemcodes", data={"aantal": "1"}).text)[0]
+    auth.logout()
+    client.post(f"{b}/stemcode", data={"code": code})
+    client.post(f"{b}/stellingen/{first}", data={"stem": "eens"})
+    assert "Stoppen en afsluiten" in client.get(f"{b}/stellingen").text
+    client.post(f"{b}/afsluiten")
+    assert client.get(f"{b}/stellingen").headers["Location"] == f"{b}/stemcode"
+    assert client.post(f"{b}/stellingen/{first}", data={"stem": "oneens"}).headers["Location"] == f"{b}/stemcode"
+    assert [s.value for s in db.session.scalars(db.select(Stem))] == [1]  # kept, and not changed by the next one
+    # the code still works for its owner, who finds the answers again
+    client.post(f"{b}/stemcode", data={"code": code})
+    assert "U heeft 1 van de 3 stellingen beantwoord." in client.get(f"{b}/stellingen").text
+
+
+def test_no_stop_button_for_account_residents(client, auth, world):
+    b = base(world)
+    ronde = db.session.scalar(db.select(Ronde))
+    ronde.deelname = Deelname.ACCOUNT
+    db.session.commit()
+    auth.login(INWONER)
+    client.post(f"{b}/stellingen/{world['stellingen'][0]}", data={"stem": "eens"})
+    page = client.get(f"{b}/stellingen").text
+    assert "U heeft 1 van de 3" in page and "Stoppen en afsluiten" not in page

@@ -1,28 +1,45 @@
-"""Rate limits on guessing stemcodes and on proposals (SQLite only: they do not depend on the database)."""
+"""Rate limits on guessing stemcodes and on proposals, CSRF on leaving a shared computer.
+
+SQLite only: neither depends on the database.
+"""
+
+import re
 
 import pytest
 
 from deliberatie.extensions import db
 from deliberatie.minderheidsstandpunten import services
-from deliberatie.minderheidsstandpunten.models import Deelname
+from deliberatie.minderheidsstandpunten.models import Deelname, Stelling, StellingStatus, Stem
 from tests.conftest import guarded_app
 from tests.factories import make_gemeente, make_traject
 
 
-@pytest.fixture
-def limited(database):
-    app = guarded_app(database, RATELIMIT_ENABLED=True)
+def _open_stellingen(database, deelname, **settings):
+    """An app with ``settings`` and a traject whose stellingen (one) are open in ``deelname`` mode."""
+    app = guarded_app(database, **settings)
     with app.app_context():
         db.create_all()
         traject = make_traject(make_gemeente())
         ronde = services.ronde_for(traject)
-        ronde.open, ronde.deelname = True, Deelname.STEMCODE
+        ronde.open, ronde.deelname = True, deelname
+        stelling = Stelling(traject_id=traject.id, text="Meer bankjes in het park.", status=StellingStatus.ZICHTBAAR)
+        db.session.add(stelling)
         db.session.commit()
-        yield app, traject.id
+        yield app, traject.id, stelling.id
+
+
+@pytest.fixture
+def limited(database):
+    yield from _open_stellingen(database, Deelname.STEMCODE, RATELIMIT_ENABLED=True)
+
+
+@pytest.fixture
+def strict(database):
+    yield from _open_stellingen(database, Deelname.PSEUDONIEM, WTF_CSRF_ENABLED=True)
 
 
 def test_guessing_stemcodes_is_limited(limited):
-    app, traject_id = limited
+    app, traject_id, _stelling = limited
     client = app.test_client()
     path = f"/minderheidsstandpunten/{traject_id}/stemcode"
     codes = [client.post(path, data={"code": f"AAAAA-AAA{i:02d}"}).status_code for i in range(12)]
@@ -30,8 +47,28 @@ def test_guessing_stemcodes_is_limited(limited):
 
 
 def test_proposals_are_limited(limited):
-    app, traject_id = limited
+    app, traject_id, _stelling = limited
     client = app.test_client()
     path = f"/minderheidsstandpunten/{traject_id}/voorstellen"
     codes = [client.post(path, data={"text": f"Voorstel nummer {i}"}).status_code for i in range(11)]
     assert 429 not in codes[:10] and codes[10] == 429
+
+
+def _token(page):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_leaving_a_shared_computer_needs_the_csrf_token(strict):
+    """Another site cannot end a resident's session; with the token the next person starts afresh."""
+    app, traject_id, stelling_id = strict
+    client = app.test_client()
+    b = f"/minderheidsstandpunten/{traject_id}"
+    token = _token(client.get(f"{b}/stellingen").text)
+    client.post(f"{b}/stellingen/{stelling_id}", data={"stem": "eens", "csrf_token": token})
+    page = client.get(f"{b}/stellingen").text
+    assert "U heeft 1 van de 1 stellingen beantwoord." in page
+    assert client.post(f"{b}/afsluiten").status_code == 400
+    assert "U heeft 1 van de 1 stellingen beantwoord." in client.get(f"{b}/stellingen").text
+    assert client.post(f"{b}/afsluiten", data={"csrf_token": _token(page)}).status_code == 302
+    assert "U heeft 0 van de 1 stellingen beantwoord." in client.get(f"{b}/stellingen").text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Stem)) == 1

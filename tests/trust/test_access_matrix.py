@@ -127,6 +127,7 @@ POLICY = {
     ("minderheidsstandpunten.profiel", "POST"): CODE_FLOW,
     ("minderheidsstandpunten.voorstellen", "GET"): CODE_FLOW,
     ("minderheidsstandpunten.voorstellen", "POST"): CODE_FLOW,
+    ("minderheidsstandpunten.afsluiten", "POST"): CODE_FLOW,  # forgets this browser's participant
     ("minderheidsstandpunten.verslag", "GET"): TRAJECT_REPORT,
     ("minderheidsstandpunten.verslag_json", "GET"): TRAJECT_REPORT,
     ("minderheidsstandpunten.verslag_pdf", "GET"): TRAJECT_REPORT,
