@@ -213,6 +213,8 @@ _MESSAGES = {
     "statistiek.unknown_wijk": _l("de wijk ‘%(value)s’ bestaat niet in deze gemeente."),
     "statistiek.not_whole": _l("‘%(value)s’ is geen heel aantal inwoners. Aandelen (die optellen "
                                "tot 1) kunnen hier niet; gebruik aantallen."),
+    "statistiek.thousands_separator": _l("in ‘%(value)s’ staat een punt tussen de duizendtallen. Schrijf "
+                                         "aantallen zonder punt: %(plain)s."),
     "statistiek.too_large": _l("%(value)s inwoners is meer dan een gemeente kan hebben (hoogstens "
                                "%(max)s)."),
     "statistiek.too_long": _l("de kolom ‘%(field)s’ is langer dan %(max)s tekens."),

@@ -8,6 +8,8 @@ needs: known wijken, whole counts, and "replace the figures of every wijk in
 the file, in the caller's transaction".
 """
 
+import csv
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -23,6 +25,9 @@ from ..models import Wijk, WijkPopulatie
 DEFAULT_BASE = (15, None)
 MAX_COUNT = 100_000_000  # more than any gemeente has residents; keeps counts in an INTEGER column
 _LENGTHS = {"variable": 40, "category": 60, "base": 40}
+#: "2.000" or "12.345.678": a Dutch thousands separator, which the CSV reads as a decimal point
+#: ("2.000" would silently become 2 residents).
+_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+")
 
 
 class ImportErrors(Exception):
@@ -76,13 +81,16 @@ def parse_population_file(data, wijken):
         rows = None
     problems = []
     for number, line in enumerate(lines[1:], start=2):
+        raw_count = _raw_count(lines[0], line)
         try:
             (row,) = read_population_csv([lines[0], line]) or (None,)
         except InputError as error:
-            if error.code != "population.empty":
+            if error.code == "population.bad_number" and _THOUSANDS.fullmatch(raw_count):
+                problems.append(_thousands(raw_count, number))
+            elif error.code != "population.empty":
                 problems.append(InputError(error.code, **{**error.params, "line": number}))
             continue
-        problems += _database_checks(row, number, wijken)
+        problems += _database_checks(row, number, wijken, raw_count)
     if problems:
         raise ImportErrors(problems)
     if rows is None:                                       # a check across rows failed
@@ -125,13 +133,28 @@ def _wijk_lookup(wijken):
     return lookup
 
 
-def _database_checks(row, line, wijken):
+def _raw_count(header, line):
+    """The count cell of one line as typed (the core gives it as a number)."""
+    names = [name.strip().lower().lstrip("\ufeff") for name in next(csv.reader([header]), [])]
+    cells = next(csv.reader([line]), [])
+    index = names.index("count") if "count" in names else len(cells)
+    return cells[index].strip() if index < len(cells) else ""
+
+
+def _thousands(raw_count, line):
+    return InputError("statistiek.thousands_separator", line=line, field="count", value=raw_count,
+                      plain=raw_count.replace(".", ""))
+
+
+def _database_checks(row, line, wijken, raw_count):
     problems = []
     if row.wijk and row.wijk.lower() not in _wijk_lookup(wijken):
         problems.append(InputError("statistiek.unknown_wijk", line=line, field="wijk", value=row.wijk))
     if row.wijk and row.variable == "wijk":
         problems.append(InputError("statistiek.wijk_variable", line=line, field="variable"))
-    if row.count != int(row.count):
+    if _THOUSANDS.fullmatch(raw_count):
+        problems.append(_thousands(raw_count, line))
+    elif row.count != int(row.count):
         problems.append(InputError("statistiek.not_whole", line=line, field="count", value=row.count))
     elif row.count > MAX_COUNT:
         problems.append(InputError("statistiek.too_large", line=line, field="count", value=int(row.count),

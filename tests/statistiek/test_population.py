@@ -45,24 +45,41 @@ def test_cbs_code_names_a_wijk_too(client, auth, world):
     assert _figures("Zuid") == {("geslacht", "man"): (7, "alle inwoners")}
 
 
+def _refused(client, text):
+    """The page of a refused upload, after checking that no wijk's figures changed."""
+    before = (_figures("Noord"), _figures("Zuid"))
+    response = _upload(client, text)
+    assert response.status_code == 422 and "Er is niets opgeslagen" in response.text
+    assert (_figures("Noord"), _figures("Zuid")) == before
+    return response.text
+
+
 def test_bad_rows_are_all_listed_and_nothing_is_saved(client, auth, world):
     auth.login("beheer@example.org")
-    before = (_figures("Noord"), _figures("Zuid"))
-    text = ("wijk,variable,category,count,base\n"
-            "Noord,geslacht,man,10,\n"
-            "Nergens,geslacht,vrouw,10,\n"
-            "Zuid,geslacht,vrouw,tien,\n"
-            "Zuid,leeftijd,15-24,12.5,\n"
-            "Zuid,opleiding,hoog,5,vijftien plus\n")
-    response = _upload(client, text)
-    assert response.status_code == 422
-    page = response.text
-    assert "Er is niets opgeslagen" in page
+    page = _refused(client, "wijk,variable,category,count,base\n"
+                            "Noord,geslacht,man,10,\n"
+                            "Nergens,geslacht,vrouw,10,\n"
+                            "Zuid,geslacht,vrouw,tien,\n"
+                            "Zuid,leeftijd,15-24,12.5,\n"
+                            "Zuid,opleiding,hoog,5,vijftien plus\n")
     assert "Regel 3: de wijk ‘Nergens’ bestaat niet" in page
     assert "Regel 4: ‘tien’ is geen geldig aantal" in page
     assert "Regel 5: ‘12.5’ is geen heel aantal" in page
     assert "Regel 6: ‘vijftien plus’ is geen leeftijdsgroep" in page
-    assert (_figures("Noord"), _figures("Zuid")) == before
+
+
+def test_counts_with_a_dutch_thousands_separator_are_refused(client, auth, world):
+    """'2.000' from a Dutch spreadsheet is two thousand residents, not 2: refuse it, naming row and field."""
+    auth.login("beheer@example.org")
+    counts = ("2.000", "1.995", "12.345.678", "0.500", "2000.0")
+    rows = [f"{w},geslacht,{c},{n}," for (w, c), n in zip(
+        [("Noord", "man"), ("Noord", "vrouw"), ("Zuid", "man"), ("Zuid", "vrouw"), ("Noord", "anders")], counts)]
+    page = _refused(client, "\n".join(["wijk,variable,category,count,base", *rows]) + "\n")
+    assert "Regel 2: in ‘2.000’ staat een punt tussen de duizendtallen. Schrijf aantallen zonder punt: 2000." in page
+    assert "Regel 3: in ‘1.995’ staat een punt tussen de duizendtallen" in page
+    assert "Regel 4: in ‘12.345.678’ staat een punt" in page and "zonder punt: 12345678." in page
+    assert "Regel 5: ‘0.5’ is geen heel aantal" in page  # a share, not a thousands separator
+    assert "Regel 6" not in page  # 2000.0 is a whole number written with a decimal point
 
 
 def test_errors_across_rows_and_of_the_whole_file(client, auth, world):
