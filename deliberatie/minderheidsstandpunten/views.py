@@ -11,7 +11,13 @@ from .forms import AfsluitenForm, ProfielForm, StellingForm, StemcodeForm, StemF
 from .models import Deelname, Stelling, StellingStatus
 from .permissions import can_take_part
 
-
+# Anonymous mode makes a new participant for every browser without our cookie, so a script that drops the
+# cookie could answer as ever more "residents". New anonymous participants are therefore limited per client
+# address and traject (votes and changes of a known participant never count). 30 an hour is far more than a
+# household or the public computers of a library behind one address start (each resident takes minutes),
+# yet it stops stuffing by the thousand. Many mobile users may share one carrier address (CGNAT): hence
+# generous, and per hour rather than per day.
+NEW_ANONYMOUS_PER_HOUR = 30
 
 
 def get_in(model, object_id, traject_id, via=None):
@@ -37,10 +43,17 @@ def current_deelnemer(traject, ronde, *, create=False):
     if found is not None and ronde.deelname is Deelname.STEMCODE and found.stemcode_id is None:
         found = None  # an anonymous browser from before the switch to stemcodes needs a code too
     if found is None and create and ronde.deelname is Deelname.PSEUDONIEM:
+        _count_new_anonymous(traject)  # 429 beyond the limit, before anything is stored
         found = services.new_anonymous(traject)
         session[_session_key(traject)] = found.pseudonym
         session.permanent = True
     return found
+
+
+def _count_new_anonymous(traject):
+    """One more new anonymous participant from this address (see NEW_ANONYMOUS_PER_HOUR)."""
+    with limiter.shared_limit(f"{NEW_ANONYMOUS_PER_HOUR} per hour", scope=f"mhs-new-anonymous-{traject.id}"):
+        pass
 
 
 def _open_ronde(traject_id):

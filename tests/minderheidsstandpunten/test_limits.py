@@ -9,7 +9,8 @@ import pytest
 
 from deliberatie.extensions import db
 from deliberatie.minderheidsstandpunten import services
-from deliberatie.minderheidsstandpunten.models import Deelname, Stelling, StellingStatus, Stem
+from deliberatie.minderheidsstandpunten.models import Deelname, Deelnemer, Stelling, StellingStatus, Stem
+from deliberatie.minderheidsstandpunten.views import NEW_ANONYMOUS_PER_HOUR
 from tests.conftest import guarded_app
 from tests.factories import make_gemeente, make_traject
 
@@ -72,3 +73,34 @@ def test_leaving_a_shared_computer_needs_the_csrf_token(strict):
     assert client.post(f"{b}/afsluiten", data={"csrf_token": _token(page)}).status_code == 302
     assert "U heeft 0 van de 1 stellingen beantwoord." in client.get(f"{b}/stellingen").text
     assert db.session.scalar(db.select(db.func.count()).select_from(Stem)) == 1
+
+
+@pytest.fixture
+def anonymous(database):
+    yield from _open_stellingen(database, Deelname.PSEUDONIEM, RATELIMIT_ENABLED=True)
+
+
+def _count(model):
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def test_new_anonymous_participants_are_limited_per_address(anonymous):
+    """A script that drops its cookie cannot stuff the conversation; known participants go on voting."""
+    app, traject_id, stelling_id = anonymous
+    path = f"/minderheidsstandpunten/{traject_id}/stellingen/{stelling_id}"
+    browsers = [app.test_client() for _ in range(NEW_ANONYMOUS_PER_HOUR)]
+    assert {b.post(path, data={"stem": "eens"}).status_code for b in browsers} == {302}
+    assert _count(Deelnemer) == NEW_ANONYMOUS_PER_HOUR
+    refused = app.test_client().post(path, data={"stem": "oneens"})
+    assert refused.status_code == 429 and "Te veel pogingen" in refused.text
+    proposal = app.test_client().post(f"/minderheidsstandpunten/{traject_id}/voorstellen",
+                                      data={"text": "Een stelling van een script."})
+    assert proposal.status_code == 429
+    assert _count(Deelnemer) == NEW_ANONYMOUS_PER_HOUR and _count(Stem) == NEW_ANONYMOUS_PER_HOUR
+    assert _count(Stelling) == 1  # nothing half-saved
+    # residents who already take part change their answers as often as they like
+    for choice in ("oneens", "overslaan", "eens"):
+        assert browsers[0].post(path, data={"stem": choice}).status_code == 302
+    # another address is not affected
+    other = app.test_client().post(path, data={"stem": "eens"}, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 302 and _count(Deelnemer) == NEW_ANONYMOUS_PER_HOUR + 1
