@@ -76,7 +76,9 @@ class StatusForm(FlaskForm):
 
 class RondeForm(FlaskForm):
     support_threshold = IntegerField(_l("Steundrempel voor agendering"), default=25,
-                                     validators=[InputRequired(), NumberRange(1, 100000)])
+                                     validators=[InputRequired(), NumberRange(1, 100000)],
+                                     description=_l("Een lagere drempel zet pitches die hem halen meteen op de "
+                                                    "agenda. Een hogere drempel haalt geen pitch van de agenda."))
     jury_weight = IntegerField(_l("Gewicht van de jury (%)"), default=60, validators=[InputRequired(), NumberRange(0, 100)])
     public_weight = IntegerField(_l("Gewicht van de publieke steun (%)"), default=40,
                                  validators=[InputRequired(), NumberRange(0, 100)])

@@ -156,8 +156,9 @@ def add_support(pitch, **supporter) -> int:
     hears of it, whoever gave the support. The pitch row is locked first, so
     concurrent supports of one pitch are counted one after another: each count
     includes every support committed before it, and exactly one support
-    crosses the threshold. A second support by the same account or code
-    breaks a unique key: ServiceError("already_supported").
+    crosses the threshold (a lowered threshold does the same in :func:`save_ronde`).
+    A second support by the same account or code breaks a unique key:
+    ServiceError("already_supported").
     """
     _lock(pitch)
     try:
@@ -166,16 +167,35 @@ def add_support(pitch, **supporter) -> int:
     except IntegrityError:
         raise ServiceError("already_supported") from None
     count = support_count(pitch)
-    ronde = ronde_for(pitch.traject)
+    # Reread the round: an organiser may have changed the threshold while this request held a stale copy.
+    ronde = db.session.scalar(select(PitchRonde).where(PitchRonde.traject_id == pitch.traject_id)
+                              .execution_options(populate_existing=True))
     if ronde is not None and pitch.on_agenda_at is None and count >= ronde.support_threshold:
-        pitch.on_agenda_at = utcnow()
-        audit.record(None, "pitches.agenda", f"pitch:{pitch.id}", traject_id=pitch.traject_id,
-                     support=count, threshold=ronde.support_threshold)
-        _notify([pitch.initiator], _("Uw pitch staat op de agenda"),
-                _("Uw pitch \"%(title)s\" heeft %(n)s steunbetuigingen en staat nu op de agenda.",
-                  title=pitch.title, n=count))
+        _put_on_agenda(pitch, None, count, ronde.support_threshold)
     db.session.flush()
     return count
+
+
+def _put_on_agenda(pitch, actor, count: int, threshold: int) -> None:
+    """The threshold's transition: on the agenda, audited, the initiator told. The caller locked the pitch."""
+    pitch.on_agenda_at = utcnow()
+    audit.record(actor, "pitches.agenda", f"pitch:{pitch.id}", traject_id=pitch.traject_id,
+                 support=count, threshold=threshold)
+    _notify([pitch.initiator], _("Uw pitch staat op de agenda"),
+            _("Uw pitch \"%(title)s\" heeft %(n)s steunbetuigingen en staat nu op de agenda.",
+              title=pitch.title, n=count))
+
+
+def _lock_off_agenda(traject) -> list[Pitch]:
+    """Lock and reread the traject's pitches not (yet) on the agenda and not rejected, in id order.
+
+    A rejected pitch takes no support (:func:`permissions.can_support`), so no
+    threshold puts it on the agenda either.
+    """
+    return db.session.scalars(
+        select(Pitch).where(Pitch.traject_id == traject.id, Pitch.on_agenda_at.is_(None),
+                            Pitch.status != PitchStatus.AFGEWEZEN)
+        .order_by(Pitch.id).with_for_update().execution_options(populate_existing=True)).all()
 
 
 def set_status(pitch, actor, status: PitchStatus, reason: str) -> PitchUpdate:
@@ -213,6 +233,7 @@ def parse_criteria(text: str):
 
 
 def save_ronde(traject, actor, data: dict) -> PitchRonde:
+    """Create or change the round; pitches that now meet its threshold go on the agenda in this transaction."""
     ronde = ronde_for(traject) or PitchRonde(traject=traject)
     db.session.add(ronde)
     if ronde.published_at is not None and (
@@ -231,9 +252,22 @@ def save_ronde(traject, actor, data: dict) -> PitchRonde:
         setattr(ronde, key, data[key])
     ronde.event_place = data.get("event_place") or ""
     db.session.flush()
+    # Lock the waiting pitches before the audit log (add_support takes a pitch, then the log: one order,
+    # no deadlock), so a support arriving meanwhile is counted once, under one of the two thresholds.
+    waiting = _lock_off_agenda(traject)
     audit.record(actor, "pitches.ronde", f"pitches-ronde:{ronde.id}", traject_id=traject.id,
                  threshold=ronde.support_threshold, jury_weight=ronde.jury_weight,
                  public_weight=ronde.public_weight, criteria=criteria)
+    # A lowered threshold (or a round set up after support came in) puts every pitch that meets it on the
+    # agenda now, as a support would. A raised one takes no pitch off it: being on the agenda is a promise
+    # the gemeente made to the initiator and the supporters when the pitch met the threshold then
+    # published, and the initiator was told so; only an organiser's decision with a public reason
+    # (set_status) changes its course.
+    for pitch in waiting:
+        count = support_count(pitch)
+        if count >= ronde.support_threshold:
+            _put_on_agenda(pitch, actor, count, ronde.support_threshold)
+    db.session.flush()
     return ronde
 
 

@@ -397,3 +397,76 @@ def test_a_jury_member_never_scores_their_own_pitch(client, auth, world):
     assert error.value.code == "own_pitch"
     db.session.rollback()
     assert not db.session.get(Pitch, world["pitch"]).scores
+
+
+def ronde_form(threshold, criteria="Haalbaarheid | 10\nDraagvlak | 5"):
+    return {"support_threshold": str(threshold), "jury_weight": "60", "public_weight": "40", "criteria": criteria}
+
+
+def test_a_lowered_threshold_puts_waiting_pitches_on_the_agenda_and_a_raised_one_keeps_them(client, auth, world, app):
+    """As if the support had just arrived: on the agenda, audited, the initiator told; never taken off again."""
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    people = {u.email: u for u in db.session.scalars(db.select(services.User))}
+    extra = dict(problem="p", plan="q", cost_cents=100, dragers="wij")
+    bankjes = services.submit_pitch(traject, people[PIET], dict(extra, title="Bankjes"))
+    duur = services.submit_pitch(traject, people[PIET], dict(extra, title="Te duur"))
+    speeltuin = db.session.get(Pitch, world["pitch"])
+    ronde = services.ronde_for(traject)
+    with app.test_request_context():
+        services.support(speeltuin, people[PIET])
+        services.support(duur, people[INA])
+        services.set_status(duur, people[ORG], PitchStatus.AFGEWEZEN, "Past niet in de kaders.")
+        services.record_scores(bankjes, services.jurylid_for(ronde, people[RAAD]),
+                               {c.id: 1 for c in ronde.criteria})
+    db.session.commit()
+    app.extensions["deliberatie.outbox"] = []
+    assert speeltuin.on_agenda_at is None  # one support, threshold 2
+    path = f"/pitches/traject/{world['traject']}/ronde"
+    auth.login(ORG)
+    assert "Een hogere drempel haalt geen pitch van de agenda." in client.get(path).text
+    # Refused as a whole (the jury has scored, the criteria are locked): the lower threshold is not half-applied.
+    response = client.post(path, data=ronde_form(1, criteria="Haalbaarheid | 10"))
+    assert response.status_code == 200 and "de criteria liggen vast" in response.text
+    db.session.expire_all()
+    assert db.session.get(Pitch, world["pitch"]).on_agenda_at is None
+    assert client.post(path, data=ronde_form(1)).status_code == 302
+    db.session.expire_all()
+    on_agenda = {p.title for p in db.session.scalars(db.select(Pitch)) if p.on_agenda_at}
+    assert on_agenda == {"Speeltuin"}  # Bankjes has no support; Te duur is rejected
+    agenda = [e for e in entries_for(world["traject"]) if e.action == "pitches.agenda"]
+    assert [(e.subject, e.actor) for e in agenda] == [(f"pitch:{world['pitch']}", ORG)]
+    assert '"support":1' in agenda[0].details and '"threshold":1' in agenda[0].details
+    outbox = app.extensions["deliberatie.outbox"]
+    assert [m["To"] for m in outbox] == [INA] and "agenda" in outbox[0]["Subject"]
+    # Raised again: Speeltuin stays on the agenda, nothing new is recorded or sent.
+    assert client.post(path, data=ronde_form(5)).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pitch, world["pitch"]).on_agenda_at is not None
+    assert len([e for e in entries_for(world["traject"]) if e.action == "pitches.agenda"]) == 1
+    assert len(outbox) == 1
+    assert "Deze pitch staat op de agenda." in client.get(f"/pitches/{world['pitch']}").text
+
+
+@pytest.mark.postgres
+def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_once(app, database, world):
+    postgres_only(database)
+    people = {u.email: u.id for u in db.session.scalars(db.select(services.User))}
+    late = make_user(Role.INWONER, "laat@example.org").id
+    with app.test_request_context():
+        services.support(db.session.get(Pitch, world["pitch"]), db.session.get(services.User, people[PIET]))
+    db.session.commit()
+
+    def work(i, barrier):
+        pitch = db.session.get(Pitch, world["pitch"])
+        services.ronde_for(pitch.traject).support_threshold  # as the page loaded it: threshold 2
+        barrier.wait(timeout=30)
+        if i == 0:
+            services.support(pitch, db.session.get(services.User, late))  # reaches 2
+        else:
+            services.save_ronde(pitch.traject, db.session.get(services.User, people[ORG]), dict(
+                support_threshold=1, jury_weight=60, public_weight=40, event_on=None,
+                criteria=[("Haalbaarheid", 10), ("Draagvlak", 5)]))
+
+    assert race(app, 2, work) == ["stored", "stored"]
+    assert db.session.get(Pitch, world["pitch"]).on_agenda_at is not None
+    assert len([e for e in entries_for(world["traject"]) if e.action == "pitches.agenda"]) == 1
