@@ -470,3 +470,17 @@ def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_onc
     assert race(app, 2, work) == ["stored", "stored"]
     assert db.session.get(Pitch, world["pitch"]).on_agenda_at is not None
     assert len([e for e in entries_for(world["traject"]) if e.action == "pitches.agenda"]) == 1
+
+
+def test_the_published_ranking_states_its_tie_rule(client, world):
+    """Equal totals and equal support: the earlier pitch ranks higher, and the page says so."""
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    piet = db.session.scalar(db.select(services.User).filter_by(email=PIET))
+    services.submit_pitch(traject, piet, dict(title="Bankjes", problem="p", plan="q", cost_cents=1, dragers="wij"))
+    services.publish_ranking(traject, None, "Geen cijfers, geen steun.")
+    db.session.commit()
+    assert [(r.pitch.title, r.combined) for r in services.ranking(traject)] == [("Speeltuin", 0), ("Bankjes", 0)]
+    page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
+    assert page.index("Speeltuin") < page.index("Bankjes")
+    assert ("Bij een gelijk totaal staat de pitch met meer steun hoger; is ook de steun gelijk, "
+            "dan de pitch die eerder is ingediend.") in page
