@@ -26,6 +26,13 @@ VRAGEN_ERRORS = {
 MAX_SEED = 2**63 - 1
 
 
+class DecimalCommaField(FloatField):
+    """A number as Dutch users type it: 10,5 as well as 10.5."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.strip().replace(",", ".", 1) if isinstance(v, str) else v for v in valuelist])
+
+
 class SettingsForm(FlaskForm):
     panel_size = IntegerField(_l("Aantal leden van de burgerraad"), default=30,
                               validators=[InputRequired(), NumberRange(min=1, max=500)])
@@ -71,7 +78,7 @@ def letters_form(wijken, formdata=None):
                             validators=[Optional(), NumberRange(min=0, max=MAX_SEED)])
 
     for wijk in wijken:
-        setattr(LettersForm, f"respons_{wijk.id}", FloatField(
+        setattr(LettersForm, f"respons_{wijk.id}", DecimalCommaField(
             _l("Verwachte respons in %(wijk)s (%%)", wijk=wijk.name), default=10.0,
             validators=[InputRequired(), NumberRange(min=0.1, max=100)]))
     return LettersForm(formdata=formdata) if formdata is not None else LettersForm()

@@ -98,6 +98,25 @@ def test_response_spread_sends_more_letters_where_fewer_respond(client, world, r
     assert by_wijk == {world["wijken"]["Noord"]: 20, world["wijken"]["Zuid"]: 10}
 
 
+def test_response_rates_with_a_decimal_comma(client, world, raad):
+    """Dutch users type 7,5: that is 7.5 percent, not a form error."""
+    noord, zuid = world["wijken"]["Noord"], world["wijken"]["Zuid"]
+    response = _upload(client, raad, address_csv(200), world, total="30", spread="respons",
+                       **{f"respons_{noord}": "2,5", f"respons_{zuid}": " 10,0 "})
+    assert response.status_code == 302
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "burgerraad.letters_drawn"))
+    assert f'"response_rates":{{"{noord}":2.5,"{zuid}":10.0}}' in entry.details
+    rows = db.session.scalars(select(Uitnodiging).where(Uitnodiging.slot == 1)).all()
+    assert Counter(r.wijk_id for r in rows) == {noord: 20, zuid: 10}  # weights 210/2.5 = 84 and 420/10 = 42
+
+
+def test_response_rate_that_is_no_number_is_a_form_error(client, world, raad):
+    response = _upload(client, raad, address_csv(200), world, spread="respons",
+                       **{f"respons_{world['wijken']['Noord']}": "7,5,1"})
+    assert response.status_code == 200 and "Verwachte respons in Noord (%)" in response.text
+    assert db.session.query(Uitnodiging).count() == 0
+
+
 def test_allocate_respects_capacity_and_total():
     assert letters.allocate(10, {1: 1.0, 2: 1.0}, {1: 2, 2: 100}) == {1: 2, 2: 8}
     assert letters.allocate(500, {1: 1.0, 2: 3.0}, {1: 5, 2: 7}) == {1: 5, 2: 7}

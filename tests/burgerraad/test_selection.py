@@ -63,6 +63,9 @@ def test_quota_form_refuses_min_above_max_and_panel_larger_than_pool(client, aut
     auth.login("org@example.org")
     response = client.post(f"/burgerraad/{pool}/quota", data=form)
     assert response.status_code == 200 and "Het maximum is kleiner dan het minimum." in response.text
+    # a screen reader hears the error with its field (the table cell holds no visible label)
+    field = f"max_{burgerraad.vragen[0].waarden[0].id}"
+    assert f'aria-describedby="{field}-error"' in response.text and f'id="{field}-error"' in response.text
     form = {k: ("" if k != "panel_size" else "500") for k in form}
     assert client.post(f"/burgerraad/{pool}/quota", data=form).status_code == 302
     page = client.get(f"/burgerraad/{pool}/haalbaarheid").text
