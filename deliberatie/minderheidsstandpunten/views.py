@@ -1,6 +1,6 @@
 """Resident routes: answer statements, propose, stemcode, a few questions about yourself."""
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from ..permissions import get_visible_traject as get_traject, require
 from . import blueprint, services
 from .forms import AfsluitenForm, ProfielForm, StellingForm, StemcodeForm, StemForm
 from .models import Deelname, Stelling, StellingStatus
-from .permissions import can_take_part
+from .permissions import can_read_report, can_take_part
 
 # Anonymous mode makes a new participant for every browser without our cookie, so a script that drops the
 # cookie could answer as ever more "residents". New anonymous participants are therefore limited per client
@@ -59,6 +59,9 @@ def _count_new_anonymous(traject):
 def _open_ronde(traject_id):
     traject = get_traject(traject_id)
     ronde = services.find_ronde(traject)
+    if ronde is None or not ronde.open:  # say so (and where the outcome is), not "log in" to the anonymous
+        abort(Response(render_template("minderheidsstandpunten/gesloten.html", traject=traject,
+                                       can_read_report=can_read_report(current_user, traject, ronde)), 403))
     require(can_take_part(current_user, traject, ronde))
     if ronde.deelname is Deelname.ACCOUNT:
         require(current_user.is_authenticated)

@@ -305,3 +305,25 @@ def test_no_stop_button_for_account_residents(client, auth, world):
     client.post(f"{b}/stellingen/{world['stellingen'][0]}", data={"stem": "eens"})
     page = client.get(f"{b}/stellingen").text
     assert "U heeft 1 van de 3" in page and "Stoppen en afsluiten" not in page
+
+
+def test_closed_stellingen_tell_anonymous_residents_so_instead_of_asking_a_login(client, auth, world):
+    b, first = base(world), world["stellingen"][0]
+    auth.login(ORG)
+    client.post(f"{b}/beheer", data={"deelname": "pseudoniem"})  # not open
+    auth.logout()
+    for method, path, data in (("GET", "stellingen", None), ("POST", f"stellingen/{first}", {"stem": "eens"}),
+                               ("GET", "voorstellen", None), ("POST", "voorstellen", {"text": "Een late stelling."}),
+                               ("GET", "stemcode", None), ("GET", "over-u", None)):
+        response = client.open(f"{b}/{path}", method=method, data=data)
+        assert response.status_code == 403, path
+        assert "De stellingen zijn gesloten" in response.text, path
+        assert f'href="{b}/verslag"' not in response.text  # the report is not public yet
+    assert count(Stem) == 0 and count(Deelnemer) == 0 and count(Stelling, status=StellingStatus.VOORGESTELD) == 0
+    auth.login(ORG)
+    client.post(f"{b}/verslag/openbaar", data={"openbaar": "y"})
+    client.post(f"{b}/beheer", data={"deelname": "account"})  # also when an account would be needed
+    auth.logout()
+    page = client.get(f"{b}/stellingen")
+    assert page.status_code == 403 and "De stellingen zijn gesloten" in page.text
+    assert f'href="{b}/verslag"' in page.text
