@@ -279,12 +279,19 @@ def _panel_and_reserves(burgerraad):
     return panel, reserves
 
 
+def _lock_pool(burgerraad):
+    """Lock the pool's rows and read them again, so two organisers at once do not seat the same reserve."""
+    db.session.scalars(select(Aanmelding).where(Aanmelding.burgerraad_id == burgerraad.id)
+                       .with_for_update().execution_options(populate_existing=True)).all()
+
+
 def drop_out(burgerraad, member, *, actor):
     """Mark a panel member as dropped out and seat the first reserve who keeps the quotas.
 
     A reserve who drops out leaves the reserve list (the others keep their
     places) and is never seated; nobody replaces them, so this returns ``None``.
     """
+    _lock_pool(burgerraad)
     if burgerraad.status is not BurgerraadStatus.GELOOT or member.status not in (DeelnemerStatus.PANEL,
                                                                                   DeelnemerStatus.RESERVE):
         raise NotAllowedNow()
@@ -337,8 +344,7 @@ def seat_closest_reserve(burgerraad, member, *, actor):
     panel has an empty seat. The rows of the pool are locked first, so two
     organisers clicking at once cannot both fill the same seat.
     """
-    db.session.scalars(select(Aanmelding).where(Aanmelding.burgerraad_id == burgerraad.id)
-                       .with_for_update().execution_options(populate_existing=True)).all()
+    _lock_pool(burgerraad)
     found = closest_reserve(burgerraad)
     if found is None or found[0] is not member:
         raise NotAllowedNow()

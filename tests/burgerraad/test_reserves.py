@@ -191,6 +191,34 @@ def test_two_organisers_at_once_fill_the_seat_once(app, client, auth, database, 
         AuditEntry.action == "burgerraad.reserve_seated")).all()) == 1
 
 
+@pytest.mark.postgres
+def test_two_members_dropping_out_at_once_get_different_reserves(app, database, world, drawn):
+    if database[2] is None:
+        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    men = [a.id for a in _rows(drawn, DeelnemerStatus.PANEL) if a.answers["geslacht"] == "man"][:2]
+    db.session.commit()
+    barrier = threading.Barrier(len(men))
+
+    def drop(member_id):
+        with app.app_context():
+            try:
+                burgerraad, member = db.session.get(Burgerraad, drawn), db.session.get(Aanmelding, member_id)
+                barrier.wait(timeout=30)
+                replacement = selection.drop_out(burgerraad, member, actor=None)
+                anon = replacement.anon_id if replacement is not None else None
+                db.session.commit()
+                return anon
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(len(men)) as pool:
+        replacements = list(pool.map(drop, men, timeout=60))
+    db.session.expire_all()
+    assert None not in replacements and len(set(replacements)) == 2  # the second took the next man
+    panel = _rows(drawn, DeelnemerStatus.PANEL)
+    assert len(panel) == 6 and set(replacements) <= {a.anon_id for a in panel}
+
+
 def test_no_reserve_left_says_so(client, auth, world, drawn):
     auth.login("org@example.org")
     for reserve in _rows(drawn, DeelnemerStatus.RESERVE):
