@@ -20,6 +20,11 @@ def can_sign_up(user, event):
                 and event.status is EventStatus.AANMELDEN)
 
 
+def can_withdraw(user, event):
+    """Whoever signed up may take it back while sign-up is open; after the seating, the organiser does it."""
+    return can_sign_up(user, event)
+
+
 def can_facilitate(user, tafel):
     """The table's tafelvoorzitter, and whoever runs the event."""
     event = tafel.thema.event

@@ -122,6 +122,24 @@ def sign_up(event, user, data: dict) -> Aanmelding:
     return aanmelding
 
 
+def withdraw(event, user) -> None:
+    """The resident takes back their own sign-up before the seating: the row is deleted, nothing kept.
+
+    After the seating the table lists are made: ServiceError("withdraw_closed"),
+    the organiser handles it. No sign-up (a second click): ServiceError("not_signed_up").
+    """
+    _lock(event)
+    if event.status is not EventStatus.AANMELDEN:
+        raise ServiceError("withdraw_closed")
+    aanmelding = signup_for(event, user)
+    if aanmelding is None:
+        raise ServiceError("not_signed_up")
+    db.session.delete(aanmelding)
+    db.session.flush()
+    # No actor, name or account: the log is never edited, and the resident's sign-up is gone for good.
+    audit.record(None, "thematafels.withdraw", f"thematafels:{event.id}", traject_id=event.traject_id)
+
+
 def _participant(a: Aanmelding):
     return seating.Participant(a.first_thema_id, a.second_thema_id, (a.geslacht, a.leeftijd, a.wijk))
 

@@ -20,6 +20,9 @@ MESSAGES = {
     "unknown_user": _l("Er is geen actief account met dat e-mailadres."),
     "not_seated": _l("Deel eerst de tafels in; daarna kunt u inlopers toevoegen."),
     "event_closed": _l("De bijeenkomst is afgesloten."),
+    "withdraw_closed": _l("Afmelden kan hier niet meer: de tafels zijn al ingedeeld. Kunt u niet komen? "
+                          "Laat het de organisator weten."),
+    "not_signed_up": _l("U bent niet aangemeld voor deze bijeenkomst."),
     "already_stelling": _l("Dit idee is al een stelling."),
     "no_stellingen": _l("Stellingen zijn in dit traject niet beschikbaar."),
 }
@@ -76,13 +79,39 @@ def create(traject_id):
 def detail(event_id):
     event = get_event(event_id)
     require(perms.can_view_event(current_user, event))
+    return _render_detail(event)
+
+
+def _render_detail(event):
     form = SignupForm().fill_choices(event, event.traject.gemeente.wijken)
     return render_template("thematafels/detail.html", event=event, kind_labels=KIND_LABELS,
-                           mine=services.signup_for(event, current_user), form=form,
+                           mine=services.signup_for(event, current_user), form=form, confirm=ConfirmForm(),
                            can_manage=perms.can_manage_event(current_user, event),
                            can_sign_up=perms.can_sign_up(current_user, event),
+                           can_withdraw=perms.can_withdraw(current_user, event),
                            my_tables=[t for t in event.tafels if current_user.is_authenticated
                                       and t.voorzitter_id == current_user.id])
+
+
+@blueprint.route("/<int:event_id>/afmelden", methods=["POST"])
+def withdraw(event_id):
+    """The signed-in resident's own sign-up, never another's: the URL names no sign-up.
+
+    The app-wide CSRF protection refuses a post without the page's token.
+    """
+    event = get_event(event_id)
+    require(current_user.is_authenticated)
+    try:
+        services.withdraw(event, current_user)
+    except services.ServiceError as error:
+        db.session.rollback()
+        _refuse(error)
+        if error.code == "withdraw_closed":
+            return _render_detail(event), 409
+        return redirect(url_for("thematafels.detail", event_id=event.id))
+    db.session.commit()
+    flash(_("U bent afgemeld. Uw aanmelding en uw antwoorden zijn gewist."), "success")
+    return redirect(url_for("thematafels.detail", event_id=event.id))
 
 
 @blueprint.route("/<int:event_id>/aanmelden", methods=["GET", "POST"])

@@ -464,3 +464,87 @@ def test_the_audit_log_names_a_resident_chair_by_account_id_not_e_mail(world):
     db.session.commit()
     entry = next(e for e in entries_for(world["traject"]) if e.action == "thematafels.voorzitter")
     assert INA not in entry.details and f"user:{user_id}" in entry.details
+
+
+def signed_up(world, email, name):
+    user = db.session.scalar(db.select(services.User).filter_by(email=email))
+    services.sign_up(event_of(world), user, {"name": name, "first": world["themas"][0]})
+    db.session.commit()
+
+
+def names_signed_up():
+    return sorted(a.name for a in db.session.scalars(db.select(Aanmelding)))
+
+
+def test_a_resident_withdraws_their_own_sign_up_before_the_seating(client, auth, world):
+    signed_up(world, INA, "Ina Jansen")
+    signed_up(world, RAAD, "Raad Pietersen")
+    base = f"/thematafels/{world['event']}"
+    assert client.post(f"{base}/afmelden").headers["Location"].startswith("/auth/inloggen")
+    auth.login(OTHER_ORG)  # not signed up: nobody else's sign-up goes
+    response = client.post(f"{base}/afmelden", follow_redirects=True)
+    assert "U bent niet aangemeld voor deze bijeenkomst." in response.text
+    assert names_signed_up() == ["Ina Jansen", "Raad Pietersen"]
+    auth.logout()
+    auth.login(INA)
+    page = client.get(base).text
+    assert "U bent aangemeld" in page and ">Afmelden</button>" in page
+    response = client.post(f"{base}/afmelden")
+    assert response.status_code == 302
+    assert names_signed_up() == ["Raad Pietersen"]  # only her own
+    page = client.get(base).text
+    assert "U bent afgemeld." in page and "U bent aangemeld" not in page and ">Afmelden</button>" not in page
+    assert "1 van de 9 plaatsen zijn bezet." in page
+    entry = entries_for(world["traject"])[-1]
+    assert (entry.action, entry.subject, entry.actor) == ("thematafels.withdraw", f"thematafels:{world['event']}",
+                                                          "system")
+    assert "Ina" not in entry.details and INA not in entry.details
+    response = client.post(f"{base}/afmelden", follow_redirects=True)  # the double click
+    assert response.status_code == 200 and "U bent niet aangemeld voor deze bijeenkomst." in response.text
+    assert names_signed_up() == ["Raad Pietersen"]
+    assert [e.action for e in entries_for(world["traject"])].count("thematafels.withdraw") == 1
+
+
+def test_after_the_seating_a_resident_cannot_withdraw_here(client, auth, world):
+    signed_up(world, INA, "Ina Jansen")
+    services.run_seating(event_of(world), None, seed=2)
+    db.session.commit()
+    auth.login(INA)
+    base = f"/thematafels/{world['event']}"
+    page = client.get(base).text
+    assert ">Afmelden</button>" not in page and "Kunt u niet komen? Laat het de organisator weten." in page
+    response = client.post(f"{base}/afmelden")
+    assert response.status_code == 409
+    assert "Afmelden kan hier niet meer: de tafels zijn al ingedeeld." in response.text
+    assert names_signed_up() == ["Ina Jansen"]
+    assert db.session.scalar(db.select(Aanmelding)).tafel_id is not None
+    assert "thematafels.withdraw" not in [e.action for e in entries_for(world["traject"])]
+
+
+def test_withdrawing_needs_the_forms_csrf_token(database):
+    import re
+
+    from tests.conftest import guarded_app
+
+    app = guarded_app(database, WTF_CSRF_ENABLED=True)
+    token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    with app.app_context():
+        db.create_all()
+        organisator = make_user(Role.ORGANISATOR, ORG)
+        ina = make_user(Role.INWONER, INA)
+        event = services.create_event(make_traject(make_gemeente(), organisator), organisator, dict(
+            kind="burgertop", title="Burgertop", held_on=date.today(), place="Wijkhuis", themes=[("Groen", 1)],
+            capacity=4))
+        services.sign_up(event, ina, {"name": "Ina", "first": event.themas[0].id})
+        db.session.commit()
+        client = app.test_client()
+        login = token.search(client.get("/auth/inloggen").text).group(1)
+        assert client.post("/auth/inloggen", data={"email": INA, "password": "wachtwoord-123",
+                                                   "csrf_token": login}).status_code == 302
+        assert client.post(f"/thematafels/{event.id}/afmelden").status_code == 400
+        assert names_signed_up() == ["Ina"]
+        form = token.search(client.get(f"/thematafels/{event.id}").text).group(1)
+        assert client.post(f"/thematafels/{event.id}/afmelden", data={"csrf_token": form}).status_code == 302
+        assert names_signed_up() == []
+        db.session.remove()
+        db.engine.dispose()

@@ -166,6 +166,7 @@ POLICY = {
     ("thematafels.oogst_csv", "GET"): PUBLIC,
     ("thematafels.sign_up", "GET"): SIGNED_IN_STATEFUL,
     ("thematafels.sign_up", "POST"): SIGNED_IN_STATEFUL,
+    ("thematafels.withdraw", "POST"): RESIDENT_STATEFUL,  # one's own sign-up only; 409 after the seating
     ("thematafels.tafel", "GET"): EDITOR_OR_STATE,
     ("thematafels.add_idea", "POST"): EDITOR_OR_STATE,
     ("thematafels.add_note", "POST"): EDITOR_OR_STATE,
