@@ -7,6 +7,8 @@ are replaced (the euro sign by "EUR"); no font files need to ship.
 from fpdf import FPDF
 from flask_babel import gettext as _
 
+from .report import long_date
+
 REPLACE = {"€": "EUR", "‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "≥": ">=",
            "≤": "<=", "•": "-"}
 
@@ -60,7 +62,7 @@ def render(report) -> bytes:
     part = report["participation"]
     para(_("%(n)s inwoners beantwoordden %(m)s stellingen.", n=part["statement_voters"], m=part["statements"]))
     for s in part["sessions"]:
-        item(_("%(title)s (%(date)s): %(n)s aanwezigen", title=s["title"], date=s["held_on"], n=s["present"]))
+        item(_("%(title)s (%(date)s): %(n)s aanwezigen", title=s["title"], date=long_date(s["held_on"]), n=s["present"]))
     rep = part["representation"]
     if rep.get("available"):
         for group in rep.get("groups", []):
@@ -125,5 +127,5 @@ def render(report) -> bytes:
     if not report["terugkoppeling"]:
         para(_("Er is nog geen terugkoppeling."))
     for t in report["terugkoppeling"]:
-        para(f"{t['title']} ({t['published_on']}): {t['body']}")
+        para(f"{t['title']} ({long_date(t['published_on'])}): {t['body']}")
     return bytes(doc.output())

@@ -7,14 +7,17 @@ same content under the Omgevingswet headings.
 """
 
 import json
+from datetime import date
 
 from flask import current_app, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import components
 from ..trajecten.forms import LADDER_LABELS
 from . import analyses, services, weging
-from .models import Afhandeling, StellingStatus, VoorwaardeSoort
+from .forms import SOORT_LABELS
+from .models import Afhandeling, SessieSoort, StellingStatus, VoorwaardeSoort
 
 OWN_SUMMARY_KEY = "minderheidsstandpunten"
 AFHANDELING_LABELS = {
@@ -26,6 +29,16 @@ KIND_LABELS = {
     VoorwaardeSoort.TIMING: "timing", VoorwaardeSoort.BEWIJS: "bewijs", VoorwaardeSoort.MITIGATIE: "maatregel",
     VoorwaardeSoort.COMPENSATIE: "compensatie", VoorwaardeSoort.HERSTEMMING: "opnieuw stemmen",
 }
+
+
+def long_date(iso: str) -> str:
+    """A date of the report (ISO, as the JSON keeps it) as readers read it, e.g. "30 november 2026"."""
+    return format_date(date.fromisoformat(iso), "long")
+
+
+def session_kind_label(kind: str) -> str:
+    """A session's kind (its value in the JSON) by the label of the session form."""
+    return str(SOORT_LABELS[SessieSoort(kind)])
 
 
 def _direction(agree, disagree):

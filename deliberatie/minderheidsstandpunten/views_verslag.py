@@ -12,6 +12,12 @@ from .permissions import can_manage, can_read_report
 from .views import get_traject
 
 
+@blueprint.context_processor
+def _report_text():
+    """The report keeps dates and kinds as the JSON has them; its pages show them in words."""
+    return {"long_date": report.long_date, "session_kind": report.session_kind_label}
+
+
 def _readable(traject_id):
     traject = get_traject(traject_id)
     ronde = services.find_ronde(traject)

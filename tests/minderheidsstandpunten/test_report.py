@@ -402,3 +402,28 @@ def test_participatieverslag_shows_what_was_not_adopted_and_who_was_missing(clie
         assert (f'{r["variable"]} {r["category"]}: deelnemers {round(100 * r["sample_share"])}%, '
                 f'gewogen {round(100 * r["weighted_share"])}%, inwoners {round(100 * r["population_share"])}%') in who
     assert '<h2 class="utrecht-heading-2">Terugkoppeling</h2>' in page.split("Wat is er veranderd")[1]
+
+
+def test_report_dates_and_session_kinds_read_as_dutch_text_while_the_json_stays_iso(client, auth, world):
+    from deliberatie.models import Terugkoppeling
+
+    traject = db.session.get(Traject, world["traject"])
+    db.session.add(Sessie(traject_id=traject.id, soort=SessieSoort.THEMATAFEL, title="Tafel Groen",
+                          held_on=date(2026, 11, 30), voorstel="Plan", voor=6, tegen=2, onthouding=0))
+    db.session.add(Terugkoppeling(traject_id=traject.id, title="Wat we ermee doen", body="De proef begint.",
+                                  published_on=date(2026, 12, 2)))
+    db.session.commit()
+    auth.login(RAAD)
+    base = f"/minderheidsstandpunten/{traject.id}"
+    page = client.get(f"{base}/verslag").text
+    assert "Tafel Groen (30 november 2026): 8 aanwezigen" in page and "2026-11-30" not in page
+    page = client.get(f"{base}/participatieverslag").text
+    assert "Tafel Groen (Thematafel, 30 november 2026): 8 aanwezigen" in page
+    assert "2026-11-30" not in page and "thematafel," not in page
+    pdf = client.get(f"{base}/verslag.pdf").data
+    assert b"30 november 2026" in pdf and b"2 december 2026" in pdf  # PDF strings escape the brackets
+    assert b"2026-11-30" not in pdf and b"2026-12-02" not in pdf
+    data = client.get(f"{base}/verslag.json").json
+    assert data["participation"]["sessions"][0]["held_on"] == "2026-11-30"
+    assert data["participation"]["sessions"][0]["kind"] == "thematafel"
+    assert data["terugkoppeling"][0]["published_on"] == "2026-12-02"
