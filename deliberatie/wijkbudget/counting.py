@@ -2,6 +2,7 @@
 
 import json
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -48,7 +49,8 @@ def election_for(wijkbudget) -> Election:
     for n, items in enumerate(_ballots(wijkbudget), start=1):
         if kind is BallotType.RANKING:
             items = sorted(items, key=lambda item: item[1])
-            ballots.append(Ballot(str(n), tuple(str(pid) for pid, _ in items)))
+            ballots.append(Ballot(str(n), tuple(str(pid) for pid, _ in items),
+                                  place_points(wijkbudget.max_choices, len(items))))
         elif kind is BallotType.CUMULATIVE:
             ballots.append(Ballot(str(n), tuple(str(pid) for pid, _ in items), tuple(v for _, v in items)))
         else:
@@ -69,6 +71,25 @@ def election_for(wijkbudget) -> Election:
         meta.append(("max_sum_points", str(wijkbudget.points)))
     return Election(meta=tuple(meta), projects=projects, ballots=tuple(ballots),
                     project_columns=("project_id", "cost", "name", "wijk"))
+
+
+def place_points(places, ranked):
+    """Points for the first ``ranked`` places of a ranking with ``places`` places: ``places`` for the
+    first, one less for each next place, 1 for the last place there is.
+
+    As Kraków counts its 3-2-1 ballots. pabutools' Borda (the core's default for ordinal ballots)
+    would score a ranking by its own length, so a resident's last choice, and a ballot with one
+    project only, would count for nothing.
+    """
+    return tuple(range(places, places - ranked, -1))
+
+
+def _counted(election):
+    """The election as the rules count it: ranking ballots by their places' points."""
+    if election.vote_type != "ordinal":
+        return election
+    meta = tuple((key, "scoring" if key == "vote_type" else value) for key, value in election.meta)
+    return replace(election, meta=meta)
 
 
 def _decimal(cents):
@@ -102,7 +123,7 @@ def compare_rules(wijkbudget) -> list[dict]:
     election = election_for(wijkbudget)
     if not election.ballots:
         return []
-    return [outcome_dict(wijkbudget, election, count(election, rule=rule, tie_break=TIE_BREAK))
+    return [outcome_dict(wijkbudget, election, count(_counted(election), rule=rule, tie_break=TIE_BREAK))
             for rule in rules_for(wijkbudget.ballot_type)]
 
 
@@ -115,7 +136,7 @@ def count_votes(wijkbudget, actor, *, rule, now) -> dict:
     election = election_for(wijkbudget)
     if not election.ballots:
         raise PhaseError(_l("Er zijn geen stemmen uitgebracht; er valt niets te tellen."))
-    result = outcome_dict(wijkbudget, election, count(election, rule=rule, tie_break=TIE_BREAK))
+    result = outcome_dict(wijkbudget, election, count(_counted(election), rule=rule, tie_break=TIE_BREAK))
     result["paper"] = db.session.scalar(select(db.func.count()).select_from(WijkbudgetBallot).where(
         WijkbudgetBallot.wijkbudget_id == wijkbudget.id, WijkbudgetBallot.paper.is_(True)))
     wijkbudget.rule = rule

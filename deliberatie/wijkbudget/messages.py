@@ -137,10 +137,6 @@ def explain(project, result) -> str:
         # Said first: for Phragmén "stopped" would blame a stop that this project had nothing to do with.
         return _("Niet gekozen: dit project kost %(cost)s, meer dan het hele budget van %(budget)s.",
                  cost=format_euros(project["cost_cents"]), budget=format_euros(result["budget_cents"]))
-    if reason == "no_support" and project.get("voters"):
-        # Ranking ballots count Borda points: the last place on a ballot (also the only one) gets none.
-        return _("Niet gekozen: dit project stond alleen als laatste keuze op stembiljetten, "
-                 "en de laatste plaats krijgt bij het tellen geen punten.")
     if reason == "no_support":
         return _("Niet gekozen: niemand heeft op dit project gestemd.")
     if reason == "did_not_fit":

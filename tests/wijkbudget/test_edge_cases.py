@@ -271,10 +271,12 @@ def test_a_project_funded_without_a_single_vote_does_not_claim_it_had_enough_vot
     assert why["A"].startswith("Gekozen") and not why["A"].startswith("Gekozen zonder stemmen")
 
 
-def test_a_ranked_project_never_says_nobody_voted_for_it(client, world):
-    # Each voter ranks one project: as Borda counts it (last place: 0 points), A and B get no points at all.
-    why = _count_and_publish(client, world, "ranking", "mes-add1", [((0, 1),), ((1, 1),)], max_choices=2)
-    assert why["A"].startswith("Niet gekozen: dit project stond alleen als laatste keuze")
+def test_a_ranking_of_one_project_counts(client, world):
+    # Each voter ranks one project of two places: a first place is worth 2 points, however short the
+    # ranking (pabutools' Borda would give a one-project ranking nothing, and fund nothing by votes)
+    why = _count_and_publish(client, world, "ranking", "mes-add1", [((0, 1),), ((0, 1),), ((1, 1),)],
+                             max_choices=2)
+    assert why["A"].startswith("Gekozen: de mensen die erop stemden")
     assert why["C"] == "Niet gekozen: niemand heeft op dit project gestemd."
 
 

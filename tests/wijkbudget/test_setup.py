@@ -288,9 +288,10 @@ def test_every_ballot_type_counts_with_every_fitting_rule(app, world, kind, opti
     if kind == "cumulative":  # greedy on points: support is the total of the points
         assert {row["id"]: row["support"] for row in greedy["projects"]} == {
             pid: sum(dict(b).get(pid, 0) for b in ballots) for pid in p}
-    if kind == "ranking":  # Borda as in the core: a ranking of n gives n-1, ..., 0
+    if kind == "ranking":  # 3 places: the first gets 3 points, the third 1, however many were ranked
         assert {row["id"]: row["support"] for row in greedy["projects"]} == {
-            pid: sum(len(b) - dict(b)[pid] for b in ballots if pid in dict(b)) for pid in p}
+            pid: sum(4 - dict(b)[pid] for b in ballots if pid in dict(b)) for pid in p}
+        assert counting.export_pb(wb).count(";3,2,1") == 1  # the open data carries the points
 
 
 def test_points_ballots_count_most_points_first(app):
