@@ -38,7 +38,10 @@ class CheckboxListField(SelectMultipleField):
 
 class RondeForm(FlaskForm):
     deelname = RadioField(_l("Hoe doen inwoners mee?"),
-                          choices=[SelectChoice(k.value, v) for k, v in DEELNAME_LABELS.items()])
+                          choices=[SelectChoice(k.value, v) for k, v in DEELNAME_LABELS.items()],
+                          description=_l("Let op: wijzigt u dit nadat er al gestemd is, dan kunnen inwoners die al "
+                                         "stemden nog een keer stemmen, als nieuwe deelnemer. Hun eerdere stemmen "
+                                         "blijven meetellen."))
     open = BooleanField(_l("De stellingen zijn open: inwoners kunnen stemmen"))
     voorstellen_toegestaan = BooleanField(_l("Inwoners mogen zelf stellingen voorstellen"))
 

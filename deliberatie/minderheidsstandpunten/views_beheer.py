@@ -48,9 +48,13 @@ def beheer(traject_id):
     ronde = services.ronde_for(traject)
     form = RondeForm()
     if form.validate_on_submit():
+        before = ronde.deelname
         services.update_ronde(traject, current_user, form.data)
         db.session.commit()
         flash(_("De instellingen zijn opgeslagen."), "success")
+        if ronde.deelname is not before and services.voters(traject):  # old votes stay; their voters start anew
+            flash(_("Let op: er was al gestemd. Wie al stemde, kan door deze wijziging nog een keer stemmen, als "
+                    "nieuwe deelnemer. De eerdere stemmen blijven meetellen."), "info")
         return redirect(url_for(".beheer", traject_id=traject.id))
     db.session.commit()  # the settings row, created on first visit
     return _beheer_page(traject, ronde, **({"ronde_form": form} if form.is_submitted() else {}))

@@ -327,3 +327,28 @@ def test_closed_stellingen_tell_anonymous_residents_so_instead_of_asking_a_login
     page = client.get(f"{b}/stellingen")
     assert page.status_code == 403 and "De stellingen zijn gesloten" in page.text
     assert f'href="{b}/verslag"' in page.text
+
+
+CHANGE_WARNING = "Let op: er was al gestemd. Wie al stemde, kan door deze wijziging nog een keer stemmen"
+
+
+def test_changing_how_residents_take_part_after_votes_warns_about_voting_twice(client, auth, world):
+    b = base(world)
+    auth.login(ORG)
+    settings = client.get(f"{b}/beheer").text.split('id="instellingen"')[1].split("</form>")[0]
+    deelname = settings.split('id="deelname"')[1].split("</fieldset>")[0]
+    assert "Let op: wijzigt u dit nadat er al gestemd is, dan kunnen inwoners die al stemden nog een keer stemmen" \
+        in deelname  # beside the setting, and the fieldset points to it
+    assert 'aria-describedby="deelname-description"' in settings
+    page = client.post(f"{b}/beheer", data={"deelname": "stemcode", "open": "y"}, follow_redirects=True).text
+    assert "De instellingen zijn opgeslagen." in page and CHANGE_WARNING not in page  # nobody voted yet
+    client.post(f"{b}/beheer", data={"deelname": "pseudoniem", "open": "y"})
+    auth.logout()
+    client.post(f"{b}/stellingen/{world['stellingen'][0]}", data={"stem": "eens"})
+    auth.login(ORG)
+    page = client.post(f"{b}/beheer", data={"deelname": "pseudoniem"}, follow_redirects=True).text
+    assert "De instellingen zijn opgeslagen." in page and CHANGE_WARNING not in page  # same way, only closed
+    page = client.post(f"{b}/beheer", data={"deelname": "account", "open": "y"}, follow_redirects=True).text
+    assert "De instellingen zijn opgeslagen." in page and CHANGE_WARNING in page
+    assert db.session.scalar(db.select(Ronde)).deelname is Deelname.ACCOUNT
+    assert count(Stem) == 1 and count(Deelnemer) == 1  # nothing about the votes changed
