@@ -29,13 +29,27 @@ def _save(action, done):
         flash(done, "success")
 
 
+def _page(event, tafel, *, note_form=None, idea_form=None, failed_idee=None, argument_form=None,
+          idee_vote_form=None):
+    """The table page; after a refused post, that post's form with what was typed and its errors (422).
+
+    The other forms are unbound (``formdata=None``): a refused argument's "text"
+    must not fill the note, whose field has the same name.
+    """
+    refused = any(f is not None for f in (note_form, idea_form, argument_form, idee_vote_form))
+    return render_template("thematafels/tafel.html", event=event, tafel=tafel,
+                           note_form=note_form or NoteForm(formdata=None),
+                           idea_form=idea_form or IdeaForm(formdata=None), failed_idee=failed_idee,
+                           argument_form=argument_form or ArgumentForm(formdata=None),
+                           idee_vote_form=idee_vote_form, vote_form=VoteForm, Side=Side), (422 if refused else 200)
+
+
 @blueprint.route("/<int:event_id>/tafel/<int:tafel_id>")
 def tafel(event_id, tafel_id):
     event = get_event(event_id)
     tafel = get_tafel(event, tafel_id)
     require(perms.can_facilitate(current_user, tafel))
-    return render_template("thematafels/tafel.html", event=event, tafel=tafel, note_form=NoteForm(),
-                           idea_form=IdeaForm(), argument_form=ArgumentForm(), vote_form=VoteForm, Side=Side)
+    return _page(event, tafel)
 
 
 @blueprint.route("/<int:event_id>/tafel/<int:tafel_id>/notitie", methods=["POST"])
@@ -44,10 +58,10 @@ def add_note(event_id, tafel_id):
     tafel = get_tafel(event, tafel_id)
     require(perms.can_facilitate(current_user, tafel))
     form = NoteForm()
-    if form.validate_on_submit():
-        _save(lambda: services.add_note(tafel, form.text.data), _("De notitie is opgeslagen."))
-    else:
+    if not form.validate_on_submit():
         flash(_("Schrijf eerst een notitie."), "error")
+        return _page(event, tafel, note_form=form)
+    _save(lambda: services.add_note(tafel, form.text.data), _("De notitie is opgeslagen."))
     return _back(event, tafel)
 
 
@@ -57,10 +71,10 @@ def add_idea(event_id, tafel_id):
     tafel = get_tafel(event, tafel_id)
     require(perms.can_facilitate(current_user, tafel))
     form = IdeaForm()
-    if form.validate_on_submit():
-        _save(lambda: services.add_idea(tafel, form.data), _("Het idee is opgeslagen."))
-    else:
+    if not form.validate_on_submit():
         flash(_("Geef het idee een naam (hooguit 200 tekens)."), "error")
+        return _page(event, tafel, idea_form=form)
+    _save(lambda: services.add_idea(tafel, form.data), _("Het idee is opgeslagen."))
     return _back(event, tafel)
 
 
@@ -70,10 +84,10 @@ def add_argument(event_id, idee_id):
     idee = get_idee(event, idee_id)
     require(perms.can_facilitate(current_user, idee.tafel))
     form = ArgumentForm()
-    if form.validate_on_submit():
-        _save(lambda: services.add_argument(idee, form.side.data, form.text.data), _("Het argument is opgeslagen."))
-    else:
+    if not form.validate_on_submit():
         flash(_("Kies voor of tegen en schrijf het argument."), "error")
+        return _page(event, idee.tafel, failed_idee=idee.id, argument_form=form)
+    _save(lambda: services.add_argument(idee, form.side.data, form.text.data), _("Het argument is opgeslagen."))
     return _back(event, idee.tafel)
 
 
@@ -83,11 +97,11 @@ def table_vote(event_id, idee_id):
     idee = get_idee(event, idee_id)
     require(perms.can_facilitate(current_user, idee.tafel))
     form = VoteForm(prefix=f"idee{idee.id}")
-    if form.validate_on_submit():
-        _save(lambda: services.record_table_vote(idee, form.votes.data, form.dissent.data),
-              _("De stemmen zijn opgeslagen."))
-    else:
+    if not form.validate_on_submit():
         flash(_("Vul het aantal stippen in (0 of meer)."), "error")
+        return _page(event, idee.tafel, failed_idee=idee.id, idee_vote_form=form)
+    _save(lambda: services.record_table_vote(idee, form.votes.data, form.dissent.data),
+          _("De stemmen zijn opgeslagen."))
     return _back(event, idee.tafel)
 
 

@@ -548,3 +548,51 @@ def test_withdrawing_needs_the_forms_csrf_token(database):
         assert names_signed_up() == []
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_refused_table_post_keeps_what_was_typed_with_the_error_at_the_field(client, auth, world):
+    """On a phone at a noisy table: a refused note, idea, argument or vote does not lose the typing."""
+    event = event_of(world)
+    idee = services.add_idea(event.tafels[0], {"title": "Geveltuinen"})
+    db.session.commit()
+    auth.login(VOORZITTER)
+    base = f"/thematafels/{world['event']}"
+    tafel = f"{base}/tafel/{world['tafel']}"
+    required, too_long = "Dit veld is vereist.", "Veld mag niet langer zijn dan"
+
+    response = client.post(f"{tafel}/idee", data={"title": "", "description": "Tegels eruit, groen erin"})
+    assert response.status_code == 422 and "Geef het idee een naam" in response.text
+    assert "Tegels eruit, groen erin</textarea>" in response.text
+    assert f'id="title-error">{required}</div>' in response.text and 'aria-invalid="true"' in response.text
+    response = client.post(f"{tafel}/idee", data={"title": "Bomen " * 40, "description": ""})
+    assert response.status_code == 422 and 'value="' + "Bomen " * 40 in response.text and too_long in response.text
+
+    note = "Zorgen over hitte in de zomer. " * 200  # over 5000 characters
+    response = client.post(f"{tafel}/notitie", data={"text": note})
+    assert response.status_code == 422 and note in response.text and 'id="text-error"' in response.text
+    response = client.post(f"{tafel}/notitie", data={"text": "   "})
+    assert response.status_code == 422 and f'id="text-error">{required}</div>' in response.text
+
+    argument = "Onderhoud kost geld. " * 100  # over 2000 characters
+    response = client.post(f"{base}/idee/{idee.id}/argument", data={"side": "tegen", "text": argument})
+    assert response.status_code == 422 and "Kies voor of tegen en schrijf het argument." in response.text
+    page = response.text
+    assert f"{argument}</textarea>" in page and f'id="argument-{idee.id}-error">{too_long}' in page
+    assert f'id="side-tegen-{idee.id}" name="side" value="tegen" checked' in page
+    assert page.count(argument) == 1  # not also in the note, whose field has the same name
+    assert '<details class="thematafels-details" open>' in page
+
+    response = client.post(f"{base}/idee/{idee.id}/stemmen", data={
+        f"idee{idee.id}-votes": "-2", f"idee{idee.id}-dissent": "Twee mensen vrezen voor parkeerplekken."})
+    assert response.status_code == 422 and "Vul het aantal stippen in" in response.text
+    page = response.text
+    assert 'value="-2"' in page and "Twee mensen vrezen voor parkeerplekken.</textarea>" in page
+    assert f'id="idee{idee.id}-votes-error"' in page
+
+    db.session.expire_all()
+    idee = db.session.get(Idee, idee.id)
+    assert (idee.votes, idee.dissent, idee.arguments) == (0, "", [])
+    assert db.session.scalar(db.select(db.func.count()).select_from(Idee)) == 1
+    assert not db.session.get(Tafel, world["tafel"]).notities
+    page = client.get(tafel)  # a fresh page: empty forms, nothing open
+    assert page.status_code == 200 and "Tegels eruit" not in page.text and " open>" not in page.text
