@@ -199,8 +199,10 @@ def start_draw(burgerraad, *, seed, actor):
     """Record the announced seed and queue the draw.
 
     Once entered, the seed cannot change; when the draw job failed (say the
-    worker stopped) it can be started again with the same seed.
+    worker stopped) it can be started again with the same seed. The row is
+    locked and read again first, so two seeds entered at once do not both count.
     """
+    db.session.get(Burgerraad, burgerraad.id, with_for_update=True, populate_existing=True)
     if burgerraad.status is not BurgerraadStatus.VASTGELEGD:
         raise NotAllowedNow()
     if burgerraad.draw_seed is not None and (seed != burgerraad.draw_seed or not draw_failed(burgerraad)):

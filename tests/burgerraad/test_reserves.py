@@ -13,6 +13,7 @@ from deliberatie.burgerraad import selection, services
 from deliberatie.burgerraad.models import Aanmelding, Burgerraad, DeelnemerStatus
 from deliberatie.extensions import db
 from deliberatie.models import AuditEntry
+from deliberatie.models.job import Job
 from tests.burgerraad.conftest import with_pool
 
 
@@ -217,6 +218,38 @@ def test_two_members_dropping_out_at_once_get_different_reserves(app, database, 
     assert None not in replacements and len(set(replacements)) == 2  # the second took the next man
     panel = _rows(drawn, DeelnemerStatus.PANEL)
     assert len(panel) == 6 and set(replacements) <= {a.anon_id for a in panel}
+
+
+@pytest.mark.postgres
+def test_two_seeds_entered_at_once_start_one_draw(app, database, world):
+    if database[2] is None:
+        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    burgerraad = with_pool(world, n=40, panel_size=6, letters=40, codes_per_letter=1)
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    burgerraad_id = burgerraad.id
+    db.session.commit()
+    barrier = threading.Barrier(2)
+
+    def enter(seed):
+        with app.app_context():
+            try:
+                row = db.session.get(Burgerraad, burgerraad_id)
+                barrier.wait(timeout=30)
+                selection.start_draw(row, seed=seed, actor=None)
+                db.session.commit()
+                return seed
+            except services.NotAllowedNow:
+                db.session.rollback()
+                return None
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(enter, (1, 2), timeout=60))
+    db.session.expire_all()
+    assert sorted(outcomes, key=str) == sorted([None, db.session.get(Burgerraad, burgerraad_id).draw_seed], key=str)
+    assert db.session.query(Job).filter(Job.kind == selection.DRAW_JOB).count() == 1
+    assert len(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "burgerraad.seed")).all()) == 1
 
 
 def test_no_reserve_left_says_so(client, auth, world, drawn):
