@@ -85,11 +85,15 @@ def place_points(places, ranked):
 
 
 def _counted(election):
-    """The election as the rules count it: ranking ballots by their places' points."""
-    if election.vote_type != "ordinal":
-        return election
-    meta = tuple((key, "scoring" if key == "vote_type" else value) for key, value in election.meta)
-    return replace(election, meta=meta)
+    """The election as the rules count it: only projects someone chose, ranking ballots by their places' points.
+
+    The rules fill the budget as pabutools does, so money left over would otherwise go to a
+    project nobody voted for; no municipality funds that from a vote.
+    """
+    chosen = {pid for ballot in election.ballots for pid in ballot.projects}
+    meta = tuple((key, "scoring" if key == "vote_type" and value == "ordinal" else value)
+                 for key, value in election.meta)
+    return replace(election, meta=meta, projects=tuple(p for p in election.projects if p.id in chosen))
 
 
 def _decimal(cents):
@@ -110,6 +114,11 @@ def outcome_dict(wijkbudget, election, outcome) -> dict:
             "budget_left_cents": None if e.budget_left is None else fraction_to_cents(e.budget_left),
             "effective_support": e.effective_support,
         })
+    explained = {e.project for e in outcome.explanations}
+    projects += [{"id": p.id, "title": p.title, "cost_cents": p.cost_cents, "voters": 0, "support": 0,
+                  "selected": False, "reason": "no_support", "rank": None, "budget_left_cents": None,
+                  "effective_support": None}
+                 for p in wijkbudget.projects if str(p.id) not in explained]  # left out of the count
     projects.sort(key=lambda row: (not row["selected"], row["rank"] if row["rank"] is not None else 0,
                                    -row["voters"], row["title"]))
     return {"rule": outcome.rule, "tie_break": outcome.tie_break, "voters": outcome.voters,

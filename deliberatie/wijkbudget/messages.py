@@ -124,9 +124,6 @@ def _euros(amount) -> str:
 def explain(project, result) -> str:
     """Why a project was or was not funded, in one or two plain sentences."""
     reason = project["reason"]
-    if reason in ("funded", "funded_greedy") and project.get("voters") == 0:
-        # The rules fill the budget (as pabutools does): money left over can go to a project nobody chose.
-        return _("Gekozen zonder stemmen: niemand koos dit project, maar er was nog geld over en het paste.")
     if reason == "funded":
         if result["rule"].startswith("mes"):
             return _("Gekozen: de mensen die erop stemden, konden het samen betalen met hun gelijke deel.")
