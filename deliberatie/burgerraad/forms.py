@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -55,6 +57,12 @@ class SettingsForm(FlaskForm):
     def __init__(self, *args, wijk_names=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.wijk_names = list(wijk_names)
+
+    def validate_term_ends_on(self, field):
+        # the daily purge deletes the pool the day after this date: a past date would delete the
+        # contact details of the drawn members the night after the draw
+        if field.data is not None and field.data <= date.today():
+            raise ValidationError(_l("Kies een datum na vandaag: de dag erna wissen we de gegevens."))
 
     def validate_vragen(self, field):
         try:

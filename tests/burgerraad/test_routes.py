@@ -5,14 +5,17 @@ import html
 import json
 import re
 
+from datetime import date, timedelta
+
 import pytest
+from sqlalchemy import select
 
 from deliberatie import jobs
 from deliberatie.burgerraad import selection
 from deliberatie.burgerraad.models import Burgerraad
 from deliberatie.extensions import db
 from deliberatie.models import Traject, TrajectStatus
-from tests.burgerraad.conftest import run_selection, with_pool
+from tests.burgerraad.conftest import run_selection, settings_form, with_pool
 
 ORGANISER_GET = ("", "/instellingen", "/brieven", "/brieven.pdf", "/quota", "/haalbaarheid", "/kansen", "/panel",
                  "/taak/{job}")
@@ -62,6 +65,24 @@ def test_setup_page_for_a_new_traject(client, auth, world):
     auth.login("org@example.org")
     page = client.get(f"/burgerraad/traject/{world['traject']}/opzetten")
     assert page.status_code == 200 and "Vragen voor de loting" in page.text
+
+
+def test_a_term_that_has_already_ended_is_refused(client, auth, world):
+    """The daily purge would wipe the pool (the drawn members' contact details) the night after the draw."""
+    auth.login("org@example.org")
+    for day in (date.today() - timedelta(days=365), date.today()):
+        response = client.post(f"/burgerraad/traject/{world['traject']}/opzetten",
+                               data=settings_form(term_ends_on=day))
+        assert response.status_code == 200
+        assert "Kies een datum na vandaag: de dag erna wissen we de gegevens." in response.text
+    assert db.session.query(Burgerraad).count() == 0
+    tomorrow = settings_form(term_ends_on=date.today() + timedelta(days=1))
+    assert client.post(f"/burgerraad/traject/{world['traject']}/opzetten", data=tomorrow).status_code == 302
+    burgerraad_id = db.session.scalar(select(Burgerraad.id))
+    response = client.post(f"/burgerraad/{burgerraad_id}/instellingen", data=settings_form(
+        term_ends_on=date.today() - timedelta(days=1)))
+    assert response.status_code == 200 and "Kies een datum na vandaag" in response.text
+    assert db.session.get(Burgerraad, burgerraad_id).term_ends_on == date.today() + timedelta(days=1)
 
 
 def test_public_pages_before_and_after_commitment(client, auth, world, pool):
