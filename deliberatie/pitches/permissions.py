@@ -41,8 +41,14 @@ def can_manage_pitches(user, traject):
 
 
 def is_own_pitch(user, pitch):
-    """The user is the pitch's initiator (``Pitch.initiator_id``, the account that submitted it)."""
-    return _signed_in(user) and pitch.initiator_id is not None and pitch.initiator_id == user.id
+    """The user submitted the pitch as its author: its initiator (``Pitch.initiator_id``).
+
+    A pitch born at a thematafel (``idee_id``) names as initiator the organiser
+    who turned the table's idea into a pitch, to keep them informed; its
+    authors are the residents at that table, so it is nobody's own pitch here.
+    """
+    return (_signed_in(user) and pitch.initiator_id is not None and pitch.initiator_id == user.id
+            and pitch.idee_id is None)
 
 
 def can_score(user, pitch, lid):

@@ -484,3 +484,25 @@ def test_the_published_ranking_states_its_tie_rule(client, world):
     assert page.index("Speeltuin") < page.index("Bankjes")
     assert ("Bij een gelijk totaal staat de pitch met meer steun hoger; is ook de steun gelijk, "
             "dan de pitch die eerder is ingediend.") in page
+
+
+def test_an_organiser_in_the_jury_scores_a_pitch_they_made_of_a_thematafel_idea(client, auth, world, app):
+    """The idea's authors are the residents at the table; the organiser is its initiator only to be kept informed."""
+    from deliberatie.thematafels import services as tafel_services
+
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    organisator = db.session.scalar(db.select(services.User).filter_by(email=ORG))
+    ronde = services.ronde_for(traject)
+    services.add_jurylid(ronde, organisator, ORG, "ambtenaar")
+    event = tafel_services.create_event(traject, organisator, dict(
+        kind="burgertop", title="Burgertop", held_on=date.today(), place="Wijkhuis", themes=[("Groen", 1)],
+        capacity=4))
+    with app.test_request_context():  # the pitch's texts are translated
+        pitch = services.pitch_from_idee(tafel_services.add_idea(event.tafels[0], {"title": "Geveltuinen"}),
+                                         organisator)
+    db.session.commit()
+    assert pitch.initiator_id == organisator.id
+    auth.login(ORG)
+    assert "Cijfers opslaan" in client.get(f"/pitches/{pitch.id}/jury").text
+    assert client.post(f"/pitches/{pitch.id}/jury", data={f"c_{c.id}": "4" for c in ronde.criteria}).status_code == 302
+    assert len(db.session.get(Pitch, pitch.id).scores) == len(ronde.criteria)
