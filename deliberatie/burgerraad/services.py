@@ -239,14 +239,21 @@ def pool_counts(burgerraad):
 
 
 def derive_quotas(burgerraad, *, panel_size, tolerance, actor):
-    """Bounds proportional to the population: ``expected * (1 ± tolerance)``, rounded outwards."""
+    """Bounds proportional to the population: ``expected * (1 ± tolerance)``, rounded outwards.
+
+    Returns the names of the questions without population figures: their bounds are left open
+    (0 to the panel size).
+    """
     burgerraad.panel_size = panel_size
     shares = population_shares(burgerraad)
+    unknown = []
     for vraag in burgerraad.vragen:
         for quotum in vraag.waarden:
             share = shares[vraag.name][quotum.value]
             if share is None:
                 quotum.min_count, quotum.max_count = 0, panel_size
+                if vraag.name not in unknown:
+                    unknown.append(vraag.name)
                 continue
             expected = panel_size * share
             low = math.floor(expected * (1 - tolerance) + 1e-9)
@@ -255,6 +262,7 @@ def derive_quotas(burgerraad, *, panel_size, tolerance, actor):
     db.session.flush()
     audit.record(actor, "burgerraad.quotas_derived", f"burgerraad:{burgerraad.id}",
                  traject_id=burgerraad.traject_id, panel_size=panel_size, tolerance=tolerance)
+    return unknown
 
 
 def save_quotas(burgerraad, *, panel_size, bounds, actor):

@@ -194,10 +194,17 @@ def afleiden(burgerraad_id):
         return _quotas_closed(burgerraad)
     form = forms.DeriveForm()
     if form.validate_on_submit():
-        services.derive_quotas(burgerraad, panel_size=form.panel_size.data, tolerance=form.tolerance.data / 100,
-                               actor=current_user)
+        unknown = services.derive_quotas(burgerraad, panel_size=form.panel_size.data,
+                                         tolerance=form.tolerance.data / 100, actor=current_user)
         db.session.commit()
-        flash(_("De quota zijn afgeleid uit de bevolkingscijfers. Controleer ze."), "success")
+        if len(unknown) == len(burgerraad.vragen):
+            flash(_("Er zijn geen bevolkingscijfers voor deze vragen, dus er is niets afgeleid. Alle quota "
+                    "staan open (0 tot %(k)s). Vul ze zelf in.", k=burgerraad.panel_size), "error")
+        else:
+            flash(_("De quota zijn afgeleid uit de bevolkingscijfers. Controleer ze."), "success")
+            if unknown:
+                flash(_("Voor %(vragen)s zijn geen bevolkingscijfers: die quota staan open (0 tot %(k)s).",
+                        vragen=", ".join(unknown), k=burgerraad.panel_size), "info")
     else:
         flash(_("Vul het aantal leden en de speling goed in."), "error")
     return redirect(url_for(".quota", burgerraad_id=burgerraad.id))

@@ -19,7 +19,7 @@ from deliberatie.core import sortition
 from deliberatie.extensions import db
 from deliberatie.models import AuditEntry, Traject
 from deliberatie.models.job import Job, JobStatus
-from tests.burgerraad.conftest import with_pool
+from tests.burgerraad.conftest import address_csv, make_burgerraad, with_pool
 
 
 def _set(burgerraad, name, value, low, high):
@@ -70,6 +70,27 @@ def test_quota_form_refuses_min_above_max_and_panel_larger_than_pool(client, aut
     assert client.post(f"/burgerraad/{pool}/quota", data=form).status_code == 302
     page = client.get(f"/burgerraad/{pool}/haalbaarheid").text
     assert "is groter dan het aantal beschikbare aanmeldingen (44)" in page
+
+
+def test_deriving_quotas_says_which_questions_have_no_population_figures(client, auth, world):
+    from deliberatie.models import WijkPopulatie
+
+    burgerraad = make_burgerraad(world, vragen="geslacht: man, vrouw\nleeftijd: jong, oud\nwijk\nwoning: huur, koop")
+    services.draw_letters(burgerraad, address_csv(40), total=20, response_rates=None, seed=1, actor=None)
+    burgerraad_id = burgerraad.id
+    db.session.commit()
+    auth.login("org@example.org")
+    url = f"/burgerraad/{burgerraad_id}/quota/afleiden"
+    page = client.post(url, data={"panel_size": "6", "tolerance": "25"}, follow_redirects=True).text
+    assert "De quota zijn afgeleid uit de bevolkingscijfers." in page
+    assert "Voor woning zijn geen bevolkingscijfers: die quota staan open (0 tot 6)." in page
+    db.session.query(WijkPopulatie).delete()
+    db.session.commit()
+    page = client.post(url, data={"panel_size": "6", "tolerance": "25"}, follow_redirects=True).text
+    assert "De quota zijn afgeleid" not in page
+    assert "Er zijn geen bevolkingscijfers voor deze vragen, dus er is niets afgeleid." in page
+    assert all((q.min_count, q.max_count) == (0, 6)
+               for v in db.session.get(Burgerraad, burgerraad_id).vragen for q in v.waarden)
 
 
 def test_quotas_sent_after_the_inputs_are_fixed_are_refused_with_a_message(client, auth, world, pool):
