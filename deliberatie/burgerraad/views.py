@@ -1,6 +1,7 @@
 import secrets
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -74,7 +75,7 @@ def instellingen(burgerraad_id):
                               wijk_names=[w.name for w in burgerraad.traject.wijken])
     if not form.is_submitted():
         form.vragen.data = services.vragen_text(burgerraad)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _breaks_consent(burgerraad, form):
         try:
             services.update_settings(burgerraad, form.data, actor=current_user)
         except services.NotAllowedNow:
@@ -84,6 +85,24 @@ def instellingen(burgerraad_id):
         return redirect(url_for(".overzicht", burgerraad_id=burgerraad.id))
     return render_template("burgerraad/instellingen.html", form=form, traject=burgerraad.traject,
                            burgerraad=burgerraad)
+
+
+def _breaks_consent(burgerraad, form):
+    """Registrants consented to this purpose and to keeping their data until this date: once anyone has
+    registered, the purpose stays and the date may only come earlier. Adds the form errors."""
+    if not burgerraad.aanmeldingen:
+        return False
+    broken = False
+    if form.purpose.data.strip() != burgerraad.purpose:
+        form.purpose.errors.append(_("Er zijn al aanmeldingen met toestemming voor dit doel. Het doel kan "
+                                     "niet meer veranderen."))
+        broken = True
+    if form.term_ends_on.data > burgerraad.term_ends_on:
+        form.term_ends_on.errors.append(_(
+            "Er zijn al aanmeldingen met toestemming tot en met %(date)s. Een latere datum kan niet meer; "
+            "een eerdere wel.", date=format_date(burgerraad.term_ends_on, "long")))
+        broken = True
+    return broken
 
 
 @blueprint.route("/<int:burgerraad_id>/brieven", methods=["GET", "POST"])

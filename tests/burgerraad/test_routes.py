@@ -85,6 +85,29 @@ def test_a_term_that_has_already_ended_is_refused(client, auth, world):
     assert db.session.get(Burgerraad, burgerraad_id).term_ends_on == date.today() + timedelta(days=1)
 
 
+def test_after_registrations_the_consented_purpose_and_term_hold(client, auth, world, pool):
+    """Registrants agreed to this purpose and to deletion after this date: neither may change against them."""
+    auth.login("org@example.org")
+    burgerraad = db.session.get(Burgerraad, pool["id"])
+    purpose, term = burgerraad.purpose, burgerraad.term_ends_on
+    db.session.commit()
+    url = f"/burgerraad/{pool['id']}/instellingen"
+    response = client.post(url, data=settings_form(panel_size=7, codes_per_letter=1, purpose="reclame",
+                                                   term_ends_on=term + timedelta(days=1)))
+    assert response.status_code == 200
+    assert "Er zijn al aanmeldingen met toestemming voor dit doel." in response.text
+    assert "Er zijn al aanmeldingen met toestemming tot en met" in response.text
+    db.session.expire_all()
+    burgerraad = db.session.get(Burgerraad, pool["id"])
+    assert (burgerraad.purpose, burgerraad.term_ends_on, burgerraad.panel_size) == (purpose, term, 6)
+    db.session.commit()
+    earlier = settings_form(panel_size=7, codes_per_letter=1, purpose=purpose, term_ends_on=term - timedelta(days=1))
+    assert client.post(url, data=earlier).status_code == 302
+    db.session.expire_all()
+    burgerraad = db.session.get(Burgerraad, pool["id"])
+    assert (burgerraad.term_ends_on, burgerraad.panel_size) == (term - timedelta(days=1), 7)
+
+
 def test_public_pages_before_and_after_commitment(client, auth, world, pool):
     for who in (None, "ina@example.org", "org@example.org"):
         if who:
