@@ -139,6 +139,7 @@ def _distribution_job(job, report):
                                   households=burgerraad.one_per_household, progress=_progress(report))
     return {
         "algorithm": dist.algorithm, "k": dist.k, "n": instance.n, "inputs_sha256": instance.sha256(),
+        "households": burgerraad.one_per_household,
         "probabilities": [[pid, float(p)] for pid, p in zip(dist.ids, dist.probabilities)],
         "min": float(dist.min_probability), "mean": float(dist.mean_probability), "gini": float(dist.gini),
         "panels": len(dist.compositions), "seconds": dist.diagnostics.get("seconds"),

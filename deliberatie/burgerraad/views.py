@@ -308,6 +308,9 @@ def kansen(burgerraad_id):
             stale = selection.build_instance(burgerraad).sha256() != result["inputs_sha256"]
         except InputError:
             stale = True
+        # the panel size and the household rule are not part of the inputs' hash
+        stale = stale or result["k"] != burgerraad.panel_size or result.get(
+            "households", burgerraad.one_per_household) != burgerraad.one_per_household
     return render_template("burgerraad/kansen.html", burgerraad=burgerraad, result=result, job=job,
                            answers=answers, stale=stale, confirm=forms.ConfirmForm(), labels=forms.ALGORITHM_LABELS)
 

@@ -137,6 +137,24 @@ def test_other_algorithms_for_comparison(client, auth, world, pool):
     assert "De pool of de quota zijn veranderd" in client.get(f"/burgerraad/{pool}/kansen").text
 
 
+def test_probabilities_are_stale_after_the_panel_size_or_household_rule_changes(client, auth, world, pool):
+    auth.login("org@example.org")
+    client.post(f"/burgerraad/{pool}/selectie", data={"algorithm": "leximin"})
+    stale = "De pool of de quota zijn veranderd"
+    assert stale not in client.get(f"/burgerraad/{pool}/kansen").text
+    burgerraad = db.session.get(Burgerraad, pool)
+    burgerraad.panel_size = 7  # as the quota form may do: the probabilities were for 6 members
+    db.session.commit()
+    assert stale in client.get(f"/burgerraad/{pool}/kansen").text
+    burgerraad = db.session.get(Burgerraad, pool)
+    burgerraad.panel_size, burgerraad.one_per_household = 6, False
+    db.session.commit()
+    assert stale in client.get(f"/burgerraad/{pool}/kansen").text
+    db.session.get(Burgerraad, pool).one_per_household = True
+    db.session.commit()
+    assert stale not in client.get(f"/burgerraad/{pool}/kansen").text
+
+
 def test_queued_job_waits_for_the_worker_and_the_page_refreshes(app, client, auth, runner, world, pool):
     app.config["JOBS_EXECUTOR"] = "queue"
     auth.login("org@example.org")
