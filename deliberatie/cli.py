@@ -3,6 +3,7 @@
 import click
 from flask import current_app
 
+from . import clock
 from .extensions import db
 
 
@@ -46,11 +47,9 @@ def create_admin_command(email, password):
               help="Pretend today is this date (YYYY-MM-DD).")
 def purge_expired_command(today):
     """Delete personal data past its retention date in every component (run daily)."""
-    from datetime import date
-
     from . import components
 
-    purged = components.purge_expired(current_app, today.date() if today else date.today())
+    purged = components.purge_expired(current_app, today.date() if today else clock.today())
     db.session.commit()
     click.echo(f"purged: {len(purged)}")
 

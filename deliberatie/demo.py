@@ -10,6 +10,7 @@ from importlib import import_module
 
 from sqlalchemy import select
 
+from . import clock
 from .extensions import db
 from .models import (Gemeente, LadderRung, Role, Terugkoppeling, Traject, TrajectFase,
                      TrajectStatus, User, Wijk, WijkPopulatie)
@@ -183,7 +184,7 @@ class DemoSummary:
 
 def seed_demo(today: date | None = None) -> DemoSummary:
     """Create what is missing of the demo municipality, its trajecten and components."""
-    today = today or date.today()
+    today = today or clock.today()
     gemeente = _seed_gemeente()
     users = _seed_accounts()
     wijken = {w.name: w for w in gemeente.wijken}

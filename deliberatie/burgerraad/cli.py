@@ -1,7 +1,6 @@
-from datetime import date
-
 import click
 
+from .. import clock
 from ..extensions import db
 
 
@@ -17,6 +16,6 @@ def purge_expired_command(today):
     """Delete the pool's personal data of every burgerraad whose term has ended (run daily)."""
     from .selection import purge_expired
 
-    purged = purge_expired(today.date() if today else date.today())
+    purged = purge_expired(today.date() if today else clock.today())
     db.session.commit()
     click.echo(f"{len(purged)} burgerraad/burgerraden gewist")

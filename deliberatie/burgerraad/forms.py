@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -8,6 +6,7 @@ from wtforms import (BooleanField, DateField, EmailField, FloatField, IntegerFie
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from .. import clock
 from .services import parse_vragen
 
 ALGORITHM_LABELS = {
@@ -61,7 +60,7 @@ class SettingsForm(FlaskForm):
     def validate_term_ends_on(self, field):
         # the daily purge deletes the pool the day after this date: a past date would delete the
         # contact details of the drawn members the night after the draw
-        if field.data is not None and field.data <= date.today():
+        if field.data is not None and field.data <= clock.today():
             raise ValidationError(_l("Kies een datum na vandaag: de dag erna wissen we de gegevens."))
 
     def validate_vragen(self, field):

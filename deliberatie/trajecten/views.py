@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -6,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from .. import components
+from .. import clock, components
 from ..extensions import db
 from ..models import Gemeente
 from ..permissions import can_create_traject, can_edit_traject, get_visible_traject as get_traject, require
@@ -34,7 +33,7 @@ def _traject_form(gemeente, traject=None):
 def detail(traject_id):
     traject = get_traject(traject_id)
     return render_template(
-        "trajecten/detail.html", traject=traject, today=date.today(),
+        "trajecten/detail.html", traject=traject, today=clock.today(),
         ladder_labels=LADDER_LABELS, status_labels=STATUS_LABELS,
         links=components.traject_links(current_app, traject, current_user),
         can_edit=can_edit_traject(current_user, traject),
@@ -73,7 +72,7 @@ def terugkoppeling(traject_id):
     require(can_edit_traject(current_user, traject))
     form = TerugkoppelingForm()
     if form.validate_on_submit():
-        services.add_terugkoppeling(traject, current_user, form.data, today=date.today())
+        services.add_terugkoppeling(traject, current_user, form.data, today=clock.today())
         db.session.commit()
         flash(_("De terugkoppeling is gepubliceerd."), "success")
         return redirect(url_for("trajecten.detail", traject_id=traject.id))

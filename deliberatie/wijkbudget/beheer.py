@@ -1,12 +1,12 @@
 """Organiser pages: set-up, projects, phases, stemcodes, paper ballots, counting."""
 
-from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields import SelectChoice
 
+from .. import clock
 from ..core.errors import InputError
 from ..extensions import db
 from ..models import Traject
@@ -42,7 +42,7 @@ def _settings_form(traject, wijkbudget=None):
             form.wijken.data = [w.id for w in wijkbudget.wijken]
         else:
             form.wijken.data = [w.id for w in traject.wijken]
-            form.voting_starts_on.data = date.today()
+            form.voting_starts_on.data = clock.today()
     return form
 
 
@@ -252,7 +252,7 @@ def paper_ballot(wijkbudget_id):
         try:
             choice = voting.read_choice(wijkbudget, request.form)
             voting.submit_ballot(wijkbudget, codes.code_hash(wijkbudget, form.code.data), choice,
-                                 today=date.today(), paper=True)
+                                 today=clock.today(), paper=True)
         except InputError as exc:
             error = ballot_error(exc)
         except codes.CodeRejected:

@@ -1,6 +1,5 @@
 """Resident-facing pages: overview, code entry, ballot, confirm, receipt, results, images."""
 
-from datetime import date
 
 from flask import (abort, current_app, flash, redirect, render_template, request, send_from_directory, session,
                    url_for)
@@ -9,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import clock
 from ..core.errors import InputError
 from ..extensions import db, limiter
 from ..permissions import require
@@ -110,7 +110,7 @@ def overview(wijkbudget_id):
     wijkbudget = get_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(_visitor(), wijkbudget))
     return render_template("wijkbudget/overview.html", wijkbudget=wijkbudget,
-                           open_now=voting.voting_is_open(wijkbudget, date.today()))
+                           open_now=voting.voting_is_open(wijkbudget, clock.today()))
 
 
 def _opens_a_link():
@@ -127,7 +127,7 @@ def enter_code(wijkbudget_id):
     linked = request.args.get("code", "") if request.method == "GET" else ""
     wijkbudget = voting_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(_visitor(), wijkbudget))
-    if not voting.voting_is_open(wijkbudget, date.today()):
+    if not voting.voting_is_open(wijkbudget, clock.today()):
         return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
     # A link's code needs no code form unless it is refused (most voters come by link).
     form = None if linked else CodeForm()
@@ -150,7 +150,7 @@ def enter_code(wijkbudget_id):
 def ballot(wijkbudget_id):
     wijkbudget = voting_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(_visitor(), wijkbudget))
-    if not voting.voting_is_open(wijkbudget, date.today()):
+    if not voting.voting_is_open(wijkbudget, clock.today()):
         return render_template("wijkbudget/closed.html", wijkbudget=wijkbudget)
     if _digest(wijkbudget) is None:
         return redirect(url_for("wijkbudget.enter_code", wijkbudget_id=wijkbudget.id))
@@ -180,7 +180,7 @@ def confirm(wijkbudget_id):
         choice = voting.read_choice(wijkbudget, request.form)
         if "change" in request.form:
             return _render_ballot(wijkbudget, form, values=form_values(wijkbudget, request.form))
-        receipt = voting.submit_ballot(wijkbudget, digest, choice, today=date.today())
+        receipt = voting.submit_ballot(wijkbudget, digest, choice, today=clock.today())
     except InputError as error:
         return _render_ballot(wijkbudget, form, values=form_values(wijkbudget, request.form),
                               error=ballot_error(error), status=422)
