@@ -448,24 +448,41 @@ def test_a_lowered_threshold_puts_waiting_pitches_on_the_agenda_and_a_raised_one
 
 
 @pytest.mark.postgres
-def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_once(app, database, world):
+@pytest.mark.parametrize("late_one", [None, 0, 1])
+def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_once(app, database, world, late_one):
+    """Threshold 3 lowered to 2 while a second support comes in: whichever goes first, the pitch is on it once.
+
+    ``late_one`` (the support 0, the new threshold 1) starts a moment later; None: both at once. Both
+    requests loaded the round before either was sent, as a page does.
+    """
+    import time
+
     postgres_only(database)
     people = {u.email: u.id for u in db.session.scalars(db.select(services.User))}
     late = make_user(Role.INWONER, "laat@example.org").id
+    pitch = db.session.get(Pitch, world["pitch"])
+    organisator = db.session.get(services.User, people[ORG])
+
+    def threshold(n):
+        return dict(support_threshold=n, jury_weight=60, public_weight=40, event_on=None,
+                    criteria=[("Haalbaarheid", 10), ("Draagvlak", 5)])
+
+    services.save_ronde(pitch.traject, organisator, threshold(3))
     with app.test_request_context():
-        services.support(db.session.get(Pitch, world["pitch"]), db.session.get(services.User, people[PIET]))
+        services.support(pitch, db.session.get(services.User, people[PIET]))
     db.session.commit()
 
     def work(i, barrier):
         pitch = db.session.get(Pitch, world["pitch"])
-        services.ronde_for(pitch.traject).support_threshold  # as the page loaded it: threshold 2
+        loaded = services.ronde_for(pitch.traject)  # as the page loaded it, and kept
+        assert loaded.support_threshold == 3
         barrier.wait(timeout=30)
+        if i == late_one:
+            time.sleep(0.5)
         if i == 0:
-            services.support(pitch, db.session.get(services.User, late))  # reaches 2
+            services.support(pitch, db.session.get(services.User, late))  # 2 supports
         else:
-            services.save_ronde(pitch.traject, db.session.get(services.User, people[ORG]), dict(
-                support_threshold=1, jury_weight=60, public_weight=40, event_on=None,
-                criteria=[("Haalbaarheid", 10), ("Draagvlak", 5)]))
+            services.save_ronde(pitch.traject, db.session.get(services.User, people[ORG]), threshold(2))
 
     assert race(app, 2, work) == ["stored", "stored"]
     assert db.session.get(Pitch, world["pitch"]).on_agenda_at is not None
