@@ -293,7 +293,9 @@ def taak(burgerraad_id, job_id):
     failure = jobs.error_of(job)
     return render_template("burgerraad/taak.html", burgerraad=burgerraad, job=job,
                            error=messages.input_error(*failure) if failure else None,
-                           draw=job.kind == selection.DRAW_JOB)
+                           draw=job.kind == selection.DRAW_JOB,
+                           # WCAG 2.2.1: whoever uses a screen reader can stop the page reloading itself
+                           auto_refresh=request.args.get("verversen") != "nee")
 
 
 @blueprint.route("/<int:burgerraad_id>/kansen")

@@ -162,6 +162,12 @@ def test_queued_job_waits_for_the_worker_and_the_page_refreshes(app, client, aut
     page = client.get(location)
     assert page.status_code == 200 and '<meta http-equiv="refresh" content="2">' in page.text
     assert "In de wachtrij" in page.text
+    # the automatic reload can be switched off (WCAG 2.2.1), and stays off when refreshing by hand
+    still = f"{location}?verversen=nee"
+    assert f'href="{still}"' in page.text and "Niet meer vanzelf verversen" in page.text
+    page = client.get(still).text
+    assert 'http-equiv="refresh"' not in page and "zichzelf" not in page and "In de wachtrij." in page
+    assert f'href="{still}">Nu verversen' in page and "Niet meer vanzelf verversen" not in page
     result = runner.invoke(args=["jobs", "work", "--once"])
     assert result.exit_code == 0 and "1 job(s) processed" in result.output
     assert client.get(location).headers["Location"].endswith("/kansen")
