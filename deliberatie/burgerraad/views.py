@@ -163,7 +163,9 @@ def aanmelden():
 @limiter.limit("20 per hour", methods=["POST"])
 def formulier():
     invitation = services.find_invitation(session.get(SESSION_KEY, ""))
-    if invitation is None or invitation.aanmelding is not None:
+    if invitation is not None and invitation.aanmelding is not None:
+        return _already_registered()  # e.g. the button pressed twice: the first press registered
+    if invitation is None:
         flash(_("Vul eerst de code uit uw brief in."), "info")
         return redirect(url_for(".aanmelden"))
     burgerraad = invitation.burgerraad
@@ -174,11 +176,17 @@ def formulier():
             db.session.commit()
         except (IntegrityError, services.AlreadyRegistered):
             db.session.rollback()
-            flash(_("Met deze code is al iemand aangemeld."), "error")
-            return redirect(url_for(".aanmelden"))
+            return _already_registered()
         session.pop(SESSION_KEY, None)
         return render_template("burgerraad/bedankt.html", burgerraad=burgerraad)
     return render_template("burgerraad/formulier.html", form=form, burgerraad=burgerraad, invitation=invitation)
+
+
+def _already_registered():
+    session.pop(SESSION_KEY, None)
+    flash(_("Met deze code is al een aanmelding binnengekomen. Heeft u net zelf op ‘Aanmelden’ geklikt? "
+            "Dan is uw aanmelding gelukt."), "info")
+    return redirect(url_for(".aanmelden"))
 
 
 @blueprint.route("/<int:burgerraad_id>/quota", methods=["GET", "POST"])

@@ -78,6 +78,15 @@ def test_one_registration_per_code(app, client, invitations):
     response = other.post("/burgerraad/aanmelden/formulier", data=_form(invitations, name="Tweede"))
     assert response.status_code == 302
     assert db.session.query(Aanmelding).count() == 1
+    # what the second browser (or a second press of the button) sees: not "enter your code first"
+    page = other.get(response.headers["Location"]).text
+    assert "Met deze code is al een aanmelding binnengekomen." in page and "Vul eerst de code" not in page
+    with client.session_transaction() as state:  # the button pressed twice: the second request has the code
+        state["burgerraad_code"] = code
+    response = client.post("/burgerraad/aanmelden/formulier", data=_form(invitations, name="Nog eens"))
+    assert "Dan is uw aanmelding gelukt." in client.get(response.headers["Location"]).text
+    with client.session_transaction() as state:
+        assert "burgerraad_code" not in state
     assert "al gebruikt" in client.post("/burgerraad/aanmelden", data={"code": code}).text
     # the household's second code still works
     second = db.session.scalar(select(Uitnodiging).where(
