@@ -1,6 +1,6 @@
 """Dutch error pages (and JSON errors under /api/)."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -10,6 +10,7 @@ MESSAGES = {
     403: (_l("Geen toegang"), _l("U hebt geen toegang tot deze pagina.")),
     404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres.")),
     405: (_l("Niet toegestaan"), _l("Deze actie kan op deze pagina niet.")),
+    413: (_l("Bestand te groot"), _l("Wat u stuurde is te groot: hoogstens %(mb)s MB per keer.")),
     429: (_l("Te veel pogingen"), _l("U hebt het te vaak geprobeerd. Wacht even en probeer het dan opnieuw.")),
     500: (_l("Er ging iets mis"), _l("Er ging bij ons iets mis. Probeer het later opnieuw.")),
 }
@@ -17,6 +18,8 @@ MESSAGES = {
 
 def render_error(code, detail=None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if code == 413:
+        message = message % {"mb": (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20 or 1}
     if request.path.startswith("/api/"):
         return jsonify({"status": code, "title": str(title)}), code
     return render_template("errors/error.html", code=code, title=title,

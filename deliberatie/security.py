@@ -1,4 +1,6 @@
-"""HTTP security headers for every response."""
+"""HTTP security headers for every response, and input no form may hold."""
+
+from flask_babel import lazy_gettext as _l
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -25,8 +27,25 @@ HEADERS = {
 }
 
 
+def _has_nul(form):
+    return any("\x00" in value for _, value in form.items(multi=True))
+
+
 def init_app(app):
+    from flask import request
+
+    from .errors import render_error
+
     production = app.config["ENV"] == "production"
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character is never meant (it comes from pasted binary or a probe) and PostgreSQL
+        cannot store or compare text holding one: refused in words here, for every form at once."""
+        if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
+                                                             "multipart/form-data") and _has_nul(request.form):
+            return render_error(400, _l("Een veld bevat een teken dat niet is toegestaan (een nulteken). "
+                                        "Typ de tekst opnieuw in plaats van hem te plakken."))
 
     headers = dict(HEADERS)
     if production:

@@ -87,3 +87,9 @@ def test_login_is_rate_limited(strict_app):
     assert codes[:10] == [200] * 10
     assert codes[10] == 429
     assert "Te veel pogingen" in client.post("/auth/inloggen", data={}).text
+
+
+def test_an_upload_beyond_the_limit_gets_a_dutch_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = client.post("/auth/inloggen", data={"email": "x" * 2000, "password": "x"})
+    assert response.status_code == 413 and "te groot" in response.text

@@ -94,6 +94,15 @@ def test_organisator_creates_traject_and_becomes_its_organiser(client, auth, wor
     assert traject.ladder.value == "meebeslissen"
 
 
+def test_a_nul_character_is_refused_in_words_and_nothing_saved(client, auth, world):
+    # PostgreSQL cannot store a text with NUL in it: any form that saves text would crash on one
+    auth.login("ander@example.org")
+    response = client.post("/trajecten/nieuw", data=traject_form(world, title="Nieuw\x00speelveld"))
+    assert response.status_code == 400 and "niet is toegestaan" in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Traject).filter(
+        Traject.title.like("Nieuw%"))) == 0
+
+
 def test_invalid_traject_form_names_fields_and_saves_nothing(client, auth, world):
     auth.login("org@example.org")
     today = date.today()
