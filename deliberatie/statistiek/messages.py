@@ -215,6 +215,9 @@ _MESSAGES = {
                                "tot 1) kunnen hier niet; gebruik aantallen."),
     "statistiek.thousands_separator": _l("in ‘%(value)s’ staat een punt tussen de duizendtallen. Schrijf "
                                          "aantallen zonder punt: %(plain)s."),
+    "statistiek.extra_columns": _l("deze regel heeft %(found)s kolommen en de kopregel %(expected)s. Staat er "
+                                   "een komma in een getal of naam? Laat die weg of zet de waarde tussen "
+                                   "aanhalingstekens."),
     "statistiek.too_large": _l("%(value)s inwoners is meer dan een gemeente kan hebben (hoogstens "
                                "%(max)s)."),
     "statistiek.too_long": _l("de kolom ‘%(field)s’ is langer dan %(max)s tekens."),

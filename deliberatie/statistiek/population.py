@@ -81,7 +81,11 @@ def parse_population_file(data, wijken):
         rows = None
     problems = []
     for number, line in enumerate(lines[1:], start=2):
-        raw_count = _raw_count(lines[0], line)
+        raw_count, extra, expected = _split(lines[0], line)
+        if extra:  # "3,340" unquoted: the core would read 3 and drop the rest
+            problems.append(InputError("statistiek.extra_columns", line=number, found=expected + extra,
+                                       expected=expected))
+            continue
         try:
             (row,) = read_population_csv([lines[0], line]) or (None,)
         except InputError as error:
@@ -133,12 +137,16 @@ def _wijk_lookup(wijken):
     return lookup
 
 
-def _raw_count(header, line):
-    """The count cell of one line as typed (the core gives it as a number)."""
+def _split(header, line):
+    """``(count cell as typed, filled cells beyond the header, header width)`` of one line.
+
+    The core gives the count as a number and ignores cells beyond the header.
+    """
     names = [name.strip().lower().lstrip("\ufeff") for name in next(csv.reader([header]), [])]
     cells = next(csv.reader([line]), [])
     index = names.index("count") if "count" in names else len(cells)
-    return cells[index].strip() if index < len(cells) else ""
+    extra = len(cells) - len(names) if any(c.strip() for c in cells[len(names):]) else 0
+    return (cells[index].strip() if index < len(cells) else ""), extra, len(names)
 
 
 def _thousands(raw_count, line):

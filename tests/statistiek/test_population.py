@@ -82,6 +82,18 @@ def test_counts_with_a_dutch_thousands_separator_are_refused(client, auth, world
     assert "Regel 6" not in page  # 2000.0 is a whole number written with a decimal point
 
 
+def test_a_row_with_more_columns_than_the_header_is_refused(client, auth, world):
+    """'3,340' unquoted splits into 3 and 340: without a base column the 340 fell off silently."""
+    auth.login("beheer@example.org")
+    page = _refused(client, "wijk,variable,category,count\n"
+                            "Noord,geslacht,man,3,340\n"
+                            "Noord,geslacht,vrouw,3480,,\n"      # empty trailing cells are harmless
+                            '"Zuid","geslacht","man","3,340"\n')  # quoted: one (bad) number
+    assert ("Regel 2: deze regel heeft 5 kolommen en de kopregel 4. Staat er een komma in een getal of naam?"
+            in page)
+    assert "Regel 3" not in page and "Regel 4: ‘3,340’ is geen geldig aantal" in page
+
+
 def test_errors_across_rows_and_of_the_whole_file(client, auth, world):
     auth.login("beheer@example.org")
     duplicate = "wijk,variable,category,count\nNoord,geslacht,man,1\nNoord,geslacht,man,2\n"
