@@ -12,6 +12,7 @@ from datetime import date
 from flask import current_app, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import components
 from ..trajecten.forms import LADDER_LABELS
@@ -21,13 +22,13 @@ from .models import Afhandeling, SessieSoort, StellingStatus, VoorwaardeSoort
 
 OWN_SUMMARY_KEY = "minderheidsstandpunten"
 AFHANDELING_LABELS = {
-    Afhandeling.OPEN: "nog open", Afhandeling.OVERGENOMEN: "overgenomen",
-    Afhandeling.DEELS: "deels overgenomen", Afhandeling.NIET: "niet overgenomen",
+    Afhandeling.OPEN: _l("nog open"), Afhandeling.OVERGENOMEN: _l("overgenomen"),
+    Afhandeling.DEELS: _l("deels overgenomen"), Afhandeling.NIET: _l("niet overgenomen"),
 }
 
 KIND_LABELS = {
-    VoorwaardeSoort.TIMING: "timing", VoorwaardeSoort.BEWIJS: "bewijs", VoorwaardeSoort.MITIGATIE: "maatregel",
-    VoorwaardeSoort.COMPENSATIE: "compensatie", VoorwaardeSoort.HERSTEMMING: "opnieuw stemmen",
+    VoorwaardeSoort.TIMING: _l("timing"), VoorwaardeSoort.BEWIJS: _l("bewijs"), VoorwaardeSoort.MITIGATIE: _l("maatregel"),
+    VoorwaardeSoort.COMPENSATIE: _l("compensatie"), VoorwaardeSoort.HERSTEMMING: _l("opnieuw stemmen"),
 }
 
 
@@ -110,9 +111,9 @@ def build(traject) -> dict:
                 "reasons": st.redenen,
                 "statements": [{"statement_id": s.id, "text": s.text} for s in st.stellingen],
                 "group": group,
-                "conditions": [{"kind": v.soort.value, "kind_label": KIND_LABELS[v.soort], "text": v.text,
+                "conditions": [{"kind": v.soort.value, "kind_label": str(KIND_LABELS[v.soort]), "text": v.text,
                                 "handled": v.afhandeling.value,
-                                "handled_label": AFHANDELING_LABELS[v.afhandeling], "reason": v.toelichting}
+                                "handled_label": str(AFHANDELING_LABELS[v.afhandeling]), "reason": v.toelichting}
                                for v in st.voorwaarden],
             })
     for group in groups:
