@@ -384,9 +384,17 @@ def anonymous_stats(burgerraad):
             "panel": {k: dict(v) for k, v in panel.items()}}
 
 
+#: The states in which letters went out, so codes, addresses or registrations are stored.
+WITH_PERSONAL_DATA = (BurgerraadStatus.AANMELDEN, BurgerraadStatus.VASTGELEGD, BurgerraadStatus.GELOOT)
+
+
 def purge(burgerraad, *, actor):
-    """Delete all personal data of the pool; keep anonymous counts and the draw record."""
-    if burgerraad.status is not BurgerraadStatus.GELOOT:
+    """Delete all personal data of the pool; keep anonymous counts and the draw record (if any).
+
+    Organisers purge a drawn burgerraad; the daily purge also one whose term
+    ended before it was drawn (consent ran until that date all the same).
+    """
+    if burgerraad.status not in WITH_PERSONAL_DATA:
         raise NotAllowedNow()
     burgerraad.stats_json = json.dumps(anonymous_stats(burgerraad), sort_keys=True, ensure_ascii=False)
     for model in (Aanmelding, Uitnodiging):
@@ -399,9 +407,17 @@ def purge(burgerraad, *, actor):
 
 
 def purge_expired(today):
-    """Purge every drawn burgerraad whose term ended before ``today``; returns them."""
-    due = db.session.scalars(select(Burgerraad).where(Burgerraad.status == BurgerraadStatus.GELOOT,
+    """Purge every burgerraad with personal data whose term ended before ``today``; returns them.
+
+    One whose draw is queued or running waits for the next day: the draw needs the pool's rows.
+    """
+    due = db.session.scalars(select(Burgerraad).where(Burgerraad.status.in_(WITH_PERSONAL_DATA),
                                                       Burgerraad.term_ends_on < today)).all()
+    purged = []
     for burgerraad in due:
+        draw = jobs.latest(subject(burgerraad), DRAW_JOB)
+        if burgerraad.status is BurgerraadStatus.VASTGELEGD and draw is not None and not draw.finished:
+            continue
         purge(burgerraad, actor=None)
-    return due
+        purged.append(burgerraad)
+    return purged

@@ -276,6 +276,39 @@ def test_purge_command_leaves_no_personal_data(app, runner, world, pool):
     assert [len(g.records) for g in groups] == [44, 6]
 
 
+def test_the_daily_purge_also_wipes_a_pool_that_was_never_drawn(app, runner, world, pool):
+    """Consent ran until the end of the term, drawn or not: a cancelled or stuck burgerraad is purged too."""
+    from deliberatie.models import Traject as TrajectModel
+    from tests.factories import make_traject
+
+    burgerraad = db.session.get(Burgerraad, pool)
+    term = burgerraad.term_ends_on
+    assert burgerraad.status is BurgerraadStatus.AANMELDEN and burgerraad.aanmeldingen
+    # a second burgerraad, fixed but waiting for a draw that is still queued: it waits a day
+    other_traject = make_traject(burgerraad.traject.gemeente, world["organisator"], title="Tweede")
+    other_traject.wijken = list(db.session.get(TrajectModel, world["traject"]).wijken)
+    db.session.flush()
+    world = dict(world, traject=other_traject.id)
+    waiting = with_pool(world, n=20, panel_size=4, letters=20, codes_per_letter=1)
+    services.derive_quotas(waiting, panel_size=4, tolerance=1.0, actor=None)
+    selection.commit_inputs(waiting, actor=None)
+    waiting.term_ends_on = term
+    draw = selection.start_draw(waiting, seed=3, actor=None)
+    waiting_id = waiting.id
+    db.session.commit()
+    later = (term + timedelta(days=1)).isoformat()
+    assert "1 burgerraad" in runner.invoke(args=["burgerraad", "purge-expired", "--today", later]).output
+    burgerraad = db.session.get(Burgerraad, pool)
+    assert burgerraad.status is BurgerraadStatus.GEWIST and burgerraad.stats["registrations"] == 44
+    assert db.session.query(Aanmelding).filter_by(burgerraad_id=pool).count() == 0
+    assert db.session.query(Uitnodiging).filter_by(burgerraad_id=pool).count() == 0
+    assert db.session.get(Burgerraad, waiting_id).status is BurgerraadStatus.VASTGELEGD
+    jobs.run(draw.id)
+    assert "1 burgerraad" in runner.invoke(args=["burgerraad", "purge-expired", "--today", later]).output
+    assert db.session.get(Burgerraad, waiting_id).status is BurgerraadStatus.GEWIST
+    assert db.session.query(Aanmelding).count() == 0 and db.session.query(Uitnodiging).count() == 0
+
+
 def test_hooks(app, world, pool):
     from deliberatie.burgerraad import traject_links
     from deliberatie.models import User
