@@ -102,6 +102,16 @@ def update_settings(burgerraad, data, *, actor):
 # ----------------------------------------------------------------- stage 1: letters
 
 
+def wijken_changed(burgerraad):
+    """The question 'wijk' lists other wijken than the traject now has (the traject was edited).
+
+    Letters to a wijk the question lacks would bring registrations no quota
+    can hold, and the questions are fixed once the letters are out.
+    """
+    vraag = next((v for v in burgerraad.vragen if v.from_address), None)
+    return vraag is not None and {q.value for q in vraag.waarden} != {w.name for w in burgerraad.traject.wijken}
+
+
 def wijk_population(burgerraad):
     """``{wijk_id: inwoners}`` for the traject's wijken."""
     return {w.id: w.inwoners for w in burgerraad.traject.wijken}

@@ -112,6 +112,10 @@ def brieven(burgerraad_id):
     form = forms.letters_form(wijken)
     row_errors = []
     if burgerraad.status is BurgerraadStatus.OPZET and form.validate_on_submit():
+        if services.wijken_changed(burgerraad):
+            flash(_("De wijken van het traject zijn veranderd sinds de vragen zijn ingesteld. Pas de vraag "
+                    "‘wijk’ hier aan voordat u adressen loot; er is niets opgeslagen."), "error")
+            return redirect(url_for(".instellingen", burgerraad_id=burgerraad.id))
         rates = ({w.id: form[f"respons_{w.id}"].data for w in wijken} if form.spread.data == "respons" else None)
         seed = form.seed.data if form.seed.data is not None else secrets.randbits(63)
         drawn, errors = services.draw_letters(burgerraad, form.extract.data.read(), total=form.total.data,

@@ -117,6 +117,31 @@ def test_response_rate_that_is_no_number_is_a_form_error(client, world, raad):
     assert db.session.query(Uitnodiging).count() == 0
 
 
+def test_letters_wait_until_the_wijk_question_matches_the_trajects_wijken(client, world, auth):
+    """A wijk added to the traject after the questions were set: its residents' answers would fit no quota,
+    and the questions are fixed once letters are out. First the question, then the letters."""
+    from deliberatie.models import Traject, Wijk
+    from tests.burgerraad.conftest import settings_form
+
+    traject = db.session.get(Traject, world["traject"])
+    traject.wijken = [w for w in traject.wijken if w.name == "Noord"]
+    burgerraad = make_burgerraad(world)
+    burgerraad_id = burgerraad.id
+    assert [q.value for v in burgerraad.vragen if v.name == "wijk" for q in v.waarden] == ["Noord"]
+    traject.wijken = list(db.session.scalars(select(Wijk)))
+    db.session.commit()
+    auth.login("org@example.org")
+    response = _upload(client, burgerraad_id, address_csv(40), world)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/{burgerraad_id}/instellingen")
+    page = client.get(response.headers["Location"]).text
+    assert "De wijken van het traject zijn veranderd sinds de vragen zijn ingesteld." in page
+    assert db.session.query(Uitnodiging).count() == 0
+    assert db.session.get(Burgerraad, burgerraad_id).status is BurgerraadStatus.OPZET
+    assert client.post(f"/burgerraad/{burgerraad_id}/instellingen", data=settings_form()).status_code == 302
+    assert _upload(client, burgerraad_id, address_csv(40), world).status_code == 302
+    assert {u.wijk.name for u in db.session.scalars(select(Uitnodiging))} == {"Noord", "Zuid"}
+
+
 def test_allocate_respects_capacity_and_total():
     assert letters.allocate(10, {1: 1.0, 2: 1.0}, {1: 2, 2: 100}) == {1: 2, 2: 8}
     assert letters.allocate(500, {1: 1.0, 2: 3.0}, {1: 5, 2: 7}) == {1: 5, 2: 7}
