@@ -146,6 +146,18 @@ class CodeForm(VotingForm):
                        description=_l("De code staat in de brief, bijvoorbeeld ABCD-EFGH-JKLM-NPQR."))
 
 
+class ReceiptForm(FlaskForm):
+    """Look up a receipt: a GET form that changes nothing, so no CSRF token in the link."""
+
+    class Meta:
+        csrf = False
+
+    nummer = StringField(_l("Nummer van uw ontvangstbewijs"),
+                         validators=[DataRequired(_l("Vul het nummer van uw ontvangstbewijs in."))],
+                         description=_l("Het staat op de pagina die u na het stemmen zag, bijvoorbeeld "
+                                        "ABCD-EFGH-JKLM-NPQR."))
+
+
 class BallotForm(VotingForm):
     """Only the CSRF token and the optional questions; the projects are read by voting.read_choice."""
 

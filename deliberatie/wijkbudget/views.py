@@ -13,7 +13,7 @@ from ..core.errors import InputError
 from ..extensions import db, limiter
 from ..permissions import require
 from . import blueprint, codes, counting, snapshot, support, voting
-from .forms import BallotForm, CodeForm
+from .forms import BallotForm, CodeForm, ReceiptForm
 from .messages import ballot_error, explain
 from .models import Wijkbudget, WijkbudgetProject
 from .permissions import can_manage_wijkbudget, can_see_results, can_view_wijkbudget
@@ -205,6 +205,24 @@ def receipt(wijkbudget_id, receipt_id):
     require(can_view_wijkbudget(_visitor(), wijkbudget))
     row = voting.find_receipt(wijkbudget, receipt_id) or abort(404)
     return render_template("wijkbudget/receipt.html", wijkbudget=wijkbudget, receipt=row)
+
+
+@blueprint.route("/<int:wijkbudget_id>/bewijs")
+@limiter.limit("30 per minute")  # receipts are 60 random bits; this only keeps scripts from trying
+def check_receipt(wijkbudget_id):
+    """A voter who kept the receipt number checks, later, that their ballot is stored."""
+    wijkbudget = get_wijkbudget(wijkbudget_id)
+    require(can_view_wijkbudget(_visitor(), wijkbudget))
+    form = ReceiptForm(request.args)
+    status = 200
+    if "nummer" in request.args and form.validate():
+        row = voting.find_receipt(wijkbudget, form.nummer.data.strip())
+        if row is not None:
+            return redirect(url_for("wijkbudget.receipt", wijkbudget_id=wijkbudget.id, receipt_id=row.id))
+        form.nummer.errors.append(_("Dit ontvangstbewijs kennen we niet bij deze stemming. "
+                                    "Controleer het nummer."))
+        status = 404
+    return render_template("wijkbudget/check_receipt.html", wijkbudget=wijkbudget, form=form), status
 
 
 @blueprint.route("/<int:wijkbudget_id>/uitslag")

@@ -70,6 +70,16 @@ def test_resident_votes_with_a_demo_code(demo_server, browser_page, journey, jav
     page.get_by_role("button", name="Bevestig mijn stem").click()
     assert page.locator("h1").inner_text() == "Uw stem is meegeteld"
     journey.check("receipt")
+    # Later: the voter checks the kept number (a typo first)
+    number = page.locator("strong.wijkbudget-code").inner_text()
+    page.get_by_role("link", name="Ontvangstbewijs controleren").click()
+    page.get_by_label("Nummer van uw ontvangstbewijs").fill(number[:-1] + ("A" if number[-1] != "A" else "B"))
+    page.get_by_role("button", name="Controleren").click()
+    assert "kennen we niet" in page.locator("main").inner_text()
+    journey.check("receipt-unknown")
+    page.get_by_label("Nummer van uw ontvangstbewijs").fill(number)
+    page.get_by_role("button", name="Controleren").click()
+    assert page.locator("h1").inner_text() == "Uw stem is meegeteld"
 
 
 @pytest.mark.slow

@@ -91,6 +91,7 @@ POLICY = {
     ("wijkbudget.ballot", "POST"): PUBLIC,
     ("wijkbudget.confirm", "POST"): PUBLIC,
     ("wijkbudget.receipt", "GET"): PUBLIC,
+    ("wijkbudget.check_receipt", "GET"): PUBLIC,
     ("wijkbudget.results", "GET"): PUBLIC_OR_HIDDEN,
     ("wijkbudget.image", "GET"): PUBLIC_OR_HIDDEN,
     ("wijkbudget.create", "GET"): EDITOR,

@@ -36,6 +36,22 @@ def test_vote_counts_once_and_receipt_reveals_nothing(client, world):
     assert receipt.id != ballot.id and receipt.id in response.headers["Location"]
 
 
+def test_a_voter_checks_a_kept_receipt_number_later(client, world):
+    wb, ids = world["wb"], world["projects"]
+    location = vote(client, wb, world["codes"][0], {"project": [ids["Bankjes"]]}).headers["Location"]
+    number = location.rsplit("/", 1)[1]
+    assert f"/wijkbudget/{wb}/bewijs" in client.get(f"/wijkbudget/{wb}").text  # linked from the overview
+    page = client.get(f"/wijkbudget/{wb}/bewijs")
+    assert page.status_code == 200 and 'name="nummer"' in page.text and "csrf_token" not in page.text
+    # typed in lower case and with spaces around it, as people copy numbers
+    found = client.get(f"/wijkbudget/{wb}/bewijs", query_string={"nummer": f"  {number.lower()} "})
+    assert found.status_code == 302 and found.headers["Location"].endswith(location)
+    unknown = client.get(f"/wijkbudget/{wb}/bewijs", query_string={"nummer": "ABCD-EFGH-JKLM-NPQR"})
+    assert unknown.status_code == 404 and "kennen we niet" in unknown.text and 'href="#nummer"' in unknown.text
+    empty = client.get(f"/wijkbudget/{wb}/bewijs", query_string={"nummer": ""})
+    assert empty.status_code == 200 and "Vul het nummer van uw ontvangstbewijs in." in empty.text
+
+
 @pytest.mark.parametrize("kind", ["wrong", "used", "revoked"])
 def test_wrong_used_and_revoked_codes_get_the_same_message(client, world, kind):
     wb, ids = world["wb"], world["projects"]
