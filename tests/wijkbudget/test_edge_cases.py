@@ -272,6 +272,15 @@ def test_money_left_over_never_goes_to_a_project_nobody_chose(client, world, rul
     assert why["A"].startswith("Gekozen")
 
 
+def test_a_tie_goes_to_the_earlier_project_and_the_page_says_so(client, world):
+    # A and B: one vote each, € 12.000 each, a budget of € 20.000: only one fits
+    why = _count_and_publish(client, world, "approval", "greedy", [((1, 1),), ((0, 1),)])
+    assert why["A"].startswith("Gekozen") and why["B"].startswith("Niet gekozen")
+    counted = db.session.scalar(select(Wijkbudget).where(Wijkbudget.result_json.is_not(None)))
+    page = client.get(f"/wijkbudget/{counted.id}/uitslag").text
+    assert "dan het project dat eerder op de lijst kwam" in page
+
+
 def test_a_ranking_of_one_project_counts(client, world):
     # Each voter ranks one project of two places: a first place is worth 2 points, however short the
     # ranking (pabutools' Borda would give a one-project ranking nothing, and fund nothing by votes)
