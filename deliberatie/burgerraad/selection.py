@@ -26,7 +26,14 @@ from .services import NotAllowedNow
 
 DISTRIBUTION_JOB = "burgerraad.distribution"
 DRAW_JOB = "burgerraad.draw"
-COMMITMENT_FORMAT = "deliberatie-burgerraad-commitment/1"
+COMMITMENT_FORMAT = "deliberatie-burgerraad-commitment/2"
+# /1 committed to the app's version instead of the algorithm's: any release deployed between the
+# commitment and the draw made the draw fail for good. Still accepted for commitments made with it.
+LEGACY_COMMITMENT_FORMAT = "deliberatie-burgerraad-commitment/1"
+COMMITTED_FIELDS = {
+    COMMITMENT_FORMAT: ("inputs_sha256", "algorithm", "k", "households", "lottery_size", "algorithm_version"),
+    LEGACY_COMMITMENT_FORMAT: ("inputs_sha256", "algorithm", "k", "households", "lottery_size", "version"),
+}
 
 
 def subject(burgerraad):
@@ -155,17 +162,24 @@ def latest_distribution(burgerraad):
 # ----------------------------------------------------------------- the transparent draw
 
 
-def commitment_text(record_or_fields):
+def commitment_text(record_or_fields, format=COMMITMENT_FORMAT):
     """The text whose sha256 is the commitment: compact JSON, sorted keys (shown on the public page)."""
-    fields = {key: record_or_fields[key] for key in
-              ("inputs_sha256", "algorithm", "k", "households", "lottery_size", "version")}
-    fields["format"] = COMMITMENT_FORMAT
+    fields = {key: record_or_fields.get(key) for key in COMMITTED_FIELDS[format]}
+    fields["format"] = format
     return json.dumps(fields, sort_keys=True, separators=(",", ":"))
 
 
-def commitment_of(record_or_fields):
+def commitment_of(record_or_fields, format=COMMITMENT_FORMAT):
     """sha256 of everything that fixes the lottery except the seed (published before the seed)."""
-    return hashlib.sha256(commitment_text(record_or_fields).encode("utf-8")).hexdigest()
+    return hashlib.sha256(commitment_text(record_or_fields, format).encode("utf-8")).hexdigest()
+
+
+def matching_commitment_text(burgerraad, record):
+    """The commitment text of ``record`` in whichever format the burgerraad committed with, or None."""
+    for format in COMMITTED_FIELDS:
+        if commitment_of(record, format) == burgerraad.commitment:
+            return commitment_text(record, format)
+    return None
 
 
 def commit_inputs(burgerraad, *, actor):
@@ -180,7 +194,7 @@ def commit_inputs(burgerraad, *, actor):
     burgerraad.commitment = commitment_of({
         "inputs_sha256": instance.sha256(), "algorithm": burgerraad.algorithm, "k": burgerraad.panel_size,
         "households": burgerraad.one_per_household, "lottery_size": burgerraad.lottery_size,
-        "version": _version()})
+        "algorithm_version": sortition.ALGORITHM_VERSION})
     burgerraad.committed_at = utcnow()
     burgerraad.status = BurgerraadStatus.VASTGELEGD
     db.session.flush()
@@ -188,12 +202,6 @@ def commit_inputs(burgerraad, *, actor):
                  commitment=burgerraad.commitment, inputs_sha256=instance.sha256(),
                  algorithm=burgerraad.algorithm, pool=instance.n)
     return burgerraad.commitment
-
-
-def _version():
-    from deliberatie import __version__
-
-    return __version__
 
 
 def start_draw(burgerraad, *, seed, actor):
@@ -234,7 +242,7 @@ def _draw_job(job, report):
                               seed=int(burgerraad.draw_seed), households=burgerraad.one_per_household,
                               lottery_size=burgerraad.lottery_size, progress=_progress(report))
     record = sortition.make_record(result, instance)
-    if commitment_of(record) != burgerraad.commitment:
+    if matching_commitment_text(burgerraad, record) is None:
         raise InputError("burgerraad.commitment_mismatch", field="commitment")
     burgerraad.record_json = json.dumps(record, sort_keys=True, ensure_ascii=False)
     burgerraad.published_at = utcnow()

@@ -367,9 +367,10 @@ def loting(burgerraad_id):
     burgerraad = _get_public(burgerraad_id)
     record = burgerraad.record
     return render_template("burgerraad/loting.html", burgerraad=burgerraad, record=record,
-                           commitment_text=selection.commitment_text(record) if record else None,
+                           commitment_text=(selection.matching_commitment_text(burgerraad, record)
+                                            or selection.commitment_text(record)) if record else None,
                            commitment_matches=record is not None
-                           and selection.commitment_of(record) == burgerraad.commitment,
+                           and selection.matching_commitment_text(burgerraad, record) is not None,
                            composition=selection.composition(burgerraad),
                            can_manage=can_manage_burgerraad(current_user, burgerraad),
                            seed_form=forms.SeedForm())

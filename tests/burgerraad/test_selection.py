@@ -242,6 +242,33 @@ def test_draw_is_reproducible_and_verifiable_anywhere(client, auth, world, tmp_p
     assert other.returncode == 0, other.stderr
 
 
+@pytest.mark.parametrize("between", ["release", "legacy commitment", "new algorithm"])
+def test_a_release_between_commitment_and_draw_keeps_the_draw_unless_the_algorithm_changed(
+        world, pool, monkeypatch, between):
+    import deliberatie
+
+    burgerraad = db.session.get(Burgerraad, pool)
+    selection.commit_inputs(burgerraad, actor=world["organisator"])
+    if between == "legacy commitment":  # as /1 committed: the app's version, not the algorithm's
+        fields = dict(inputs_sha256=selection.frozen_instance(burgerraad).sha256(), algorithm=burgerraad.algorithm,
+                      k=burgerraad.panel_size, households=burgerraad.one_per_household,
+                      lottery_size=burgerraad.lottery_size, version=deliberatie.__version__)
+        burgerraad.commitment = selection.commitment_of(fields, selection.LEGACY_COMMITMENT_FORMAT)
+    db.session.commit()
+    if between == "release":
+        monkeypatch.setattr(deliberatie, "__version__", "99.0.0")
+        monkeypatch.setattr(sortition.selection, "__version__", "99.0.0")
+    if between == "new algorithm":
+        monkeypatch.setattr(sortition.selection, "ALGORITHM_VERSION", "deliberatie-sortition/99")
+    job = jobs.run(selection.start_draw(burgerraad, seed=7, actor=world["organisator"]).id)
+    burgerraad = db.session.get(Burgerraad, pool)
+    if between == "new algorithm":  # the committed algorithm is not the one that would draw: refused
+        assert job.status is JobStatus.FAILED and burgerraad.status is BurgerraadStatus.VASTGELEGD
+    else:
+        assert burgerraad.status is BurgerraadStatus.GELOOT
+        assert selection.matching_commitment_text(burgerraad, burgerraad.record) is not None
+
+
 def test_purge_command_leaves_no_personal_data(app, runner, world, pool):
     burgerraad = db.session.get(Burgerraad, pool)
     selection.commit_inputs(burgerraad, actor=world["organisator"])

@@ -32,6 +32,7 @@ from deliberatie.core.sortition.lottery import (
 )
 from deliberatie.core.sortition.panels import Conflict, Feasibility, Relaxation
 from deliberatie.core.sortition.selection import (
+    ALGORITHM_VERSION,
     ALGORITHMS,
     InfeasibleQuotas,
     Selection,
@@ -45,7 +46,7 @@ from deliberatie.core.sortition.selection import (
 )
 
 __all__ = [
-    "ALGORITHMS", "ClosestReplacement", "Conflict", "Distribution", "Feasibility", "InfeasibleQuotas", "Instance",
+    "ALGORITHM_VERSION", "ALGORITHMS", "ClosestReplacement", "Conflict", "Distribution", "Feasibility", "InfeasibleQuotas", "Instance",
     "Lottery", "Quota", "QuotaMiss", "Relaxation", "Selection", "Verification", "closest_replacement",
     "distribution", "draw_index", "feasibility", "gini", "instance_from_record", "make_instance", "make_record",
     "meets_quotas", "parse_people", "parse_quotas", "read_instance", "replacement", "select", "verify",

@@ -21,6 +21,10 @@ from deliberatie.core.sortition.panels import PanelModel, check_feasibility
 
 ALGORITHMS = ("leximin", "maximin", "nash", "legacy")
 RECORD_FORMAT = "deliberatie-sortition-record/1"
+#: Which panels a seed yields for given inputs. Bump it with any change that can alter the
+#: distribution, the lottery, the index or the reserves; a commitment pins it, so releases that
+#: leave it alone can be deployed between a commitment and its draw.
+ALGORITHM_VERSION = "deliberatie-sortition/1"
 
 
 class InfeasibleQuotas(InputError):
@@ -139,6 +143,7 @@ def make_record(selection, instance, *, files=None):
     return {
         "format": RECORD_FORMAT,
         "version": selection.version,
+        "algorithm_version": ALGORITHM_VERSION,
         "algorithm": selection.algorithm,
         "k": selection.k,
         "seed": selection.seed,
