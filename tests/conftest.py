@@ -10,6 +10,7 @@ unreachable server fails the run instead.
 
 import contextvars
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -18,6 +19,12 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# The app's days are the gemeente's (deliberatie.clock: Europe/Amsterdam); tests compute dates
+# with date.today(), so they run in that timezone too, or the two would differ for an hour or
+# two every night on a machine that runs on UTC.
+os.environ["TZ"] = "Europe/Amsterdam"
+time.tzset()
 
 
 @pytest.fixture(scope="session")
