@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..csvtext import decode_upload
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_GROUPS = 4  # 4 groups of 4 characters: 80 bits
 _ID_COLUMNS = ("adres_id", "address_id", "adresid", "id")
@@ -39,9 +41,8 @@ def read_addresses(data: bytes, wijken: dict):
     wijken : dict
         Lower-cased wijk name or CBS code -> wijk id.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    text = decode_upload(data)
+    if text is None:
         return [], [RowError(1, "", "not_utf8")]
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")

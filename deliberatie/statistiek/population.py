@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from .. import audit
 from ..core.errors import InputError
 from ..core.weighting import PopulationRow, population_margins, read_population_csv
+from ..csvtext import decode_upload
 from ..extensions import db
 from ..models import Wijk, WijkPopulatie
 
@@ -46,12 +47,10 @@ class ImportReport:
 
 
 def _decode(data):
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportErrors([InputError("statistiek.not_utf8")]) from None
+    text = decode_upload(data)
+    if text is None:
+        raise ImportErrors([InputError("statistiek.not_utf8")])
+    return text
 
 
 def parse_population_file(data, wijken):

@@ -10,6 +10,7 @@ import io
 
 from flask_babel import gettext as _
 
+from ..csvtext import decode_upload
 from .money import parse_euros
 
 REQUIRED = ("titel", "kosten")
@@ -41,11 +42,8 @@ def _records(text, delimiter) -> list[tuple[int, list[str]]]:
 
 def read_projects_csv(data: bytes, wijken) -> list[dict]:
     """Checked rows ready for :func:`services.add_projects`, or :class:`ImportErrors`."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = None
-    if text is None or "\x00" in text:  # NUL: not text (and PostgreSQL refuses it in a text column)
+    text = decode_upload(data)
+    if text is None:
         raise ImportErrors([_("Het bestand is geen tekst in UTF-8. Sla het op als CSV (UTF-8).")])
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","

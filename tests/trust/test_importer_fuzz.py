@@ -101,6 +101,7 @@ def test_wijkbudget_projects_csv(request_context, data):
         assert error.problems and all(str(p) for p in error.problems)
         return
     assert rows and all(r["title"] and isinstance(r["cost_cents"], int) and r["cost_cents"] >= 0 for r in rows)
+    assert "\x00" not in repr(rows)  # PostgreSQL cannot store it
 
 
 @FUZZ
@@ -111,7 +112,7 @@ def test_burgerraad_addresses_csv(request_context, data):
     addresses, errors = read_addresses(data, {"noord": 1, "wk999901": 1, "zuid": 2})
     assert not (addresses and errors), "a file with errors must not yield addresses"
     assert all(e.row >= 1 and e.code for e in errors)
-    assert all(wijk in (1, 2) and address for address, wijk in addresses)
+    assert all(wijk in (1, 2) and address and "\x00" not in address for address, wijk in addresses)
 
 
 @FUZZ
@@ -127,6 +128,17 @@ def test_statistiek_population_csv(request_context, data):
         return
     assert per_wijk and skipped >= 0
     assert set(per_wijk) <= set(WIJKEN)
+    assert "\x00" not in repr(per_wijk)
+
+
+def test_a_nul_character_in_any_uploaded_csv_is_refused(request_context):
+    from deliberatie.burgerraad.letters import read_addresses
+    from deliberatie.statistiek.population import ImportErrors, parse_population_file
+
+    addresses, errors = read_addresses(b"adres_id,wijk\n0363\x0001,Noord\n", {"noord": 1})
+    assert not addresses and [e.code for e in errors] == ["not_utf8"]
+    with pytest.raises(ImportErrors):
+        parse_population_file(b"wijk,variable,category,count\n,geslacht,vrouw\x00,10\n,geslacht,man,9\n", WIJKEN)
 
 
 @FUZZ
