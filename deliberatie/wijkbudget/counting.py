@@ -50,7 +50,7 @@ def election_for(wijkbudget) -> Election:
         if kind is BallotType.RANKING:
             items = sorted(items, key=lambda item: item[1])
             ballots.append(Ballot(str(n), tuple(str(pid) for pid, _ in items),
-                                  place_points(wijkbudget.max_choices, len(items))))
+                                  place_points(ranking_places(wijkbudget), len(items))))
         elif kind is BallotType.CUMULATIVE:
             ballots.append(Ballot(str(n), tuple(str(pid) for pid, _ in items), tuple(v for _, v in items)))
         else:
@@ -71,6 +71,11 @@ def election_for(wijkbudget) -> Election:
         meta.append(("max_sum_points", str(wijkbudget.points)))
     return Election(meta=tuple(meta), projects=projects, ballots=tuple(ballots),
                     project_columns=("project_id", "cost", "name", "wijk"))
+
+
+def ranking_places(wijkbudget):
+    """How many places a ranking ballot has: the top k set, else every project (as the ballot shows)."""
+    return wijkbudget.max_choices or len(wijkbudget.projects)
 
 
 def place_points(places, ranked):

@@ -144,12 +144,36 @@ def _unfillable(wijkbudget: Wijkbudget):
                   "Voeg projecten toe of verlaag het minimum.", min=wijkbudget.min_choices, n=count)
     if kind is BallotType.KNAPSACK and wijkbudget.min_share_percent:
         minimum = Fraction(wijkbudget.budget_cents * wijkbudget.min_share_percent, 100)  # exact, as the ballot check
-        fitting = sum(p.cost_cents for p in wijkbudget.projects if p.cost_cents <= wijkbudget.budget_cents)
-        if fitting < minimum:
+        fitting = [p.cost_cents for p in wijkbudget.projects if p.cost_cents <= wijkbudget.budget_cents]
+        if sum(fitting) < minimum:
             return _l("Stemmers moeten minstens %(minimum)s besteden, maar de projecten die binnen het budget "
                       "passen kosten samen %(total)s. Voeg projecten toe of verlaag het deel dat stemmers "
-                      "minimaal besteden.", minimum=format_euros(math.ceil(minimum)), total=format_euros(fitting))
+                      "minimaal besteden.", minimum=format_euros(math.ceil(minimum)), total=format_euros(sum(fitting)))
+        if _some_sum_between(fitting, math.ceil(minimum), wijkbudget.budget_cents) is False:
+            return _l("Geen enkele combinatie van projecten kost samen tussen %(minimum)s en het budget van "
+                      "%(budget)s, dus geen stembiljet zou kloppen. Pas de projecten aan of verlaag het deel dat "
+                      "stemmers minimaal besteden.", minimum=format_euros(math.ceil(minimum)),
+                      budget=format_euros(wijkbudget.budget_cents))
     return None
+
+
+SUBSET_SUM_BITS = 1 << 24  # 2 MB of bits: a few milliseconds; beyond it the check is left to voters' errors
+
+
+def _some_sum_between(costs, low, high):
+    """Whether some set of ``costs`` adds up to between ``low`` and ``high``; None when too large to tell.
+
+    The reachable totals are the bits of one integer (subset sum), in units of the
+    costs' greatest common divisor (project costs are mostly whole euros or more).
+    """
+    unit = math.gcd(*costs, high) if costs else 1
+    low, high = -(-low // unit), high // unit
+    if high >= SUBSET_SUM_BITS:
+        return None
+    mask, reachable = (1 << (high + 1)) - 1, 1
+    for cost in costs:
+        reachable = (reachable | reachable << (cost // unit)) & mask
+    return reachable >> low != 0
 
 
 def _forget_voting_order() -> None:

@@ -178,6 +178,29 @@ def test_open_refuses_a_minimum_spend_the_projects_cannot_reach(org, world):
     assert db.session.get(Wijkbudget, wb).phase is Phase.VOORBEREIDING
 
 
+def test_open_refuses_a_minimum_spend_no_combination_of_projects_lands_on(org, world):
+    # Budget € 20.000, spend at least 90%: € 12.000 and € 10.000 together are too dear, each alone too little
+    wb, _ids, _plain = _other(world, ballot_type=BallotType.KNAPSACK, min_share_percent=90, phase=Phase.VOORBEREIDING,
+                              projects=(("Speeltuin", 1200000), ("Moestuin", 1000000)))
+    response = org.post(f"/wijkbudget/{wb}/fase", data={"action": "open"}, follow_redirects=True)
+    assert "Geen enkele combinatie van projecten kost samen tussen €\u00a018.000 en het budget" in response.text
+    db.session.expire_all()
+    assert db.session.get(Wijkbudget, wb).phase is Phase.VOORBEREIDING
+
+
+def test_the_subset_sum_check_is_exact_on_small_sets():
+    from itertools import combinations
+
+    from deliberatie.wijkbudget.services import _some_sum_between
+
+    costs = [300, 500, 700, 1100]
+    for low in range(0, 2700, 100):
+        for high in range(low, 2700, 100):
+            brute = any(low <= sum(c) <= high for n in range(len(costs) + 1) for c in combinations(costs, n))
+            assert _some_sum_between(costs, low, high) is brute, (low, high)
+    assert _some_sum_between([1, 2], 0, 10**12) is None  # too large to tell: the caller lets it pass
+
+
 @pytest.mark.parametrize("settings", [{"ballot_type": BallotType.APPROVAL, "min_choices": 4},
                                       {"ballot_type": BallotType.KNAPSACK, "min_share_percent": 100}])
 def test_open_allows_settings_that_can_just_be_met(org, world, settings):
@@ -279,6 +302,15 @@ def test_a_tie_goes_to_the_earlier_project_and_the_page_says_so(client, world):
     counted = db.session.scalar(select(Wijkbudget).where(Wijkbudget.result_json.is_not(None)))
     page = client.get(f"/wijkbudget/{counted.id}/uitslag").text
     assert "dan het project dat eerder op de lijst kwam" in page
+
+
+def test_a_ranking_without_a_top_k_ranks_every_project(client, world):
+    # no top k set: the ballot offers a place for every project, so the first place is worth 3 points
+    why = _count_and_publish(client, world, "ranking", "greedy-points", [((2, 1), (0, 2)), ((1, 1),)],
+                             max_choices=None)
+    assert why["C"].startswith("Gekozen") and why["A"].startswith("Niet gekozen")
+    counted = db.session.scalar(select(Wijkbudget).where(Wijkbudget.result_json.is_not(None)))
+    assert {p["title"]: p["support"] for p in counting.result_of(counted)["projects"]} == {"A": 2, "B": 3, "C": 3}
 
 
 def test_a_ranking_of_one_project_counts(client, world):
