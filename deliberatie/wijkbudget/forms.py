@@ -155,7 +155,7 @@ class ReceiptForm(FlaskForm):
     nummer = StringField(_l("Nummer van uw ontvangstbewijs"),
                          validators=[DataRequired(_l("Vul het nummer van uw ontvangstbewijs in."))],
                          description=_l("Het staat op de pagina die u na het stemmen zag, bijvoorbeeld "
-                                        "ABCD-EFGH-JKLM-NPQR."))
+                                        "ABCD-EFGH-JKLM. Uw stemcode hoort hier niet."))
 
 
 class BallotForm(VotingForm):

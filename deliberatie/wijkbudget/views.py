@@ -208,14 +208,19 @@ def receipt(wijkbudget_id, receipt_id):
 
 
 @blueprint.route("/<int:wijkbudget_id>/bewijs")
-@limiter.limit("30 per minute")  # receipts are 60 random bits; this only keeps scripts from trying
 def check_receipt(wijkbudget_id):
-    """A voter who kept the receipt number checks, later, that their ballot is stored."""
+    """A voter who kept the receipt number checks, later, that their ballot is stored.
+
+    Not rate-limited, like the receipt's own URL: a receipt is 60 random bits, and finding
+    one tells nothing about what was voted.
+    """
     wijkbudget = get_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(_visitor(), wijkbudget))
     form = ReceiptForm(request.args)
     status = 200
-    if "nummer" in request.args and form.validate():
+    if "nummer" in request.args and not form.validate():
+        status = 422
+    elif "nummer" in request.args:
         row = voting.find_receipt(wijkbudget, form.nummer.data.strip())
         if row is not None:
             return redirect(url_for("wijkbudget.receipt", wijkbudget_id=wijkbudget.id, receipt_id=row.id))
