@@ -1,6 +1,24 @@
-"""HTTP security headers for every response, and input no form may hold."""
+"""HTTP security headers for every response, input no form may hold, the rate-limit key."""
+
+import ipaddress
 
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+
+
+def client_network():
+    """Whom a rate limit counts: the client's IPv4 address, or its IPv6 /64.
+
+    An IPv6 household or phone gets a whole /64 and can hop through its
+    addresses, so limiting single addresses would limit nothing.
+    """
+    address = get_remote_address()
+    if ":" not in address:
+        return address
+    try:
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    except ValueError:
+        return address
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -38,6 +38,17 @@ def test_account_doors_are_rate_limited(limited_app, path, data, allowed):
     assert 429 not in codes[:allowed] and codes[allowed] == 429, codes
 
 
+def test_an_ipv6_client_cannot_hop_through_its_64_to_escape_a_limit(limited_app):
+    client = limited_app.test_client()
+    data = {"email": "x@example.org", "password": "fout"}
+    codes = [client.post("/auth/inloggen", data=data,
+                         environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{i + 1:x}"}).status_code for i in range(11)]
+    assert 429 not in codes[:10] and codes[10] == 429, codes
+    # another household (another /64) is not held back
+    other = client.post("/auth/inloggen", data=data, environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"})
+    assert other.status_code != 429
+
+
 def test_stemcodes_cannot_be_enumerated(limited_app):
     """Wrong and used codes give the same page; the 11th guess per minute is refused."""
     from deliberatie.models import Role
