@@ -1,6 +1,5 @@
 """Organiser pages: set-up, projects, phases, stemcodes, paper ballots, counting."""
 
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

@@ -1,6 +1,5 @@
 """Resident-facing pages: overview, code entry, ballot, confirm, receipt, results, images."""
 
-
 from flask import (abort, current_app, flash, redirect, render_template, request, send_from_directory, session,
                    url_for)
 from flask_babel import get_locale
