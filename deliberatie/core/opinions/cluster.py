@@ -117,6 +117,21 @@ def _sq_dist_sets(points, centers):
     return out
 
 
+def _sq_dist_runs(coords, centers):
+    """Squared distances per run, coordinates ``[(runs, p)] * d`` × centres (runs, k, d) → (runs, k, p).
+
+    The same sums as :func:`_sq_dist_sets`, laid out with the points last: numpy
+    runs this several times faster on the many tiny group k-means runs.
+    """
+    out = np.subtract(coords[0][:, None, :], centers[:, :, 0, None])
+    out *= out
+    for dim in range(1, len(coords)):
+        diff = np.subtract(coords[dim][:, None, :], centers[:, :, dim, None])
+        diff *= diff
+        out += diff
+    return out
+
+
 def _plus_plus_sets(points, weights, sizes, k, draws):
     """k-means++ starts per point set, shape (b, n_init, k, d).
 
@@ -276,25 +291,26 @@ def kmeans_sets(sets, k, draws, *, max_iter=100):
     centers = centers.reshape(n_sets * n_init, k, dim)
     set_of = np.repeat(np.arange(n_sets), n_init)
     weighted = [weights * points[..., d] for d in range(dim)]
+    coords = [np.ascontiguousarray(points[..., d]) for d in range(dim)]  # (b, p) each
     alive = np.arange(len(centers))
     for _ in range(max_iter):
         live = centers[alive]
         before = live.copy()
         of = set_of[alive]
-        dist = _sq_dist_sets(points[of], live[:, None])[:, 0]  # (runs, p, k)
-        new = dist.argmin(axis=2)
+        dist = _sq_dist_runs([c[of] for c in coords], live)  # (runs, k, p)
+        new = dist.argmin(axis=1)
         mass = _weighted_means(live, new, weights[of].ravel(), [w[of].ravel() for w in weighted])
         if (mass == 0).any():
-            own = np.take_along_axis(dist, new[..., None], axis=2)[..., 0]
+            own = np.take_along_axis(dist, new[:, None, :], axis=1)[:, 0]
             own[padded[of]] = -np.inf  # padding is never a new centre
             _reseed(live, mass, own, lambda run: points[of[run]])
         centers[alive] = live
         alive = alive[_moving(live, before)]
         if len(alive) == 0:
             break
-    dist = _sq_dist_sets(points[set_of], centers[:, None])[:, 0]
-    labels = dist.argmin(axis=2)
-    own = np.take_along_axis(dist, labels[..., None], axis=2)[..., 0]
+    dist = _sq_dist_runs([c[set_of] for c in coords], centers)
+    labels = dist.argmin(axis=1)
+    own = np.take_along_axis(dist, labels[:, None, :], axis=1)[:, 0]
     out = []
     for i, size in enumerate(sizes):
         runs = slice(i * n_init, (i + 1) * n_init)
