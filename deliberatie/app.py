@@ -156,7 +156,16 @@ def _init_templates(app):
 
 
 @login_manager.user_loader
-def load_user(user_id):
+def load_user(session_id):
+    """The account of a session or remember cookie (``User.get_id``), or None once its password changed."""
+    import hmac
+
     from .models import User
 
-    return db.session.get(User, int(user_id))
+    user_id, _, fingerprint = str(session_id).partition(".")
+    if not (user_id.isdigit() and int(user_id) < 2**31 and fingerprint):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(fingerprint.encode(), user.session_fingerprint().encode()):
+        return None
+    return user

@@ -42,7 +42,8 @@ ACCOUNTS = "user_account"
 
 
 class DeleteForm(FlaskForm):
-    password = PasswordField(_l("Uw wachtwoord, ter bevestiging"), validators=[DataRequired(_l("Vul uw wachtwoord in."))])
+    password = PasswordField(_l("Uw wachtwoord, ter bevestiging"), validators=[DataRequired(_l("Vul uw wachtwoord in."))],
+                             render_kw={"autocomplete": "current-password"})
 
 
 def can_manage_own_data(user):

@@ -1,5 +1,9 @@
 """Accounts: registration, login, logout and password reset."""
 
+import re
+
+import pytest
+
 from deliberatie.extensions import db
 from deliberatie.models import Role, User
 from tests.factories import PASSWORD, make_user
@@ -100,3 +104,117 @@ def test_password_reset_unknown_email_reveals_nothing(client, app):
 def test_password_reset_forged_token_refused(client):
     response = client.get("/auth/wachtwoord-herstellen/not-a-token")
     assert response.status_code == 302 and "wachtwoord-vergeten" in response.headers["Location"]
+
+
+def _reset_link(client, app, email):
+    client.post("/auth/wachtwoord-vergeten", data={"email": email})
+    body = app.extensions["deliberatie.outbox"][-1].get_content()
+    link = next(line for line in body.splitlines() if "/wachtwoord-herstellen/" in line)
+    return link[link.index("/auth/"):].strip()
+
+
+def _signed_in(client):
+    return "Uitloggen" in client.get("/").text
+
+
+def test_password_reset_signs_out_every_other_device(app, auth):
+    """Someone who knows the old password, or has a device with "stay signed in", is out after a reset."""
+    make_user(email="ina@example.org")
+    db.session.commit()
+    laptop, stolen_phone = app.test_client(), app.test_client()
+    assert laptop.post("/auth/inloggen", data={"email": "ina@example.org", "password": PASSWORD}).status_code == 302
+    stolen_phone.post("/auth/inloggen", data={"email": "ina@example.org", "password": PASSWORD, "remember": "y"})
+    assert _signed_in(laptop) and _signed_in(stolen_phone)
+    # The remember cookie alone (the browser was closed) signs the phone in again.
+    stolen_phone.delete_cookie("session")
+    assert _signed_in(stolen_phone)
+
+    path = _reset_link(app.test_client(), app, "ina@example.org")
+    assert app.test_client().post(path, data={"password": "nieuw-wachtwoord", "confirm": "nieuw-wachtwoord"}
+                                  ).status_code == 302
+
+    assert not _signed_in(laptop)
+    assert laptop.get("/privacy/mijn-gegevens").status_code == 302
+    assert not _signed_in(stolen_phone)
+    stolen_phone.delete_cookie("session")
+    assert not _signed_in(stolen_phone)
+    # Signing in with the new password works as before, and stays signed in.
+    assert auth.login("ina@example.org", "nieuw-wachtwoord").status_code == 302
+    assert _signed_in(auth._client) and _signed_in(auth._client)
+
+
+def test_session_without_a_valid_account_id_is_anonymous(app, client):
+    user = make_user(email="ina@example.org")
+    db.session.commit()
+    for forged in (str(user.id), f"{user.id}.", f"{user.id}.0000", "x.y", "", "99999999999999999999"):
+        with client.session_transaction() as session:
+            session["_user_id"] = forged
+            session["_fresh"] = True
+        assert not _signed_in(client), forged
+
+
+def test_logout_forgets_codes_kept_in_the_session_but_not_the_language(client, auth, app):
+    """On a shared computer the next person must not continue with a letter code or stemcode."""
+    make_user(email="ina@example.org")
+    db.session.commit()
+    auth.login("ina@example.org")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+        session["burgerraad.invitation"] = "ABCD-EFGH"
+    auth.logout()
+    with client.session_transaction() as session:
+        assert "burgerraad.invitation" not in session
+        assert "_user_id" not in session
+        assert session.get("lang") == "en"
+
+
+def test_logout_also_ends_stay_signed_in(client, app):
+    make_user(email="ina@example.org")
+    db.session.commit()
+    client.post("/auth/inloggen", data={"email": "ina@example.org", "password": PASSWORD, "remember": "y"})
+    assert client.get_cookie("remember_token") is not None
+    client.post("/auth/uitloggen")
+    assert client.get_cookie("remember_token") is None
+    assert not _signed_in(client)
+
+
+def test_password_reset_mail_failure_answers_as_for_an_unknown_address(client, app, monkeypatch):
+    """An SMTP error must not turn into a 500 that only existing accounts get."""
+    import smtplib
+
+    from deliberatie.auth import views
+
+    def broken(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(views, "send_mail", broken)
+    make_user(email="ina@example.org")
+    db.session.commit()
+    known = client.post("/auth/wachtwoord-vergeten", data={"email": "ina@example.org"})
+    unknown = client.post("/auth/wachtwoord-vergeten", data={"email": "niemand@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.headers["Location"] == unknown.headers["Location"]
+
+
+@pytest.mark.parametrize("path,expected", [
+    ("/auth/inloggen", {"email": "username", "password": "current-password"}),
+    ("/auth/registreren", {"name": "nickname", "email": "username", "password": "new-password",
+                           "confirm": "new-password"}),
+    ("/auth/wachtwoord-vergeten", {"email": "email"}),
+])
+def test_account_fields_say_what_they_hold(client, app, path, expected):
+    """WCAG 1.3.5: browsers and password managers fill (and offer to save) the right values."""
+    html = client.get(path).text
+    for field, token in expected.items():
+        assert re.search(rf'<input[^>]*autocomplete="{token}"[^>]*id="{field}"|'
+                         rf'<input[^>]*id="{field}"[^>]*autocomplete="{token}"', html), (field, token)
+
+
+def test_reset_and_delete_password_fields_autocomplete(client, app):
+    make_user(email="ina@example.org")
+    db.session.commit()
+    path = _reset_link(client, app, "ina@example.org")
+    html = client.get(path).text
+    assert html.count('autocomplete="new-password"') == 2
+    client.post("/auth/inloggen", data={"email": "ina@example.org", "password": PASSWORD})
+    assert 'autocomplete="current-password"' in client.get("/privacy/mijn-gegevens").text

@@ -4,30 +4,41 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 MIN_PASSWORD = 10
+# autocomplete tokens (WCAG 1.3.5): browsers fill the right value and password managers
+# offer to save the new password under the e-mail address.
+SIGN_IN_NAME = {"autocomplete": "username"}
+NEW_PASSWORD = {"autocomplete": "new-password"}
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Naam (mag ook een bijnaam zijn)"), validators=[Length(max=120)])
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    name = StringField(_l("Naam (mag ook een bijnaam zijn)"), validators=[Length(max=120)],
+                       render_kw={"autocomplete": "nickname"})
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       render_kw=SIGN_IN_NAME)
     password = PasswordField(
         _l("Wachtwoord"),
         description=_l("Minstens %(n)s tekens.", n=MIN_PASSWORD),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        render_kw=NEW_PASSWORD,
     )
     confirm = PasswordField(
         _l("Herhaal het wachtwoord"),
         validators=[DataRequired(), EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk."))],
+        render_kw=NEW_PASSWORD,
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False)])
-    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired()])
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False)],
+                       render_kw=SIGN_IN_NAME)
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Ingelogd blijven op dit apparaat"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False)],
+                       render_kw={"autocomplete": "email"})
 
 
 class ResetPasswordForm(FlaskForm):
@@ -35,8 +46,10 @@ class ResetPasswordForm(FlaskForm):
         _l("Nieuw wachtwoord"),
         description=_l("Minstens %(n)s tekens.", n=MIN_PASSWORD),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        render_kw=NEW_PASSWORD,
     )
     confirm = PasswordField(
         _l("Herhaal het wachtwoord"),
         validators=[DataRequired(), EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk."))],
+        render_kw=NEW_PASSWORD,
     )

@@ -1,4 +1,6 @@
-from flask import flash, redirect, render_template, request, url_for
+import smtplib
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
@@ -44,6 +46,13 @@ def login():
 @blueprint.route("/uitloggen", methods=["POST"])
 @login_required
 def logout():
+    # Also what the code flows keep (a letter code, a stemcode): the next person at a shared
+    # computer starts afresh. Only the chosen language stays. Cleared before logout_user,
+    # which marks the "stay signed in" cookie for removal in the session.
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
     logout_user()
     flash(_("U bent uitgelogd."), "info")
     return redirect(url_for("site.home"))
@@ -57,8 +66,12 @@ def forgot_password():
         user = services.find_user(form.email.data)
         if user and user.active:
             link = url_for("auth.reset_password", token=services.password_reset_token(user), _external=True)
-            send_mail(user.email, _("Nieuw wachtwoord voor Deliberatie"),
-                      _("Kies een nieuw wachtwoord via deze link (1 uur geldig):\n\n%(link)s", link=link))
+            try:
+                send_mail(user.email, _("Nieuw wachtwoord voor Deliberatie"),
+                          _("Kies een nieuw wachtwoord via deze link (1 uur geldig):\n\n%(link)s", link=link))
+            except (smtplib.SMTPException, OSError):
+                # Logged, not shown: an error page only for known addresses would tell who has an account.
+                current_app.logger.exception("password reset mail to account %s not sent", user.id)
         # The same answer either way, so the form does not reveal who has an account.
         flash(_("Als dit adres bij ons bekend is, krijgt u een e-mail met een link."), "info")
         return redirect(url_for("auth.login"))

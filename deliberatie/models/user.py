@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -38,6 +39,18 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def session_fingerprint(self) -> str:
+        """Changes with the password (each hash has its own salt)."""
+        return hashlib.sha256(b"session:" + self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """What the session and the "stay signed in" cookie hold: the id bound to the password.
+
+        A new password (a reset) so signs the account out on every other device;
+        ``load_user`` refuses an id whose fingerprint no longer matches.
+        """
+        return f"{self.id}.{self.session_fingerprint()}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
