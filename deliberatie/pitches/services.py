@@ -1,4 +1,10 @@
-"""Pitch use cases. Services flush; the view commits."""
+"""Pitch use cases. Services flush; the view commits.
+
+Locks (:func:`~deliberatie.locking.lock`) are taken in one order: the round,
+then a jury member, then pitches (in id order), then the audit log. Requests
+may wait for one another but never in a circle (a deadlock); a step that
+needs no round (a support) skips it and keeps the order of the rest.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
+from ..locking import lock
 from ..mail import send_mail
 from ..models import User
 from ..models.types import utcnow
@@ -47,10 +54,18 @@ def support_count(pitch, *, until=None) -> int:
     return db.session.scalar(query)
 
 
-def _status_at(pitch, moment):
-    """The status the pitch had at ``moment``: the last of its updates (one per change) by then."""
-    earlier = [u for u in pitch.updates if u.at <= moment]
-    return max(earlier, key=lambda u: (u.at, u.id)).status if earlier else pitch.status
+def _statuses_at(pitches, moment) -> dict[int, PitchStatus]:
+    """{pitch id: the status it had at ``moment``}: the last of its updates (one per change) by then.
+
+    One query for all the pitches, not one per pitch.
+    """
+    statuses = {p.id: p.status for p in pitches}
+    if pitches:
+        rows = db.session.execute(select(PitchUpdate.pitch_id, PitchUpdate.status)
+                                  .where(PitchUpdate.pitch_id.in_(list(statuses)), PitchUpdate.at <= moment)
+                                  .order_by(PitchUpdate.at, PitchUpdate.id))
+        statuses.update(rows.all())  # in time order: each pitch's last update wins
+    return statuses
 
 
 def check_image(data: bytes) -> str:
@@ -102,20 +117,9 @@ def update_pitch(pitch, data: dict, *, image=None) -> Pitch:
     return pitch
 
 
-def _lock(row) -> None:
-    """Lock ``row``'s database row for this transaction and reread it.
-
-    A concurrent request for the same row (a double click) waits for this one
-    and then sees what it did.
-    """
-    model = type(row)
-    db.session.scalars(select(model).where(model.id == row.id).with_for_update()
-                       .execution_options(populate_existing=True)).one()
-
-
 def pitch_from_idee(idee, actor) -> Pitch:
     """Turn a thematafel idea into a pitch the organiser completes (cost still 0); once per idea."""
-    _lock(idee)
+    lock(idee)
     existing = db.session.scalar(select(Pitch).where(Pitch.idee_id == idee.id))
     if existing is not None:
         return existing
@@ -160,7 +164,7 @@ def add_support(pitch, **supporter) -> int:
     A second support by the same account or code breaks a unique key:
     ServiceError("already_supported").
     """
-    _lock(pitch)
+    lock(pitch)
     try:
         with db.session.begin_nested():
             db.session.add(Steun(pitch=pitch, **supporter))
@@ -233,9 +237,17 @@ def parse_criteria(text: str):
 
 
 def save_ronde(traject, actor, data: dict) -> PitchRonde:
-    """Create or change the round; pitches that now meet its threshold go on the agenda in this transaction."""
-    ronde = ronde_for(traject) or PitchRonde(traject=traject)
-    db.session.add(ronde)
+    """Create or change the round; pitches that now meet its threshold go on the agenda in this transaction.
+
+    The round is locked and reread first, so a change racing a publish sees it
+    (and its weights are then locked) or goes before it.
+    """
+    ronde = ronde_for(traject)
+    if ronde is None:
+        ronde = PitchRonde(traject=traject)
+        db.session.add(ronde)
+    else:
+        lock(ronde)
     if ronde.published_at is not None and (
             (data["jury_weight"], data["public_weight"]) != (ronde.jury_weight, ronde.public_weight)):
         raise ServiceError("weights_locked")  # they would change the published ranking
@@ -296,7 +308,11 @@ def record_scores(pitch, lid, scores: dict[int, int]) -> None:
 
     A jury member never scores a pitch they submitted themself: ServiceError("own_pitch").
     """
-    _lock(lid)  # a double click waits, then replaces the marks the first click stored
+    # The round first, as publish_ranking takes it: a score sent while the ranking is being published
+    # waits and is refused, or goes before and is in it. Then the member: a double click waits, and
+    # replaces the marks the first click stored.
+    lock(lid.ronde)
+    lock(lid)
     if lid.ronde.published_at is not None:
         raise ServiceError("ranking_published")
     if permissions.is_own_pitch(lid.user, pitch):
@@ -343,9 +359,9 @@ def ranking(traject) -> list[RankRow]:
     if ronde is None:
         return []
     frozen = ronde.published_at
-    pitches = [p for p in pitches_for(traject)
-               if (frozen is None or p.created_at <= frozen)
-               and (p.status if frozen is None else _status_at(p, frozen)) is not PitchStatus.AFGEWEZEN]
+    pitches = [p for p in pitches_for(traject) if frozen is None or p.created_at <= frozen]
+    statuses = {p.id: p.status for p in pitches} if frozen is None else _statuses_at(pitches, frozen)
+    pitches = [p for p in pitches if statuses[p.id] is not PitchStatus.AFGEWEZEN]
     counts = {p.id: support_count(p, until=frozen) for p in pitches}
     top = max(counts.values(), default=0)
     criteria = ronde.criteria
@@ -368,9 +384,11 @@ def ranking(traject) -> list[RankRow]:
 
 
 def publish_ranking(traject, actor, explanation: str) -> PitchRonde:
+    """Freeze the ranking; the round is locked first, so no score or weight change lands in between."""
     ronde = ronde_for(traject)
     if ronde is None:
         raise ServiceError("no_ronde")
+    lock(ronde)
     ronde.explanation = (explanation or "").strip()
     ronde.published_at = utcnow()
     db.session.flush()
@@ -389,7 +407,7 @@ def my_pitches(user):
 
 def to_wijkbudget(pitch, actor):
     """Hand a selected pitch to the wijkbudget component as a project with its cost, once."""
-    _lock(pitch)
+    lock(pitch)
     if pitch.status is not PitchStatus.GESELECTEERD:
         raise ServiceError("not_selected")
     if pitch.wijkbudget_project_id is not None:

@@ -17,15 +17,15 @@ from .. import audit
 from ..codes import format_code, fresh_codes, new_salt, normalise, salted_hash
 from ..extensions import db
 from ..letters import Letter, Paragraph, letters_pdf
-from .models import PitchRonde, Steuncode
+from ..locking import lock
+from .models import Steuncode
 from .services import ServiceError, add_support, ronde_for
 
 
 def generate(ronde, actor, n: int) -> list[str]:
     """Make ``n`` steuncodes for ``ronde``; returns the plain codes (shown once, never stored)."""
     # Lock the round: two organisers making the first codes at once must not set two salts.
-    ronde = db.session.scalars(select(PitchRonde).where(PitchRonde.id == ronde.id).with_for_update()
-                               .execution_options(populate_existing=True)).one()
+    ronde = lock(ronde)
     if ronde.code_salt is None:
         ronde.code_salt = new_salt()
     codes, hashes = fresh_codes(n, ronde.code_salt)

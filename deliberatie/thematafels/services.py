@@ -1,4 +1,12 @@
-"""Thematafel use cases. Services flush; the view commits."""
+"""Thematafel use cases. Services flush; the view commits.
+
+Every step that reads or changes an event's status, its sign-ups, the
+seating, walk-ins or the tables' input locks the event row first and rereads
+it (:func:`~deliberatie.locking.lock`), so concurrent requests take turns:
+two residents cannot both take the last seat (the seating would then refuse
+the whole event), a sign-up cannot land just after the seating and never get
+a table, and no note or vote lands after the event is closed.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +23,7 @@ from sqlalchemy import func, select
 from .. import audit
 from ..core import seating
 from ..extensions import db
+from ..locking import lock
 from ..models import User
 from ..models.types import utcnow
 from .models import (Aanmelding, Argument, Choice, EventKind, EventStatus, Idee, Notitie, Side, Tafel,
@@ -87,21 +96,9 @@ def _thema(event, thema_id):
     return thema
 
 
-def _lock(row) -> None:
-    """Lock ``row``'s database row for this transaction and reread it: concurrent requests take turns.
-
-    On an event: sign-ups, the seating and walk-ins, else two residents could
-    both take the last seat (and the seating then refuses the whole event), or
-    a sign-up could land just after the seating and never get a table.
-    """
-    model = type(row)
-    db.session.scalars(select(model).where(model.id == row.id).with_for_update()
-                       .execution_options(populate_existing=True)).one()
-
-
 def sign_up(event, user, data: dict) -> Aanmelding:
     """Sign up (or change one's choices before the seating)."""
-    _lock(event)
+    lock(event)
     if event.status is not EventStatus.AANMELDEN:
         raise ServiceError("signup_closed")
     first, second = _thema(event, data["first"]), _thema(event, data.get("second"))
@@ -128,12 +125,12 @@ def withdraw(event, user) -> None:
     After the seating the table lists are made: ServiceError("withdraw_closed"),
     the organiser handles it. No sign-up (a second click): ServiceError("not_signed_up").
     """
-    _lock(event)
+    lock(event)
+    aanmelding = signup_for(event, user)
+    if aanmelding is None:  # first: after the seating too, someone never signed up is told just that
+        raise ServiceError("not_signed_up")
     if event.status is not EventStatus.AANMELDEN:
         raise ServiceError("withdraw_closed")
-    aanmelding = signup_for(event, user)
-    if aanmelding is None:
-        raise ServiceError("not_signed_up")
     db.session.delete(aanmelding)
     db.session.flush()
     # No actor, name or account: the log is never edited, and the resident's sign-up is gone for good.
@@ -151,7 +148,7 @@ def _tables(event):
 
 def run_seating(event, actor, *, seed: int | None = None) -> seating.Seating:
     """Seat everyone signed up (walk-ins included); replaces an earlier seating."""
-    _lock(event)
+    lock(event)
     if event.status is EventStatus.AFGEROND:
         raise ServiceError("event_closed")
     seed = secrets.randbits(32) if seed is None else seed
@@ -196,7 +193,7 @@ def seating_report(event) -> SeatingReport:
 
 def add_walk_in(event, actor, data: dict) -> Aanmelding:
     """Seat a walk-in at a free table without moving anyone."""
-    _lock(event)
+    lock(event)
     if event.status is not EventStatus.INGEDEELD:
         raise ServiceError("not_seated")
     first, second = _thema(event, data["first"]), _thema(event, data.get("second"))
@@ -221,13 +218,19 @@ def add_walk_in(event, actor, data: dict) -> Aanmelding:
 
 
 def close_event(event, actor) -> None:
+    """The harvest is final: table input waits for this (the event row is locked) and is refused after."""
+    lock(event)
     event.status = EventStatus.AFGEROND
     db.session.flush()
     audit.record(actor, "thematafels.close", f"thematafels:{event.id}", traject_id=event.traject_id)
 
 
 def _still_open(event) -> None:
-    """A closed event's harvest is final: no more table input, no more plenary votes."""
+    """A closed event's harvest is final: no more table input, no more plenary votes.
+
+    The event is locked and reread, so input racing :func:`close_event` goes before it or is refused.
+    """
+    lock(event)
     if event.status is EventStatus.AFGEROND:
         raise ServiceError("event_closed")
 
@@ -331,7 +334,7 @@ def harvest_csv(event) -> str:
 
 def idea_to_stelling(idee, actor) -> int:
     """Put the idea to everyone as a statement (stelling) in the same traject, once (the row is locked)."""
-    _lock(idee)
+    lock(idee)
     if idee.stelling_id is not None:
         raise ServiceError("already_stelling")
     from . import bridge

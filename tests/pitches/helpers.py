@@ -1,7 +1,7 @@
 """Accounts for the pitch tests: one per role they need."""
 
 from deliberatie.models import Role
-from tests.thematafels.helpers import fast_user as make_user
+from tests.helpers import fast_user as make_user
 
 ORG, OTHER_ORG, INA, PIET, RAAD, BEHEER = ("org@example.org", "ander@example.org", "ina@example.org",
                                            "piet@example.org", "raad@example.org", "beheer@example.org")

@@ -11,7 +11,7 @@ from deliberatie.pitches import services
 from deliberatie.pitches.models import Pitch, PitchStatus
 from deliberatie.thematafels.models import Aanmelding, Idee, ThematafelEvent
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user
+from tests.helpers import fast_user
 
 
 def count(model):

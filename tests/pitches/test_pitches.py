@@ -12,7 +12,7 @@ from deliberatie.pitches import services
 from deliberatie.pitches.forms import euros_to_cents
 from deliberatie.pitches.models import Pitch, PitchStatus, Steun
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user as make_user, postgres_only, race
+from tests.helpers import fast_user as make_user, in_turn, postgres_only, race
 
 from .helpers import BEHEER, INA, ORG, OTHER_ORG, PIET, RAAD, make_people
 
@@ -452,11 +452,10 @@ def test_a_lowered_threshold_puts_waiting_pitches_on_the_agenda_and_a_raised_one
 def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_once(app, database, world, late_one):
     """Threshold 3 lowered to 2 while a second support comes in: whichever goes first, the pitch is on it once.
 
-    ``late_one`` (the support 0, the new threshold 1) starts a moment later; None: both at once. Both
-    requests loaded the round before either was sent, as a page does.
+    ``late_one`` (the support 0, the new threshold 1) arrives while the other's transaction is still
+    open (:func:`in_turn`); None: both at once. Both requests loaded the round before either was sent,
+    as a page does.
     """
-    import time
-
     postgres_only(database)
     people = {u.email: u.id for u in db.session.scalars(db.select(services.User))}
     late = make_user(Role.INWONER, "laat@example.org").id
@@ -472,21 +471,109 @@ def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_onc
         services.support(pitch, db.session.get(services.User, people[PIET]))
     db.session.commit()
 
-    def work(i, barrier):
+    def work(i, barrier=None):
         pitch = db.session.get(Pitch, world["pitch"])
         loaded = services.ronde_for(pitch.traject)  # as the page loaded it, and kept
         assert loaded.support_threshold == 3
-        barrier.wait(timeout=30)
-        if i == late_one:
-            time.sleep(0.5)
+        if barrier is not None:
+            barrier.wait(timeout=30)
         if i == 0:
             services.support(pitch, db.session.get(services.User, late))  # 2 supports
         else:
             services.save_ronde(pitch.traject, db.session.get(services.User, people[ORG]), threshold(2))
 
-    assert race(app, 2, work) == ["stored", "stored"]
+    if late_one is None:
+        assert race(app, 2, work) == ["stored", "stored"]
+    else:
+        assert in_turn(app, lambda: work(1 - late_one), lambda: work(late_one)) == ["stored", "stored"]
     assert db.session.get(Pitch, world["pitch"]).on_agenda_at is not None
     assert len([e for e in entries_for(world["traject"]) if e.action == "pitches.agenda"]) == 1
+
+
+def _ranking_as_logged(traject):
+    return [[r.rank, r.pitch.id, str(r.combined), str(r.jury), str(r.public)] for r in services.ranking(traject)]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("first, second", [("publish", "score"), ("score", "publish"),
+                                           ("publish", "weights"), ("weights", "publish")])
+def test_a_score_or_weight_change_racing_the_publish_goes_before_it_or_is_refused(app, database, world,
+                                                                                  first, second):
+    """The second arrives while the first's transaction is open; both loaded the round beforehand, as pages do.
+
+    Whichever goes first, the ranking shown afterwards is the one logged at publishing: a score or a
+    weight change that comes after the publish is refused, one that came before is in it.
+    """
+    import json
+
+    postgres_only(database)
+    people = {u.email: u.id for u in db.session.scalars(db.select(services.User))}
+    with app.test_request_context():
+        services.support(db.session.get(Pitch, world["pitch"]), db.session.get(services.User, people[PIET]))
+    db.session.commit()
+
+    def step(name):
+        def run():
+            pitch = db.session.get(Pitch, world["pitch"])
+            ronde = services.ronde_for(pitch.traject)  # as the page loaded it
+            organisator = db.session.get(services.User, people[ORG])
+            if name == "publish":
+                services.publish_ranking(pitch.traject, organisator, "Klaar.")
+            elif name == "score":
+                lid = services.jurylid_for(ronde, db.session.get(services.User, people[RAAD]))
+                haal, draag = ronde.criteria
+                services.record_scores(pitch, lid, {haal.id: 5, draag.id: 0})  # a third of the maximum
+            else:
+                services.save_ronde(pitch.traject, organisator, dict(
+                    support_threshold=2, jury_weight=100, public_weight=0, event_on=ronde.event_on,
+                    criteria=[("Haalbaarheid", 10), ("Draagvlak", 5)]))
+        return run
+
+    outcomes = in_turn(app, step(first), step(second))
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    ronde = services.ronde_for(traject)
+    if first == "publish":
+        assert outcomes == ["stored", {"score": "ranking_published", "weights": "weights_locked"}[second]]
+    else:
+        assert outcomes == ["stored", "stored"]
+    assert bool(db.session.scalars(db.select(services.JuryScore)).all()) is (first == "score")
+    assert (ronde.jury_weight, ronde.public_weight) == ((100, 0) if first == "weights" else (60, 40))
+    entry = next(e for e in entries_for(world["traject"]) if e.action == "pitches.publish")
+    assert json.loads(entry.details)["ranking"] == _ranking_as_logged(traject)
+    expected = {"publish": "2/5", "score": "3/5", "weights": "0"}[first]  # jury 0 or 1/3, public 1
+    assert _ranking_as_logged(traject)[0][2] == expected
+
+
+def test_the_published_ranking_reads_the_pitches_past_statuses_in_one_query(app, world):
+    """Not one query per pitch: the ranking page lists every pitch of the round."""
+    import sqlalchemy as sa
+
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    piet = db.session.scalar(db.select(services.User).filter_by(email=PIET))
+    organisator = db.session.scalar(db.select(services.User).filter_by(email=ORG))
+    for title in ("Bankjes", "Bomen", "Bloembakken"):
+        services.submit_pitch(traject, piet, dict(title=title, problem="p", plan="q", cost_cents=1, dragers="wij"))
+    bomen = db.session.scalar(db.select(Pitch).filter_by(title="Bomen"))
+    with app.test_request_context():
+        services.set_status(bomen, organisator, PitchStatus.AFGEWEZEN, "Geen plek.")
+    services.publish_ranking(traject, None, "Klaar.")
+    with app.test_request_context():  # after publishing: the ranking keeps the statuses it had
+        services.set_status(bomen, organisator, PitchStatus.IN_BEHANDELING, "Toch een plek.")
+        services.set_status(db.session.get(Pitch, world["pitch"]), organisator, PitchStatus.AFGEWEZEN, "Te duur.")
+    db.session.commit()
+    db.session.expire_all()
+    seen = []
+
+    def collect(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", collect)
+    try:
+        titles = [r.pitch.title for r in services.ranking(traject)]
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", collect)
+    assert titles == ["Speeltuin", "Bankjes", "Bloembakken"]
+    assert len([s for s in seen if "pitches_update" in s]) == 1
 
 
 def test_the_published_ranking_states_its_tie_rule(client, world):

@@ -19,7 +19,7 @@ from deliberatie.pitches import services, steuncodes
 from deliberatie.pitches.models import Pitch, PitchRonde, PitchStatus, Steun, Steuncode
 from tests.conftest import guarded_app
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user as make_user, postgres_only, race
+from tests.helpers import fast_user as make_user, postgres_only, race
 
 from tests.wijkbudget.pdf_letters import check_structure, joined, read_pages
 

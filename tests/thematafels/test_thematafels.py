@@ -12,7 +12,7 @@ from deliberatie.models import Role, TrajectStatus
 from deliberatie.thematafels.models import (Aanmelding, Choice, EventStatus, Idee, Tafel, ThematafelEvent)
 from deliberatie.thematafels import services
 from tests.factories import make_gemeente, make_traject
-from tests.thematafels.helpers import fast_user as make_user, postgres_only, race
+from tests.helpers import fast_user as make_user, in_turn, postgres_only, race
 
 ORG, OTHER_ORG, INA, RAAD, BEHEER, VOORZITTER = ("org@example.org", "ander@example.org", "ina@example.org",
                                                  "raad@example.org", "beheer@example.org", "tafel@example.org")
@@ -452,6 +452,30 @@ def test_a_double_click_makes_one_pitch_and_one_statement_of_an_idea(app, databa
     assert made == [idee_id] and db.session.get(Idee, idee_id).stelling_id == 101
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("first, second", [("close", "note"), ("close", "plenary"), ("note", "close")])
+def test_table_input_sent_while_the_event_is_closed_lands_before_it_or_is_refused(app, database, world,
+                                                                                 first, second):
+    """The second arrives while the first's transaction is open; the table page was loaded before either."""
+    postgres_only(database)
+    seat_people(world)
+    idee_id = services.add_idea(db.session.get(Tafel, world["tafel"]), {"title": "Bankjes"}).id
+    db.session.commit()
+    steps = {"close": lambda: services.close_event(event_of(world), None),
+             "note": lambda: services.add_note(db.session.get(Tafel, world["tafel"]), "Meer schaduw"),
+             "plenary": lambda: services.record_plenary_votes(event_of(world), None, {idee_id: 7})}
+
+    outcomes = in_turn(app, steps[first], steps[second])
+    event = event_of(world)
+    assert event.status is EventStatus.AFGEROND
+    if first == "close":
+        assert outcomes == ["stored", "event_closed"]
+        assert not event.tafels[0].notities and db.session.get(Idee, idee_id).plenary_votes == 0
+    else:
+        assert outcomes == ["stored", "stored"]
+        assert [n.text for n in event.tafels[0].notities] == ["Meer schaduw"]
+
+
 def test_the_audit_log_names_a_resident_chair_by_account_id_not_e_mail(world):
     """The log is hash-chained and never edited, so deleting the account could not take an e-mail out of it."""
     from deliberatie.privacy import delete_account
@@ -519,6 +543,14 @@ def test_after_the_seating_a_resident_cannot_withdraw_here(client, auth, world):
     assert names_signed_up() == ["Ina Jansen"]
     assert db.session.scalar(db.select(Aanmelding)).tafel_id is not None
     assert "thematafels.withdraw" not in [e.action for e in entries_for(world["traject"])]
+    # Someone who never signed up is told just that, not the 409 meant for those at a table.
+    auth.logout()
+    auth.login(RAAD)
+    response = client.post(f"{base}/afmelden")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).text
+    assert "U bent niet aangemeld voor deze bijeenkomst." in page and "Afmelden kan hier niet meer" not in page
+    assert names_signed_up() == ["Ina Jansen"]
 
 
 def test_withdrawing_needs_the_forms_csrf_token(database):
