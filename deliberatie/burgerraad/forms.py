@@ -118,7 +118,8 @@ def registration_form(burgerraad):
     return RegistrationForm()
 
 
-def quota_form(burgerraad):
+def quota_form(burgerraad, *, stored=False):
+    """The quota form; filled with the stored bounds on GET, or always with ``stored``."""
     class QuotaForm(FlaskForm):
         panel_size = IntegerField(_l("Aantal leden"), validators=[InputRequired(), NumberRange(min=1, max=500)])
 
@@ -137,8 +138,8 @@ def quota_form(burgerraad):
             for bound, label in (("min", _l("Minimaal")), ("max", _l("Maximaal"))):
                 setattr(QuotaForm, f"{bound}_{q.id}", IntegerField(
                     f"{label} {vraag.name} = {q.value}", validators=[Optional(), NumberRange(min=0, max=500)]))
-    form = QuotaForm()
-    if not form.is_submitted():
+    form = QuotaForm(formdata=None) if stored else QuotaForm()
+    if stored or not form.is_submitted():
         form.panel_size.data = burgerraad.panel_size
         for vraag in burgerraad.vragen:
             for q in vraag.waarden:

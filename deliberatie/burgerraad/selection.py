@@ -211,7 +211,7 @@ def start_draw(burgerraad, *, seed, actor):
     worker stopped) it can be started again with the same seed. The row is
     locked and read again first, so two seeds entered at once do not both count.
     """
-    db.session.get(Burgerraad, burgerraad.id, with_for_update=True, populate_existing=True)
+    _lock(burgerraad)
     if burgerraad.status is not BurgerraadStatus.VASTGELEGD:
         raise NotAllowedNow()
     if burgerraad.draw_seed is not None and (seed != burgerraad.draw_seed or not draw_failed(burgerraad)):
@@ -290,8 +290,23 @@ def _panel_and_reserves(burgerraad):
     return panel, reserves
 
 
+def _lock(burgerraad):
+    """Lock the burgerraad's row and read it again (PostgreSQL), so a step sees the status it changes.
+
+    Every step that changes the status or the pool takes this lock first: the
+    purge, the seed, drop-outs and seating a reserve wait for each other
+    instead of working on rows another step has just deleted.
+    """
+    db.session.get(Burgerraad, burgerraad.id, with_for_update=True, populate_existing=True)
+
+
 def _lock_pool(burgerraad):
-    """Lock the pool's rows and read them again, so two organisers at once do not seat the same reserve."""
+    """Lock the burgerraad's row, then the pool's rows, and read them again.
+
+    So two organisers at once do not seat the same reserve, and a purge that
+    ran meanwhile shows as the status ``GEWIST`` instead of deleted rows.
+    """
+    _lock(burgerraad)
     db.session.scalars(select(Aanmelding).where(Aanmelding.burgerraad_id == burgerraad.id)
                        .with_for_update().execution_options(populate_existing=True)).all()
 
@@ -401,7 +416,9 @@ def purge(burgerraad, *, actor):
 
     Organisers purge a drawn burgerraad; the daily purge also one whose term
     ended before it was drawn (consent ran until that date all the same).
+    The row is locked first, so a drop-out or a seed entered meanwhile waits.
     """
+    _lock(burgerraad)
     if burgerraad.status not in WITH_PERSONAL_DATA:
         raise NotAllowedNow()
     burgerraad.stats_json = json.dumps(anonymous_stats(burgerraad), sort_keys=True, ensure_ascii=False)
@@ -418,11 +435,16 @@ def purge_expired(today):
     """Purge every burgerraad with personal data whose term ended before ``today``; returns them.
 
     One whose draw is queued or running waits for the next day: the draw needs the pool's rows.
+    Each row is locked and read again before its draw job is checked, so a seed entered at the
+    same moment either comes first (and the burgerraad waits) or finds it purged.
     """
     due = db.session.scalars(select(Burgerraad).where(Burgerraad.status.in_(WITH_PERSONAL_DATA),
                                                       Burgerraad.term_ends_on < today)).all()
     purged = []
     for burgerraad in due:
+        _lock(burgerraad)
+        if burgerraad.status not in WITH_PERSONAL_DATA or burgerraad.term_ends_on >= today:
+            continue
         draw = jobs.latest(subject(burgerraad), DRAW_JOB)
         if burgerraad.status is BurgerraadStatus.VASTGELEGD and draw is not None and not draw.finished:
             continue

@@ -10,7 +10,7 @@ import math
 import secrets
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from .. import audit
 from ..extensions import db
@@ -25,6 +25,14 @@ class NotAllowedNow(Exception):
 
 class AlreadyRegistered(Exception):
     """This invitation code has been used."""
+
+
+class ConsentLocked(Exception):
+    """Settings that would break the registrants' consent; ``fields`` names them (``purpose``, ``term_ends_on``)."""
+
+    def __init__(self, fields):
+        super().__init__(*fields)
+        self.fields = fields
 
 
 def for_traject(traject):
@@ -89,9 +97,30 @@ def create_burgerraad(traject, data, *, actor):
     return burgerraad
 
 
+def has_registrations(burgerraad):
+    return db.session.scalar(select(exists().where(Aanmelding.burgerraad_id == burgerraad.id)))
+
+
+def consent_broken_by(burgerraad, data):
+    """Registrants consented to this purpose and to keeping their data until this date: once anyone has
+    registered, the purpose stays and the date may only come earlier. The fields ``data`` would break."""
+    if not has_registrations(burgerraad):
+        return ()
+    broken = []
+    if data["purpose"].strip() != burgerraad.purpose:
+        broken.append("purpose")
+    if data["term_ends_on"] > burgerraad.term_ends_on:
+        broken.append("term_ends_on")
+    return tuple(broken)
+
+
 def update_settings(burgerraad, data, *, actor):
+    """Save the settings; raises NotAllowedNow after registration, ConsentLocked against the consent."""
     if burgerraad.status not in (BurgerraadStatus.OPZET, BurgerraadStatus.AANMELDEN):
         raise NotAllowedNow()
+    broken = consent_broken_by(burgerraad, data)
+    if broken:
+        raise ConsentLocked(broken)
     _apply_settings(burgerraad, data)
     db.session.flush()
     audit.record(actor, "burgerraad.settings", f"burgerraad:{burgerraad.id}",

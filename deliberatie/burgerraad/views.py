@@ -75,34 +75,30 @@ def instellingen(burgerraad_id):
                               wijk_names=[w.name for w in burgerraad.traject.wijken])
     if not form.is_submitted():
         form.vragen.data = services.vragen_text(burgerraad)
-    if form.validate_on_submit() and not _breaks_consent(burgerraad, form):
+    if form.validate_on_submit():
         try:
             services.update_settings(burgerraad, form.data, actor=current_user)
         except services.NotAllowedNow:
             abort(409)
-        db.session.commit()
-        flash(_("De instellingen zijn opgeslagen."), "success")
-        return redirect(url_for(".overzicht", burgerraad_id=burgerraad.id))
+        except services.ConsentLocked as locked:
+            _consent_errors(burgerraad, form, locked.fields)
+        else:
+            db.session.commit()
+            flash(_("De instellingen zijn opgeslagen."), "success")
+            return redirect(url_for(".overzicht", burgerraad_id=burgerraad.id))
     return render_template("burgerraad/instellingen.html", form=form, traject=burgerraad.traject,
                            burgerraad=burgerraad)
 
 
-def _breaks_consent(burgerraad, form):
-    """Registrants consented to this purpose and to keeping their data until this date: once anyone has
-    registered, the purpose stays and the date may only come earlier. Adds the form errors."""
-    if not burgerraad.aanmeldingen:
-        return False
-    broken = False
-    if form.purpose.data.strip() != burgerraad.purpose:
+def _consent_errors(burgerraad, form, fields):
+    """The form errors for settings the registrants' consent does not allow (the service refused them)."""
+    if "purpose" in fields:
         form.purpose.errors.append(_("Er zijn al aanmeldingen met toestemming voor dit doel. Het doel kan "
                                      "niet meer veranderen."))
-        broken = True
-    if form.term_ends_on.data > burgerraad.term_ends_on:
+    if "term_ends_on" in fields:
         form.term_ends_on.errors.append(_(
             "Er zijn al aanmeldingen met toestemming tot en met %(date)s. Een latere datum kan niet meer; "
             "een eerdere wel.", date=format_date(burgerraad.term_ends_on, "long")))
-        broken = True
-    return broken
 
 
 @blueprint.route("/<int:burgerraad_id>/brieven", methods=["GET", "POST"])
@@ -206,16 +202,22 @@ def quota(burgerraad_id):
         db.session.commit()
         flash(_("De quota zijn opgeslagen."), "success")
         return redirect(url_for(".haalbaarheid", burgerraad_id=burgerraad.id))
+    return _quota_page(burgerraad, form)
+
+
+def _quota_page(burgerraad, form, status=200):
     return render_template("burgerraad/quota.html", burgerraad=burgerraad, form=form,
                            derive=forms.DeriveForm(panel_size=burgerraad.panel_size),
-                           shares=services.population_shares(burgerraad), pool=services.pool_counts(burgerraad))
+                           shares=services.population_shares(burgerraad),
+                           pool=services.pool_counts(burgerraad)), status
 
 
 def _quotas_closed(burgerraad):
-    """A POST from a quota page opened before the letters were drawn or after the inputs were fixed."""
+    """A POST from a quota page opened before the letters were drawn or after the inputs were fixed:
+    409 and the quota page as it is now, with the message."""
     flash(_("De quota kunnen nu niet worden gewijzigd: dat kan alleen zolang de aanmelding open is. "
             "Er is niets opgeslagen."), "error")
-    return redirect(url_for(".quota", burgerraad_id=burgerraad.id))
+    return _quota_page(burgerraad, forms.quota_form(burgerraad, stored=True), 409)
 
 
 @blueprint.route("/<int:burgerraad_id>/quota/afleiden", methods=["POST"])
@@ -444,7 +446,10 @@ def wissen(burgerraad_id):
     burgerraad = _get(burgerraad_id, can_purge)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
-    selection.purge(burgerraad, actor=current_user)
+    try:
+        selection.purge(burgerraad, actor=current_user)
+    except services.NotAllowedNow:  # purged meanwhile (another organiser, or the daily purge)
+        abort(409)
     db.session.commit()
     flash(_("De persoonsgegevens van de pool zijn gewist. De loting en de tellingen blijven."), "success")
     return redirect(url_for(".overzicht", burgerraad_id=burgerraad.id))

@@ -14,7 +14,7 @@ from deliberatie import jobs
 from deliberatie.burgerraad import selection
 from deliberatie.burgerraad.models import Burgerraad
 from deliberatie.extensions import db
-from deliberatie.models import Traject, TrajectStatus
+from deliberatie.models import AuditEntry, Traject, TrajectStatus
 from tests.burgerraad.conftest import run_selection, settings_form, with_pool
 
 ORGANISER_GET = ("", "/instellingen", "/brieven", "/brieven.pdf", "/quota", "/haalbaarheid", "/kansen", "/panel",
@@ -106,6 +106,40 @@ def test_after_registrations_the_consented_purpose_and_term_hold(client, auth, w
     db.session.expire_all()
     burgerraad = db.session.get(Burgerraad, pool["id"])
     assert (burgerraad.term_ends_on, burgerraad.panel_size) == (term - timedelta(days=1), 7)
+
+
+def test_the_settings_service_itself_keeps_the_consented_purpose_and_term(world, pool):
+    """Not only the form: any caller of update_settings is refused, and nothing is changed or logged."""
+    from deliberatie.burgerraad import services
+    from tests.burgerraad.conftest import settings
+
+    burgerraad = db.session.get(Burgerraad, pool["id"])
+    purpose, term = burgerraad.purpose, burgerraad.term_ends_on
+    logged = db.session.query(AuditEntry).count()
+    for changes, fields in (({"purpose": "reclame"}, ("purpose",)),
+                            ({"term_ends_on": term + timedelta(days=1)}, ("term_ends_on",)),
+                            ({"purpose": "reclame", "term_ends_on": term + timedelta(days=1)},
+                             ("purpose", "term_ends_on"))):
+        with pytest.raises(services.ConsentLocked) as refused:
+            services.update_settings(burgerraad, settings(**{"panel_size": 7, "purpose": purpose,
+                                                             "term_ends_on": term, **changes}),
+                                     actor=world["organisator"])
+        assert refused.value.fields == fields
+        assert (burgerraad.purpose, burgerraad.term_ends_on, burgerraad.panel_size) == (purpose, term, 6)
+    assert db.session.query(AuditEntry).count() == logged
+    services.update_settings(burgerraad, settings(panel_size=7, purpose=f" {purpose} ",
+                                                  term_ends_on=term - timedelta(days=1)), actor=None)
+    assert (burgerraad.term_ends_on, burgerraad.panel_size) == (term - timedelta(days=1), 7)
+
+
+def test_before_anyone_registered_the_purpose_and_term_may_change(world):
+    from deliberatie.burgerraad import services
+    from tests.burgerraad.conftest import make_burgerraad, settings
+
+    burgerraad = make_burgerraad(world)
+    later = burgerraad.term_ends_on + timedelta(days=30)
+    services.update_settings(burgerraad, settings(purpose="iets anders", term_ends_on=later), actor=None)
+    assert (burgerraad.purpose, burgerraad.term_ends_on) == ("iets anders", later)
 
 
 def test_public_pages_before_and_after_commitment(client, auth, world, pool):
