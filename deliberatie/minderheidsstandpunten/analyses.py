@@ -109,9 +109,9 @@ def _carry_links(traject, actor, analyse, result):
     """Minority views linked to a group of an earlier run follow that group into this run.
 
     The report shows the latest run only, so a link to an earlier run would
-    drop the view's group size and statements. The group that holds at least
-    half of the earlier group's members is the same group; without one, the
-    link stays as it was.
+    drop the view's group size and statements. The group that holds more than
+    half of the earlier group's members is the same group; without one (also
+    when two groups hold exactly half each), the link stays as it was.
     """
     group_of = {p: g["id"] for g in result["groups"] for p in g["members"]}
     earlier = {}
@@ -124,7 +124,7 @@ def _carry_links(traject, actor, analyse, result):
             earlier[standpunt.analyse_id] = {g["id"]: g["members"] for g in json.loads(old.result)["groups"]}
         members = earlier[standpunt.analyse_id].get(standpunt.groep, [])
         found = Counter(group_of[p] for p in members if p in group_of).most_common(1)
-        if not found or 2 * found[0][1] < len(members):
+        if not found or 2 * found[0][1] <= len(members):
             continue
         audit.record(actor, "minderheidsstandpunten.minority_relink", f"standpunt:{standpunt.id}",
                      traject_id=traject.id, before=f"{standpunt.analyse_id}:{standpunt.groep}",

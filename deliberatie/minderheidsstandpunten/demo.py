@@ -120,7 +120,7 @@ def seed(traject, users, today):
         probabilities = np.array([p for _t, *p in STATEMENTS]).T
         votes = planted_votes(rng, probabilities, GROUP_SIZES)
         store_votes(traject, stellingen, votes, prefix=f"demo{traject.id}-", rng=rng, ages=AGE_BIAS)
-    if analyses.latest(traject) is None and services.voters(traject):
+    if analyses.latest(traject) is None and services.has_voters(traject):
         analyses.run(traject, organisator, seed=0)
     if db.session.scalar(select(Sessie).filter_by(traject_id=traject.id)) is None:
         _session(traject, organisator, today)

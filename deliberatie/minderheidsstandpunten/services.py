@@ -217,12 +217,24 @@ def votes_on(stelling_ids, deelnemer_ids):
                                                  Stem.deelnemer_id.in_(deelnemer_ids))).all()
 
 
+def has_voters(traject) -> bool:
+    """Someone voted on a statement of this traject (one EXISTS query, no rows loaded)."""
+    return db.session.scalar(select(
+        select(Stem.id).join(Deelnemer, Deelnemer.id == Stem.deelnemer_id)
+        .where(Deelnemer.traject_id == traject.id).exists()))
+
+
+def _voters_where(traject):
+    return Deelnemer.traject_id == traject.id, Deelnemer.id.in_(select(Stem.deelnemer_id))
+
+
+def count_voters(traject) -> int:
+    return db.session.scalar(select(func.count()).select_from(Deelnemer).where(*_voters_where(traject)))
+
+
 def voters(traject):
     """Participants with at least one vote."""
-    return db.session.scalars(
-        select(Deelnemer).where(Deelnemer.traject_id == traject.id,
-                                Deelnemer.id.in_(select(Stem.deelnemer_id))).order_by(Deelnemer.id)
-    ).all()
+    return db.session.scalars(select(Deelnemer).where(*_voters_where(traject)).order_by(Deelnemer.id)).all()
 
 
 # -- deep democracy sessions ------------------------------------------------
@@ -239,7 +251,22 @@ def add_sessie(traject, actor, data) -> Sessie:
     return sessie
 
 
+class MoreThanPresent(ValueError):
+    """A minority view recognised by more people than were present at the session's vote."""
+
+    def __init__(self, present):
+        super().__init__(present)
+        self.present = present
+
+
 def add_standpunt(sessie, actor, data) -> Standpunt:
+    """Record a minority view; raises MoreThanPresent when ``herkend_door`` exceeds those present.
+
+    The report says "n of the m present", so n may not exceed m (a session without vote counts has no m).
+    """
+    present = sessie.voor + sessie.tegen + sessie.onthouding
+    if present and data["herkend_door"] > present:
+        raise MoreThanPresent(present)
     standpunt = Standpunt(sessie=sessie, title=data["title"].strip(), redenen=data["redenen"],
                           herkend_door=data["herkend_door"])
     db.session.add(standpunt)

@@ -60,8 +60,11 @@ def _open_ronde(traject_id):
     traject = get_traject(traject_id)
     ronde = services.find_ronde(traject)
     if ronde is None or not ronde.open:  # say so (and where the outcome is), not "log in" to the anonymous
+        # Closed is the round's state, not a refusal of this visitor: 200 for the page; a vote or proposal
+        # sent to it is not stored, 409 as for other steps refused in the current state.
         abort(Response(render_template("minderheidsstandpunten/gesloten.html", traject=traject,
-                                       can_read_report=can_read_report(current_user, traject, ronde)), 403))
+                                       can_read_report=can_read_report(current_user, traject, ronde)),
+                       200 if request.method in ("GET", "HEAD") else 409))
     require(can_take_part(current_user, traject, ronde))
     if ronde.deelname is Deelname.ACCOUNT:
         require(current_user.is_authenticated)

@@ -37,7 +37,7 @@ def _beheer_page(traject, ronde, **forms):
         voorgesteld=services.stellingen(traject, StellingStatus.VOORGESTELD),
         zichtbaar=services.stellingen(traject, StellingStatus.ZICHTBAAR),
         afgewezen=services.stellingen(traject, StellingStatus.AFGEWEZEN),
-        counts=services.vote_counts(traject), voters=len(services.voters(traject)),
+        counts=services.vote_counts(traject), voters=services.count_voters(traject),
         runs=analyses.runs(traject), sessies=services.sessies(traject),
         stemcodes=services.count_stemcodes(traject), soort_labels=SOORT_LABELS)
 
@@ -52,7 +52,7 @@ def beheer(traject_id):
         services.update_ronde(traject, current_user, form.data)
         db.session.commit()
         flash(_("De instellingen zijn opgeslagen."), "success")
-        if ronde.deelname is not before and services.voters(traject):  # old votes stay; their voters start anew
+        if ronde.deelname is not before and services.has_voters(traject):  # old votes stay; their voters start anew
             flash(_("Let op: er was al gestemd. Wie al stemde, kan door deze wijziging nog een keer stemmen, als "
                     "nieuwe deelnemer. De eerdere stemmen blijven meetellen."), "info")
         return redirect(url_for(".beheer", traject_id=traject.id))
@@ -169,16 +169,16 @@ def standpunt_nieuw(traject_id, sessie_id):
     traject = _managed(traject_id)
     sessie = get_in(Sessie, sessie_id, traject.id)
     form = _standpunt_form(traject)
-    valid = form.validate_on_submit()
-    present = sessie.voor + sessie.tegen + sessie.onthouding
-    if valid and present and form.herkend_door.data > present:  # the report says "n of the m present"
-        form.herkend_door.errors.append(_("Dat zijn meer dan de %(n)s aanwezigen bij de stemming.", n=present))
-        valid = False
-    if valid:
-        services.add_standpunt(sessie, current_user, form.data)
-        db.session.commit()
-        flash(_("Het minderheidsstandpunt is vastgelegd."), "success")
-        return redirect(url_for(".sessie", traject_id=traject.id, sessie_id=sessie.id))
+    if form.validate_on_submit():
+        try:
+            services.add_standpunt(sessie, current_user, form.data)
+        except services.MoreThanPresent as error:
+            form.herkend_door.errors.append(_("Dat zijn meer dan de %(n)s aanwezigen bij de stemming.",
+                                              n=error.present))
+        else:
+            db.session.commit()
+            flash(_("Het minderheidsstandpunt is vastgelegd."), "success")
+            return redirect(url_for(".sessie", traject_id=traject.id, sessie_id=sessie.id))
     return _sessie_page(traject, sessie, standpunt_form=form)
 
 

@@ -259,6 +259,28 @@ def test_a_minority_view_cannot_be_recognised_by_more_people_than_were_present(c
     assert [s.herkend_door for s in db.session.scalars(db.select(Standpunt))] == [12]
 
 
+def test_the_service_itself_refuses_more_recognising_than_present(app, world):
+    """Not only the form: add_standpunt refuses, and nothing is stored or logged."""
+    from deliberatie.minderheidsstandpunten import services
+
+    def sessie(voor, tegen, onthouding):
+        return services.add_sessie(db.session.get(Traject, world["traject"]), world["organisator"], {
+            "soort": "bijeenkomst", "title": "Avond", "held_on": date.today(), "voorstel": "Een plan.",
+            "voor": voor, "tegen": tegen, "onthouding": onthouding})
+
+    counted, uncounted = sessie(8, 3, 1), sessie(0, 0, 0)
+    logged = count(AuditEntry)
+    data = {"title": "Te duur", "redenen": "Het geld kan beter naar de school.", "groep": ""}
+    with pytest.raises(services.MoreThanPresent) as refused:
+        services.add_standpunt(counted, world["organisator"], {**data, "herkend_door": 13})
+    assert refused.value.present == 12
+    db.session.flush()
+    assert count(Standpunt) == 0 and count(AuditEntry) == logged
+    services.add_standpunt(counted, world["organisator"], {**data, "herkend_door": 12})
+    services.add_standpunt(uncounted, world["organisator"], {**data, "herkend_door": 40})  # no count, no limit
+    assert sorted(s.herkend_door for s in db.session.scalars(db.select(Standpunt))) == [12, 40]
+
+
 def test_stopping_on_a_shared_computer_lets_the_next_person_start_afresh(client, world):
     """The library computer: after "Stoppen en afsluiten" the next person does not see the previous answers."""
     b, (first, second, _third) = base(world), world["stellingen"]
@@ -316,7 +338,7 @@ def test_closed_stellingen_tell_anonymous_residents_so_instead_of_asking_a_login
                                ("GET", "voorstellen", None), ("POST", "voorstellen", {"text": "Een late stelling."}),
                                ("GET", "stemcode", None), ("GET", "over-u", None)):
         response = client.open(f"{b}/{path}", method=method, data=data)
-        assert response.status_code == 403, path
+        assert response.status_code == (200 if method == "GET" else 409), path  # a state, not a refusal
         assert "De stellingen zijn gesloten" in response.text, path
         assert f'href="{b}/verslag"' not in response.text  # the report is not public yet
     assert count(Stem) == 0 and count(Deelnemer) == 0 and count(Stelling, status=StellingStatus.VOORGESTELD) == 0
@@ -325,7 +347,7 @@ def test_closed_stellingen_tell_anonymous_residents_so_instead_of_asking_a_login
     client.post(f"{b}/beheer", data={"deelname": "account"})  # also when an account would be needed
     auth.logout()
     page = client.get(f"{b}/stellingen")
-    assert page.status_code == 403 and "De stellingen zijn gesloten" in page.text
+    assert page.status_code == 200 and "De stellingen zijn gesloten" in page.text
     assert f'href="{b}/verslag"' in page.text
 
 
@@ -352,3 +374,25 @@ def test_changing_how_residents_take_part_after_votes_warns_about_voting_twice(c
     assert "De instellingen zijn opgeslagen." in page and CHANGE_WARNING in page
     assert db.session.scalar(db.select(Ronde)).deelname is Deelname.ACCOUNT
     assert count(Stem) == 1 and count(Deelnemer) == 1  # nothing about the votes changed
+
+
+def test_has_voters_asks_without_loading_the_voters(client, auth, world, monkeypatch):
+    from deliberatie.minderheidsstandpunten import services
+
+    traject = db.session.get(Traject, world["traject"])
+    assert services.has_voters(traject) is False and services.count_voters(traject) == 0
+    services.new_anonymous(traject)  # a participant without a vote is no voter
+    assert services.has_voters(traject) is False
+    b = base(world)
+    client.post(f"{b}/stellingen/{world['stellingen'][0]}", data={"stem": "eens"})
+    assert services.has_voters(traject) is True and services.count_voters(traject) == 1
+
+    def no_loading(traject):
+        raise AssertionError("the settings page loaded every voter")  # to test or count them
+
+    monkeypatch.setattr(services, "voters", no_loading)
+    auth.login(ORG)
+    response = client.post(f"{b}/beheer", data={"deelname": "account", "open": "y"}, follow_redirects=False)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).text
+    assert CHANGE_WARNING in page and "1 inwoners hebben gestemd." in page

@@ -11,7 +11,7 @@ from deliberatie.extensions import db
 from deliberatie.minderheidsstandpunten import analyses
 from deliberatie.minderheidsstandpunten.models import (Analyse, Deelnemer, Sessie, SessieSoort, Stelling,
                                                        StellingStatus, Stem)
-from deliberatie.models import Role, Traject
+from deliberatie.models import AuditEntry, Role, Traject
 from deliberatie.models.types import utcnow
 
 from .conftest import ORG, RAAD, planted_matrix, seed_planted
@@ -318,7 +318,6 @@ def test_a_minority_view_keeps_its_opinion_group_when_the_groups_are_computed_ag
     """More votes, a new run: the view linked to the small group follows that group into the new run."""
     from deliberatie.minderheidsstandpunten.demo import planted_votes, store_votes
     from deliberatie.minderheidsstandpunten.models import Standpunt
-    from deliberatie.models import AuditEntry
 
     traject = db.session.get(Traject, world["traject"])
     rng = np.random.default_rng(0)
@@ -352,7 +351,7 @@ def test_a_minority_view_keeps_its_opinion_group_when_the_groups_are_computed_ag
     assert db.session.scalar(db.select(AuditEntry).filter_by(action="minderheidsstandpunten.minority_relink"))
 
 
-def test_a_link_stays_on_the_earlier_run_when_no_new_group_holds_half_of_its_members(app, world):
+def test_a_link_stays_on_the_earlier_run_when_no_new_group_holds_more_than_half_of_its_members(app, world):
     import json
 
     from deliberatie.minderheidsstandpunten.models import Standpunt
@@ -365,16 +364,22 @@ def test_a_link_stays_on_the_earlier_run_when_no_new_group_holds_half_of_its_mem
         db.session.flush()
         return analyse, result
 
-    old, _ = stored([["a", "b", "c", "d"], ["x", "y"]])
-    new, result = stored([["a", "e", "y"], ["b", "f"], ["x"]])
-    split, half = (Standpunt(title=t, redenen="r", herkend_door=1, analyse_id=old.id, groep=g)
-                   for t, g in (("gesplitst", 0), ("de helft", 1)))
+    old, _ = stored([["a", "b", "c", "d"], ["x", "y"], ["p", "q", "r", "s"], ["k", "l", "m"]])
+    new, result = stored([["a", "e", "y", "p", "q"], ["b", "f", "r", "s"], ["x"], ["k", "l"]])
+    split, half, halves, most = (Standpunt(title=t, redenen="r", herkend_door=1, analyse_id=old.id, groep=g)
+                                 for t, g in (("gesplitst", 0), ("de helft", 1), ("twee helften", 2),
+                                              ("de meesten", 3)))
     db.session.add(Sessie(traject_id=world["traject"], soort=SessieSoort.BIJEENKOMST, title="Avond",
-                          held_on=date.today(), voorstel="Plan", standpunten=[split, half]))
+                          held_on=date.today(), voorstel="Plan", standpunten=[split, half, halves, most]))
     db.session.flush()
     analyses._carry_links(db.session.get(Traject, world["traject"]), world["organisator"], new, result)
     assert (split.analyse_id, split.groep) == (old.id, 0)  # a, b, c, d went four ways
-    assert (half.analyse_id, half.groep) in {(new.id, 0), (new.id, 2)}  # x or y: one of two is half
+    assert (half.analyse_id, half.groep) == (old.id, 1)  # x and y went two ways: neither is the group
+    assert (halves.analyse_id, halves.groep) == (old.id, 2)  # p, q and r, s: two halves, neither wins
+    assert (most.analyse_id, most.groep) == (new.id, 3)  # k, l of k, l, m: more than half
+    relinks = db.session.scalars(db.select(AuditEntry.subject).filter_by(
+        action="minderheidsstandpunten.minority_relink")).all()
+    assert relinks == [f"standpunt:{most.id}"]
 
 
 def test_participatieverslag_shows_what_was_not_adopted_and_who_was_missing(client, auth, world):

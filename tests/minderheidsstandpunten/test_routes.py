@@ -8,7 +8,7 @@ import pytest
 from deliberatie.extensions import db
 from deliberatie.minderheidsstandpunten import analyses
 from deliberatie.minderheidsstandpunten.models import (Afhandeling, Sessie, SessieSoort, Standpunt, Stelling,
-                                                       StellingStatus, Voorwaarde, VoorwaardeSoort)
+                                                       StellingStatus, Stem, Voorwaarde, VoorwaardeSoort)
 from deliberatie.models import Traject
 
 from .conftest import ANDER, BEHEER, INWONER, ORG, RAAD, seed_planted
@@ -123,11 +123,15 @@ def test_objects_of_another_traject_are_404(client, auth, full):
 
 
 def test_closed_stellingen_refuse_residents(client, auth, full):
+    """Closed is the round's state, not a permission: the page says so (200); a vote is refused (409)."""
     auth.login(ORG)
     client.post(f"/minderheidsstandpunten/{full['traject']}/beheer", data={"deelname": "pseudoniem"})
     auth.logout()
     auth.login(INWONER)
-    assert client.get(f"/minderheidsstandpunten/{full['traject']}/stellingen").status_code == 403
+    page = client.get(f"/minderheidsstandpunten/{full['traject']}/stellingen")
+    assert page.status_code == 200 and "De stellingen zijn gesloten" in page.text
     s = full["stellingen"][0]
-    assert client.post(f"/minderheidsstandpunten/{full['traject']}/stellingen/{s}",
-                       data={"stem": "eens"}).status_code == 403
+    votes = db.session.scalar(db.select(db.func.count()).select_from(Stem))
+    refused = client.post(f"/minderheidsstandpunten/{full['traject']}/stellingen/{s}", data={"stem": "eens"})
+    assert refused.status_code == 409 and "De stellingen zijn gesloten" in refused.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Stem)) == votes
