@@ -390,6 +390,11 @@ def publish_ranking(traject, actor, explanation: str) -> PitchRonde:
         raise ServiceError("no_ronde")
     lock(ronde)
     ronde.explanation = (explanation or "").strip()
+    if ronde.published_at is not None:
+        # published before: the ranking stays frozen at that moment, only the explanation changes
+        db.session.flush()
+        audit.record(actor, "pitches.explanation", f"pitches-ronde:{ronde.id}", traject_id=traject.id)
+        return ronde
     ronde.published_at = utcnow()
     db.session.flush()
     audit.record(actor, "pitches.publish", f"pitches-ronde:{ronde.id}", traject_id=traject.id,

@@ -317,6 +317,15 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
     page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
     assert page.index("Speeltuin") < page.index("Bankjes") and "Laat" not in page and "Te duur." in page
     assert services.support_count(bankjes) == 3  # the pitch page still counts all support
+    # publishing again only rewrites the explanation: the moment, and so the ranking, stay
+    moment = services.ronde_for(traject).published_at
+    assert client.post(f"/pitches/traject/{world['traject']}/uitslag/publiceren",
+                       data={"explanation": "Nieuwe toelichting."}).status_code == 302
+    db.session.expire_all()
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    assert services.ronde_for(traject).published_at == moment
+    assert services.ronde_for(traject).explanation == "Nieuwe toelichting."
+    assert [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)] == published
 
 
 @pytest.mark.postgres
