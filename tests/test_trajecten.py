@@ -1,5 +1,6 @@
 """Home page, traject pages, and who may create and edit trajecten."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -148,3 +149,20 @@ def test_terugkoppeling_published_and_shown(client, auth, world):
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count()).select_from(Terugkoppeling)) == 1
     assert "Drie bomen geplant." in client.get(f"/trajecten/{world['open']}").text
+
+
+def test_phase_errors_in_the_summary_link_to_the_field_and_say_what_is_wrong(client, auth, world):
+    auth.login("org@example.org")
+    today = date.today()
+    response = client.post("/trajecten/nieuw", data=traject_form(world, **{
+        "fasen-0-ends_on": "",
+        "fasen-1-name": "Uitvoering", "fasen-1-starts_on": today.isoformat(),
+        "fasen-1-ends_on": (today - timedelta(days=1)).isoformat()}))
+    assert response.status_code == 200
+    summary = response.text.split('role="alert"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'<a class="utrecht-link" href="#([^"]+)">([^<]*)</a>', summary)
+    assert links == [("fasen-0-name", "Naam van de fase: Vul de naam en beide datums van de fase in."),
+                     ("fasen-1-ends_on", "Eindigt op: De einddatum ligt voor de begindatum.")]
+    for target, _text in links:
+        assert f'id="{target}"' in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Traject)) == 2
