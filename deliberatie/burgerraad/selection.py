@@ -5,6 +5,10 @@ module turns rows into its plain inputs and its results back into rows.
 Pool members appear there only by their anonymous id; households by a
 hash of a secret invitation code of the address, so the public record names
 nobody and cannot be linked to addresses.
+
+Every step that changes the status or the pool (the seed, the purge, drop-outs,
+seating a reserve) first locks the burgerraad's row and reads it again, then
+the pool's rows: one lock order, and each step sees what another just did.
 """
 
 import hashlib
@@ -18,6 +22,7 @@ from .. import audit, jobs
 from ..core import sortition
 from ..core.errors import InputError
 from ..extensions import db
+from ..locking import lock
 from ..models import User
 from ..models.job import JobStatus
 from ..models.types import utcnow
@@ -211,7 +216,7 @@ def start_draw(burgerraad, *, seed, actor):
     worker stopped) it can be started again with the same seed. The row is
     locked and read again first, so two seeds entered at once do not both count.
     """
-    _lock(burgerraad)
+    lock(burgerraad)
     if burgerraad.status is not BurgerraadStatus.VASTGELEGD:
         raise NotAllowedNow()
     if burgerraad.draw_seed is not None and (seed != burgerraad.draw_seed or not draw_failed(burgerraad)):
@@ -290,23 +295,13 @@ def _panel_and_reserves(burgerraad):
     return panel, reserves
 
 
-def _lock(burgerraad):
-    """Lock the burgerraad's row and read it again (PostgreSQL), so a step sees the status it changes.
-
-    Every step that changes the status or the pool takes this lock first: the
-    purge, the seed, drop-outs and seating a reserve wait for each other
-    instead of working on rows another step has just deleted.
-    """
-    db.session.get(Burgerraad, burgerraad.id, with_for_update=True, populate_existing=True)
-
-
 def _lock_pool(burgerraad):
     """Lock the burgerraad's row, then the pool's rows, and read them again.
 
     So two organisers at once do not seat the same reserve, and a purge that
     ran meanwhile shows as the status ``GEWIST`` instead of deleted rows.
     """
-    _lock(burgerraad)
+    lock(burgerraad)
     db.session.scalars(select(Aanmelding).where(Aanmelding.burgerraad_id == burgerraad.id)
                        .with_for_update().execution_options(populate_existing=True)).all()
 
@@ -418,7 +413,7 @@ def purge(burgerraad, *, actor):
     ended before it was drawn (consent ran until that date all the same).
     The row is locked first, so a drop-out or a seed entered meanwhile waits.
     """
-    _lock(burgerraad)
+    lock(burgerraad)
     if burgerraad.status not in WITH_PERSONAL_DATA:
         raise NotAllowedNow()
     burgerraad.stats_json = json.dumps(anonymous_stats(burgerraad), sort_keys=True, ensure_ascii=False)
@@ -442,7 +437,7 @@ def purge_expired(today):
                                                       Burgerraad.term_ends_on < today)).all()
     purged = []
     for burgerraad in due:
-        _lock(burgerraad)
+        lock(burgerraad)
         if burgerraad.status not in WITH_PERSONAL_DATA or burgerraad.term_ends_on >= today:
             continue
         draw = jobs.latest(subject(burgerraad), DRAW_JOB)

@@ -2,7 +2,6 @@
 
 import json
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from deliberatie.extensions import db
 from deliberatie.models import AuditEntry
 from deliberatie.models.job import Job
 from tests.burgerraad.conftest import with_pool
-from tests.thematafels.helpers import postgres_only, race
+from tests.helpers import in_turn, postgres_only, race
 
 REFUSED = repr(services.NotAllowedNow())  # how race() reports a service's refusal
 
@@ -239,17 +238,13 @@ def test_a_purge_at_the_same_moment_makes_a_panel_change_refuse_cleanly(app, cli
         service = selection.drop_out
     db.session.commit()
 
-    def work(i, barrier):
-        # both loaded before the purge, as in a request that started first
-        burgerraad, member = db.session.get(Burgerraad, drawn), db.session.get(Aanmelding, member_id)
-        barrier.wait(timeout=30)
-        if i == 0:
-            selection.purge(burgerraad, actor=None)
-        else:
-            time.sleep(0.3)  # the purge deletes first
-            service(burgerraad, member, actor=None)
+    def purge():
+        selection.purge(db.session.get(Burgerraad, drawn), actor=None)
 
-    assert race(app, 2, work) == [REFUSED, "stored"]
+    def change():  # loads what was committed before the purge, as a request that started first
+        service(db.session.get(Burgerraad, drawn), db.session.get(Aanmelding, member_id), actor=None)
+
+    assert in_turn(app, purge, change) == ["stored", REFUSED]
     assert db.session.get(Burgerraad, drawn).status is BurgerraadStatus.GEWIST
     assert db.session.query(Aanmelding).filter_by(burgerraad_id=drawn).count() == 0
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
@@ -267,17 +262,13 @@ def test_the_daily_purge_and_a_seed_at_the_same_moment_never_purge_a_queued_draw
     db.session.commit()
     purged = []
 
-    def work(i, barrier):
-        row = db.session.get(Burgerraad, burgerraad_id)
-        barrier.wait(timeout=30)
-        if i == 0:
-            selection.start_draw(row, seed=7, actor=None)
-            time.sleep(0.5)  # the purge checks for a draw job before this one is committed
-        else:
-            time.sleep(0.2)
-            purged.extend(b.id for b in selection.purge_expired(later))
+    def seed():  # its draw job is not committed yet while the purge looks for one
+        selection.start_draw(db.session.get(Burgerraad, burgerraad_id), seed=7, actor=None)
 
-    assert race(app, 2, work) == ["stored", "stored"]
+    def purge():
+        purged.extend(b.id for b in selection.purge_expired(later))
+
+    assert in_turn(app, seed, purge) == ["stored", "stored"]
     burgerraad = db.session.get(Burgerraad, burgerraad_id)
     assert purged == [] and burgerraad.status is BurgerraadStatus.VASTGELEGD and burgerraad.draw_seed == 7
     assert db.session.query(Aanmelding).filter_by(burgerraad_id=burgerraad_id).count() == 40
