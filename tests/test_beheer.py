@@ -1,9 +1,12 @@
 """Account management is for beheerders only, and never removes the last one."""
 
+import json
+
 import pytest
 
+from deliberatie import audit
 from deliberatie.extensions import db
-from deliberatie.models import Role, User
+from deliberatie.models import AuditEntry, Role, User
 from tests.factories import make_user
 
 
@@ -51,3 +54,75 @@ def test_unknown_account_404_and_bad_role_rejected(client, auth, people):
     assert client.get("/beheer/accounts/999").status_code == 404
     response = client.post(f"/beheer/accounts/{people[Role.INWONER]}", data={"role": "keizer"})
     assert response.status_code == 200 and "Niet alles is goed ingevuld" in response.text
+
+
+@pytest.mark.postgres
+def test_two_beheerders_demoting_each_other_at_once_leave_one(app, database):
+    """Each sees the other as the remaining beheerder; without a lock both demotions would be saved."""
+    import threading
+
+    if database[2] is None:
+        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so there is no race to test")
+    from deliberatie.beheer import services
+
+    a = make_user(Role.BEHEERDER, "a@example.org").id
+    b = make_user(Role.BEHEERDER, "b@example.org").id
+    db.session.commit()
+    first_saved, release = threading.Event(), threading.Event()
+    outcomes = {}
+
+    def demote(target, name, hold):
+        with app.app_context():
+            try:
+                services.update_account(db.session.get(User, target), role=Role.INWONER, active=True)
+                if hold:
+                    first_saved.set()
+                    release.wait(timeout=30)
+                db.session.commit()
+                outcomes[name] = "stored"
+            except services.LastBeheerder:
+                db.session.rollback()
+                outcomes[name] = "refused"
+            finally:
+                db.session.remove()
+
+    first = threading.Thread(target=demote, args=(b, "a demotes b", True))
+    second = threading.Thread(target=demote, args=(a, "b demotes a", False))
+    first.start()
+    assert first_saved.wait(timeout=30)
+    second.start()
+    second.join(timeout=1)  # waits for the first transaction (with the fix)
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert outcomes == {"a demotes b": "stored", "b demotes a": "refused"}
+    db.session.expire_all()
+    assert db.session.get(User, a).role is Role.BEHEERDER
+
+
+def test_role_and_active_changes_are_in_the_audit_log(client, auth, people):
+    """Who made whom an organiser (and so able to open and count votes) is on record."""
+    auth.login("beheerder@example.org")
+    client.post(f"/beheer/accounts/{people[Role.INWONER]}", data={"role": "organisator", "active": "y"})
+    client.post(f"/beheer/accounts/{people[Role.RAADSLID]}", data={"role": "raadslid"})
+    client.post(f"/beheer/accounts/{people[Role.ORGANISATOR]}", data={"role": "organisator", "active": "y"})
+    client.post(f"/beheer/accounts/{people[Role.BEHEERDER]}", data={"role": "inwoner", "active": "y"})  # refused
+    entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.actor, e.action, e.subject) for e in entries] == [
+        ("beheerder@example.org", "beheer.account", f"user:{people[Role.INWONER]}"),
+        ("beheerder@example.org", "beheer.account", f"user:{people[Role.RAADSLID]}"),
+    ]
+    assert json.loads(entries[0].details) == {"role": ["inwoner", "organisator"], "active": [True, True]}
+    assert json.loads(entries[1].details) == {"role": ["raadslid", "raadslid"], "active": [True, False]}
+    assert audit.verify() == []
+
+
+def test_beheerder_who_gives_up_the_role_lands_on_a_page_they_may_see(client, auth, people):
+    make_user(Role.BEHEERDER, "tweede@example.org")
+    db.session.commit()
+    auth.login("beheerder@example.org")
+    response = client.post(f"/beheer/accounts/{people[Role.BEHEERDER]}", data={"role": "organisator", "active": "y"},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "is opgeslagen" in response.text
+    assert client.get("/beheer/accounts").status_code == 403  # the change took effect at once

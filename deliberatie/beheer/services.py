@@ -1,7 +1,8 @@
 """Account management use cases."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from .. import audit
 from ..extensions import db
 from ..models import Role, User
 
@@ -10,17 +11,22 @@ class LastBeheerder(Exception):
     """Refused: the change would leave no active beheerder."""
 
 
-def update_account(account: User, *, role: Role, active: bool) -> User:
+def update_account(account: User, *, role: Role, active: bool, actor=None) -> User:
     loses_beheer = account.role is Role.BEHEERDER and (role is not Role.BEHEERDER or not active)
     if loses_beheer:
-        others = db.session.scalar(
-            select(func.count()).select_from(User).where(
-                User.role == Role.BEHEERDER, User.active.is_(True), User.id != account.id
-            )
-        )
-        if not others:
+        # Lock every active beheerder (on PostgreSQL), this one included: two beheerders demoting
+        # each other at once take turns, and the second sees the first's change.
+        beheerders = db.session.scalars(
+            select(User.id).where(User.role == Role.BEHEERDER, User.active.is_(True)).with_for_update()
+        ).all()
+        if not set(beheerders) - {account.id}:
             raise LastBeheerder()
+    before = (account.role, account.active)
     account.role = role
     account.active = active
+    if before != (role, active):
+        # A role decides who may open, count and publish votes: on record, like those acts.
+        audit.record(actor, "beheer.account", f"user:{account.id}",
+                     role=[before[0].value, role.value], active=[before[1], active])
     db.session.flush()
     return account

@@ -24,11 +24,13 @@ def account(user_id):
     form = AccountForm(data={"role": account.role.value, "active": account.active})
     if form.validate_on_submit():
         try:
-            services.update_account(account, role=Role(form.role.data), active=form.active.data)
+            services.update_account(account, role=Role(form.role.data), active=form.active.data,
+                                    actor=current_user)
         except services.LastBeheerder:
             form.role.errors.append(_("Er moet minstens één actieve beheerder blijven."))
         else:
             db.session.commit()
             flash(_("Het account van %(email)s is opgeslagen.", email=account.email), "success")
-            return redirect(url_for("beheer.accounts"))
+            # A beheerder who gave up the role may no longer see the list.
+            return redirect(url_for("beheer.accounts" if can_manage_accounts(current_user) else "site.home"))
     return render_template("beheer/account.html", form=form, account=account)
