@@ -64,3 +64,13 @@ def test_wijk_population_figures(client, data):
 
 def test_api_is_read_only(client, data):
     assert client.post("/api/v1/trajecten").status_code == 405
+
+
+def test_open_data_readable_from_other_sites_without_credentials(client, data):
+    """A dashboard on another origin may fetch the open data; cookies never come along."""
+    for path in ("/api/v1/trajecten", f"/api/v1/trajecten/{data['open']}", "/api/v1/openapi.json",
+                 f"/api/v1/trajecten/{data['concept']}"):
+        response = client.get(path, headers={"Origin": "https://dashboard.example"})
+        assert response.headers.get("Access-Control-Allow-Origin") == "*", path
+        assert "Access-Control-Allow-Credentials" not in response.headers
+    assert "Access-Control-Allow-Origin" not in client.get("/", headers={"Origin": "https://x.example"}).headers
