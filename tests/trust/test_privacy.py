@@ -299,3 +299,18 @@ def _snapshot(connection=None):
         "result": run(sa.text("SELECT result_json FROM wijkbudget")).scalar_one(),
         "audit": run(sa.text("SELECT count(*) FROM audit_entry")).scalar_one(),
     }
+
+
+def test_download_lists_the_audit_entries_one_made_and_only_those(papp, client, resident):
+    """The log keeps an official's e-mail with each act (it has no foreign key): part of their data too."""
+    other = make_user(Role.BEHEERDER, email="beheer@example.org")
+    audit.record(other, "test.other", "traject:1")
+    db.session.commit()
+    _login(client, "org@example.org")
+    data = client.get("/privacy/mijn-gegevens.json").get_json()
+    entries = data["linked"]["audit_entry"]
+    assert [(e["actor"], e["action"]) for e in entries] == [("org@example.org", "test.setup")]
+    assert "audit_entry" in client.get("/privacy/mijn-gegevens").text
+    client.post("/auth/uitloggen")
+    _login(client, EMAIL)
+    assert "audit_entry" not in client.get("/privacy/mijn-gegevens.json").get_json()["linked"]
