@@ -75,7 +75,7 @@ class AfsluitenForm(FlaskForm):
 
 class StemcodeForm(FlaskForm):
     code = StringField(_l("Uw stemcode"), validators=[DataRequired(), Length(max=20)],
-                       description=_l("De code staat op uw brief, bijvoorbeeld ABCDE-FGHJK."))
+                       description=_l("De code staat op uw brief, bijvoorbeeld ABCD-EFGH-JKLM-NPQR."))
 
 
 class StemcodesMakenForm(FlaskForm):

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..codes import random_code
 from ..extensions import db
 from ..models.types import utcnow
 from .models import (Afhandeling, Deelname, Deelnemer, Ronde, Sessie, SessieSoort, Standpunt, Stelling,
                      StellingStatus, Stem, Stemcode, Voorwaarde, VoorwaardeSoort)
 
 VOTE_VALUES = {"eens": 1, "oneens": -1, "overslaan": 0}
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 
 
 def subject(traject):
@@ -70,17 +70,22 @@ def _hash_code(traject_id, code):
 
 
 def make_stemcodes(traject, actor, count: int) -> list[str]:
-    """Create ``count`` codes; the plain codes are returned once and never stored."""
-    codes = []
-    for _ in range(count):
-        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
-        code = f"{raw[:5]}-{raw[5:]}"
-        db.session.add(Stemcode(traject_id=traject.id, code_hash=_hash_code(traject.id, code)))
-        codes.append(code)
+    """Create ``count`` codes; the plain codes are returned once and never stored.
+
+    The letters' 80-bit codes (:mod:`deliberatie.codes`): with fewer bits, the stored
+    hashes of a leaked database could be tried against every possible code. Rows are
+    stored in hash order, so a row's id says nothing about a code's place in the letters.
+    """
+    made = {}
+    while len(made) < count:
+        code = random_code()
+        made.setdefault(_hash_code(traject.id, code), code)
+    for code_hash in sorted(made):
+        db.session.add(Stemcode(traject_id=traject.id, code_hash=code_hash))
     audit.record(actor, "minderheidsstandpunten.stemcodes", subject(traject), traject_id=traject.id,
                  count=count)
     db.session.flush()
-    return codes
+    return list(made.values())
 
 
 def count_stemcodes(traject) -> int:

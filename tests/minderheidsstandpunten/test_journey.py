@@ -165,12 +165,12 @@ def test_stemcode_mode(client, auth, world):
     auth.login(ORG)
     client.post(f"{b}/beheer", data={"deelname": "stemcode", "open": "y"})
     page = client.post(f"{b}/stemcodes", data={"aantal": "2"}).text
-    codes = re.findall(r"[A-Z2-9]{5}-[A-Z2-9]{5}", page)
+    codes = re.findall(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}", page)
     assert len(codes) == 2
     assert client.post(f"{b}/stemcodes", data={"aantal": "0"}).status_code == 200  # refused, no codes
     auth.logout()
     assert client.get(f"{b}/stellingen").headers["Location"] == f"{b}/stemcode"
-    wrong = client.post(f"{b}/stemcode", data={"code": "AAAAA-AAAAA"})
+    wrong = client.post(f"{b}/stemcode", data={"code": "AAAA-AAAA-AAAA-AAAA"})
     assert "Deze stemcode kennen we niet" in wrong.text
     assert client.post(f"{b}/stemcode", data={"code": codes[0].lower()}).status_code == 302
     client.post(f"{b}/stellingen/{world['stellingen'][0]}", data={"stem": "eens"})
@@ -304,7 +304,7 @@ def test_stopping_in_stemcode_mode_asks_the_next_person_for_a_code(client, auth,
     b, first = base(world), world["stellingen"][0]
     auth.login(ORG)
     client.post(f"{b}/beheer", data={"deelname": "stemcode", "open": "y"})
-    code = re.findall(r"[A-Z2-9]{5}-[A-Z2-9]{5}", client.post(f"{b}/stemcodes", data={"aantal": "1"}).text)[0]
+    code = re.findall(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}", client.post(f"{b}/stemcodes", data={"aantal": "1"}).text)[0]
     auth.logout()
     client.post(f"{b}/stemcode", data={"code": code})
     client.post(f"{b}/stellingen/{first}", data={"stem": "eens"})
