@@ -2,7 +2,7 @@
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .extensions import db
 from .models.audit import AuditEntry
@@ -47,6 +47,17 @@ def verify() -> list[str]:
             problems.append(f"entry {entry.id}: contents changed after it was written")
         previous = entry.hash
     return problems
+
+
+def head() -> tuple[int, str | None]:
+    """(number of entries, hash of the last one): what :func:`verify` cannot check by itself.
+
+    The chain shows an edited or removed entry in the middle, not a cut-off tail
+    or a wiped log; comparing these with the values noted at an earlier check does.
+    """
+    count = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    last = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    return count, last
 
 
 def entries_for(traject_id: int):

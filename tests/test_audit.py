@@ -34,3 +34,18 @@ def test_deleted_entry_detected(app):
     db.session.execute(db.delete(AuditEntry).where(AuditEntry.id == 2))
     db.session.commit()
     assert audit.verify() == ["entry 3: previous entry missing or changed"]
+
+
+def test_verify_says_how_much_it_checked_so_a_wiped_or_cut_log_shows(app, runner):
+    """A hash chain cannot see its own tail cut off (or the whole log wiped): the count and last hash,
+    compared with the ones noted earlier, can."""
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "0 entries" in result.output and "intact" not in result.output
+    _three_entries()
+    last = db.session.scalar(db.select(AuditEntry.hash).where(AuditEntry.id == 3))
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "intact: 3 entries" in result.output and last in result.output
+    db.session.execute(db.delete(AuditEntry).where(AuditEntry.id == 3))
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "2 entries" in result.output and last not in result.output
