@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +167,16 @@ def test_phase_errors_in_the_summary_link_to_the_field_and_say_what_is_wrong(cli
     for target, _text in links:
         assert f'id="{target}"' in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(Traject)) == 2
+
+
+def test_written_texts_keep_their_line_breaks(client, auth, world):
+    """Opgave, kaders, belofte and terugkoppeling are typed in a textarea, often as lines or a list."""
+    auth.login("org@example.org")
+    client.post(f"/trajecten/{world['open']}/terugkoppeling",
+                data={"title": "Wat we deden", "body": "We hebben:\n- drie bomen geplant\n- een bank gezet"})
+    page = client.get(f"/trajecten/{world['open']}").text
+    kept = re.findall(r'<p class="utrecht-paragraph[^"]*\btraject-text\b[^"]*">([^<]*)</p>', page)
+    assert "We hebben:\n- drie bomen geplant\n- een bank gezet" in kept
+    assert {"Meer groen in de straat.", "De raad neemt het advies mee.", "Budget € 10.000."} <= set(kept)
+    css = (Path(__file__).resolve().parents[1] / "static/css/app.css").read_text()
+    assert re.search(r"\.traject-text\s*\{[^}]*white-space:\s*pre-line", css)
