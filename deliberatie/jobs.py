@@ -12,6 +12,12 @@ calls :func:`dispatch`. How the job then runs depends on ``JOBS_EXECUTOR``:
     nothing happens in the web process; ``flask jobs work`` picks up queued
     jobs, one at a time, in a separate process.
 
+A job whose process dies (a killed worker, a restarted server) would stay
+"running" for ever. On PostgreSQL each running job holds an advisory lock on a
+connection of its own, which the database drops with the process; the worker
+marks running jobs whose lock is free as failed (``job.interrupted``), so their
+page offers a new start.
+
 A handler ``fn(job, report)`` returns a JSON-ready result; it may write rows
 in the same session (committed together with the result). ``report(percent)``
 commits progress, so call it only before writing results. Bad input is raised
@@ -26,7 +32,7 @@ import time
 
 import click
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from .core.errors import InputError
 from .extensions import db
@@ -100,6 +106,55 @@ def _run_in_context(app, job_id):
             db.session.remove()
 
 
+LOCK_SPACE = 0x6A6F62  # "job": the first key of every job's advisory lock
+
+
+def _hold(job_id):
+    """On PostgreSQL: a connection of its own holding the job's advisory lock (None elsewhere).
+
+    Taken before the job is claimed, so a running job always has it; the lock is
+    per session, so it lasts across the job's commits and ends with the process.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return None
+    conn = db.engine.connect()
+    conn.execute(text("SELECT pg_advisory_lock(:space, :job)"), {"space": LOCK_SPACE, "job": job_id})
+    conn.commit()
+    return conn
+
+
+def _release(conn, job_id):
+    if conn is not None:
+        conn.execute(text("SELECT pg_advisory_unlock(:space, :job)"), {"space": LOCK_SPACE, "job": job_id})
+        conn.commit()
+        conn.close()
+
+
+def recover_interrupted():
+    """Mark running jobs whose process is gone as failed; returns their ids (PostgreSQL only)."""
+    if db.engine.dialect.name != "postgresql":
+        return []
+    running = db.session.scalars(select(Job.id).where(Job.status == JobStatus.RUNNING)).all()
+    db.session.commit()
+    gone = []
+    with db.engine.connect() as conn:
+        for job_id in running:
+            free = conn.execute(text("SELECT pg_try_advisory_lock(:space, :job)"),
+                                {"space": LOCK_SPACE, "job": job_id}).scalar()
+            if free:
+                conn.execute(text("SELECT pg_advisory_unlock(:space, :job)"), {"space": LOCK_SPACE, "job": job_id})
+                gone.append(job_id)
+        conn.commit()
+    interrupted = json.dumps({"code": "job.interrupted", "params": {}})
+    for job_id in gone:  # still running only if it did not finish a moment ago
+        db.session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                           .values(status=JobStatus.FAILED, error=interrupted, finished_at=utcnow()))
+    db.session.commit()
+    if gone:
+        log.warning("jobs %s were interrupted (their process is gone)", gone)
+    return gone
+
+
 def _claim(job_id):
     """Mark a queued job running; ``False`` when another worker took it first."""
     claimed = db.session.execute(
@@ -112,8 +167,16 @@ def _claim(job_id):
 
 def run(job_id):
     """Run one queued job to completion in this process and commit its outcome."""
-    if not _claim(job_id):
-        return None
+    hold = _hold(job_id)
+    try:
+        if not _claim(job_id):
+            return None
+        return _run_claimed(job_id)
+    finally:
+        _release(hold, job_id)
+
+
+def _run_claimed(job_id):
     job = db.session.get(Job, job_id)
 
     def report(percent):
@@ -158,6 +221,7 @@ def work(*, once=False, poll=2.0):
     """Process queued jobs, oldest first; with ``once`` stop when none is left."""
     done = 0
     while True:
+        recover_interrupted()
         job_id = db.session.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED)
                                    .order_by(Job.id).limit(1))
         db.session.commit()

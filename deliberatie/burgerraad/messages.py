@@ -47,6 +47,8 @@ def input_error(code, params):
         "sortition.bad_quota_bounds": lambda: _(
             "Bij %(field)s = %(value)s is het minimum groter dan het maximum.", field=p.get("field"),
             value=p.get("value")),
+        "job.interrupted": lambda: _(
+            "De berekening is onderbroken: het programma dat haar uitvoerde, is gestopt. Start haar opnieuw."),
         "burgerraad.commitment_mismatch": lambda: _(
             "De loting past niet bij de gepubliceerde vastlegging. Er is niets gepubliceerd."),
     }
