@@ -218,3 +218,41 @@ def test_reset_and_delete_password_fields_autocomplete(client, app):
     assert html.count('autocomplete="new-password"') == 2
     client.post("/auth/inloggen", data={"email": "ina@example.org", "password": PASSWORD})
     assert 'autocomplete="current-password"' in client.get("/privacy/mijn-gegevens").text
+
+
+def test_password_reset_answers_as_fast_for_a_known_address(client, app, monkeypatch):
+    """Waiting for the mail server only for known addresses would tell, by the time taken, who has an account."""
+    import threading
+    import time
+
+    from deliberatie import mail
+
+    sent = threading.Event()
+
+    class SlowSMTP:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            time.sleep(2)
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            pass
+
+        def send_message(self, message):
+            assert message["To"] == "ina@example.org"
+            sent.set()
+
+    monkeypatch.setattr(mail.smtplib, "SMTP", SlowSMTP)
+    app.config["MAIL_SERVER"] = "smtp.example.org"
+    make_user(email="ina@example.org")
+    db.session.commit()
+    started = time.monotonic()
+    response = client.post("/auth/wachtwoord-vergeten", data={"email": "ina@example.org"})
+    assert response.status_code == 302
+    assert time.monotonic() - started < 1.5
+    assert sent.wait(timeout=10)  # and the mail still goes out

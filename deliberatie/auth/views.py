@@ -1,4 +1,5 @@
 import smtplib
+import threading
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -58,6 +59,29 @@ def logout():
     return redirect(url_for("site.home"))
 
 
+def _send_reset_mail(user, subject, body):
+    """Send without making the answer wait for, or fail with, the mail server.
+
+    Only known addresses get a mail, so a slower answer or an error page would
+    tell who has an account. With a mail server the mail goes out in a thread;
+    without one it is only logged, which takes no time.
+    """
+    app = current_app._get_current_object()
+    to, account_id = user.email, user.id  # plain values: the thread outlives the request's session
+
+    def send():
+        with app.app_context():
+            try:
+                send_mail(to, subject, body)
+            except (smtplib.SMTPException, OSError):
+                app.logger.exception("password reset mail to account %s not sent", account_id)
+
+    if app.config.get("MAIL_SERVER"):
+        threading.Thread(target=send, daemon=True).start()
+    else:
+        send()
+
+
 @blueprint.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
 def forgot_password():
@@ -66,12 +90,8 @@ def forgot_password():
         user = services.find_user(form.email.data)
         if user and user.active:
             link = url_for("auth.reset_password", token=services.password_reset_token(user), _external=True)
-            try:
-                send_mail(user.email, _("Nieuw wachtwoord voor Deliberatie"),
-                          _("Kies een nieuw wachtwoord via deze link (1 uur geldig):\n\n%(link)s", link=link))
-            except (smtplib.SMTPException, OSError):
-                # Logged, not shown: an error page only for known addresses would tell who has an account.
-                current_app.logger.exception("password reset mail to account %s not sent", user.id)
+            _send_reset_mail(user, _("Nieuw wachtwoord voor Deliberatie"),
+                             _("Kies een nieuw wachtwoord via deze link (1 uur geldig):\n\n%(link)s", link=link))
         # The same answer either way, so the form does not reveal who has an account.
         flash(_("Als dit adres bij ons bekend is, krijgt u een e-mail met een link."), "info")
         return redirect(url_for("auth.login"))
