@@ -14,8 +14,10 @@ which outlives accounts, so a beheerder ends such an account.
 
 Registrations for a burgerraad are not linked to accounts (people sign up with
 the code from their letter); they are deleted by the burgerraad purge after the
-term (``flask burgerraad purge-expired``). The export lists those that carry the
-account's e-mail address, so a resident sees them too.
+term (``flask burgerraad purge-expired``). The export leaves them out, even those
+that carry the account's e-mail address: account addresses are not verified, so
+anyone could register with a neighbour's address and download the neighbour's
+registration (name, phone, answers). A registrant asks the gemeente for it.
 """
 
 import json
@@ -83,7 +85,7 @@ def _rows(table, where):
 def export_data(user) -> dict:
     """Everything stored about ``user``: the account and each row linked to it, by table."""
     accounts = db.metadata.tables[ACCOUNTS]
-    data = {"account": _rows(accounts, accounts.c.id == user.id)[0], "linked": {}, "same_email": {}}
+    data = {"account": _rows(accounts, accounts.c.id == user.id)[0], "linked": {}}
     for table, column, _ondelete, _nullable in _references(ACCOUNTS):
         rows = _rows(table, column == user.id)
         if rows:
@@ -93,11 +95,6 @@ def export_data(user) -> dict:
     rows = _rows(log, log.c.actor_id == user.id)
     if rows:
         data["linked"][AUDIT_LOG] = rows
-    for table in db.metadata.sorted_tables:
-        if table.name != ACCOUNTS and "email" in table.c:
-            rows = _rows(table, sa.func.lower(table.c.email) == user.email.lower())
-            if rows:
-                data["same_email"][table.name] = rows
     return data
 
 

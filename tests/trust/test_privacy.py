@@ -314,3 +314,36 @@ def test_download_lists_the_audit_entries_one_made_and_only_those(papp, client, 
     client.post("/auth/uitloggen")
     _login(client, EMAIL)
     assert "audit_entry" not in client.get("/privacy/mijn-gegevens.json").get_json()["linked"]
+
+
+def test_an_account_with_someone_elses_address_downloads_none_of_their_burgerraad_data(papp, client):
+    """Account addresses are not verified: anyone can register with a neighbour's e-mail address.
+
+    So the download must not hand out what a burgerraad registration with that address holds
+    (name, phone, answers); a registrant asks the gemeente for it.
+    """
+    from deliberatie.burgerraad.models import (Burgerraad, BurgerraadAanmelding, BurgerraadStatus,
+                                               BurgerraadUitnodiging)
+    from deliberatie.models.types import utcnow
+
+    gemeente = make_gemeente()
+    traject = make_traject(gemeente, organisator=make_user(Role.ORGANISATOR))
+    raad = Burgerraad(traject_id=traject.id, status=BurgerraadStatus.AANMELDEN,
+                      term_ends_on=date.today() + timedelta(days=365))
+    db.session.add(raad)
+    db.session.flush()
+    letter = BurgerraadUitnodiging(burgerraad_id=raad.id, address_id="ADRES-BUUR", wijk_id=gemeente.wijken[0].id,
+                                   code="BUUR-CODE")
+    db.session.add(letter)
+    db.session.flush()
+    db.session.add(BurgerraadAanmelding(
+        burgerraad_id=raad.id, uitnodiging_id=letter.id, anon_id="B1", answers_json='{"opleiding": "laag"}',
+        name="Buurvrouw Geheim", email="buur@example.org", phone="06-12345678", consent_at=utcnow()))
+    db.session.commit()
+
+    assert client.post("/auth/registreren", data={"email": "BUUR@example.org", "password": PASSWORD,
+                                                 "confirm": PASSWORD}).status_code == 302
+    download = client.get("/privacy/mijn-gegevens.json").text
+    page = client.get("/privacy/mijn-gegevens").text
+    for secret in ("Buurvrouw Geheim", "06-12345678", "opleiding", "burgerraad_aanmelding"):
+        assert secret not in download and secret not in page, secret
