@@ -126,3 +126,16 @@ def test_beheerder_who_gives_up_the_role_lands_on_a_page_they_may_see(client, au
     assert response.status_code == 200
     assert "is opgeslagen" in response.text
     assert client.get("/beheer/accounts").status_code == 403  # the change took effect at once
+
+
+def test_deactivated_account_is_signed_out_everywhere_at_once(app, client, auth, people):
+    resident = app.test_client()
+    resident.post("/auth/inloggen", data={"email": "inwoner@example.org", "password": "wachtwoord-123",
+                                          "remember": "y"})
+    assert "Uitloggen" in resident.get("/").text
+    auth.login("beheerder@example.org")
+    client.post(f"/beheer/accounts/{people[Role.INWONER]}", data={"role": "inwoner"})
+    assert "Uitloggen" not in resident.get("/").text
+    assert resident.get("/privacy/mijn-gegevens").status_code == 302
+    resident.delete_cookie("session")  # the "stay signed in" cookie does not bring it back
+    assert "Uitloggen" not in resident.get("/").text
