@@ -256,3 +256,15 @@ def test_password_reset_answers_as_fast_for_a_known_address(client, app, monkeyp
     assert response.status_code == 302
     assert time.monotonic() - started < 1.5
     assert sent.wait(timeout=10)  # and the mail still goes out
+
+
+def test_registering_from_the_login_page_returns_to_where_one_came_from(client, app):
+    """A resident sent to log in (to support a pitch, say) who has no account yet lands back there."""
+    page = client.get("/auth/inloggen?next=/trajecten/1").text
+    assert 'href="/auth/registreren?next=/trajecten/1"' in page or \
+        'href="/auth/registreren?next=%2Ftrajecten%2F1"' in page
+    form = {"email": "new@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    assert client.post("/auth/registreren?next=/trajecten/1", data=form).headers["Location"] == "/trajecten/1"
+    client.post("/auth/uitloggen")
+    form["email"] = "other@example.org"
+    assert client.post("/auth/registreren?next=https://evil.example/", data=form).headers["Location"] == "/"

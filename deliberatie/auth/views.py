@@ -27,7 +27,7 @@ def register():
             db.session.commit()
             login_user(user)
             flash(_("Welkom! Uw account is aangemaakt."), "success")
-            return redirect(url_for("site.home"))
+            return redirect(safe_next(request.args.get("next"), url_for("site.home")))
     return render_template("auth/register.html", form=form)
 
 
