@@ -268,3 +268,15 @@ def test_registering_from_the_login_page_returns_to_where_one_came_from(client, 
     client.post("/auth/uitloggen")
     form["email"] = "other@example.org"
     assert client.post("/auth/registreren?next=https://evil.example/", data=form).headers["Location"] == "/"
+
+
+def test_accented_address_typed_two_ways_is_one_account(client, app):
+    """"é" may arrive precomposed or as "e" plus an accent (pasted from some systems): the same address."""
+    composed, decomposed = "Jos\u00e9@example.org", "Jose\u0301@example.org"
+    form = {"email": decomposed, "password": PASSWORD, "confirm": PASSWORD}
+    assert client.post("/auth/registreren", data=form).status_code == 302
+    client.post("/auth/uitloggen")
+    response = client.post("/auth/registreren", data=dict(form, email=composed))
+    assert "Er is al een account met dit e-mailadres." in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
+    assert client.post("/auth/inloggen", data={"email": composed, "password": PASSWORD}).status_code == 302

@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import unicodedata
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -19,7 +20,8 @@ class EmailTaken(Exception):
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """One spelling per address: no surrounding spaces, lower case, accents composed (NFC)."""
+    return unicodedata.normalize("NFC", email.strip().lower())
 
 
 def find_user(email: str) -> User | None:
