@@ -10,7 +10,8 @@ the same on SQLite, which does not enforce foreign keys.
 
 Only residents (inwoners) delete their own account here. Organisers, raadsleden
 and beheerders act for the municipality: their actions are in the audit log,
-which outlives accounts, so a beheerder ends such an account.
+which outlives accounts, so a beheerder ends such an account; so too for a resident
+who once acted as one (a former organiser).
 
 Registrations for a burgerraad are not linked to accounts (people sign up with
 the code from their letter); they are deleted by the burgerraad purge after the
@@ -54,7 +55,12 @@ def can_manage_own_data(user):
 
 
 def can_delete_own_account(user):
-    return can_manage_own_data(user) and user.role is Role.INWONER
+    """Residents, unless they once acted for the gemeente (a former organiser): the audit log keeps
+    their e-mail address with those acts, so, as for staff, a beheerder ends the account."""
+    if not (can_manage_own_data(user) and user.role is Role.INWONER):
+        return False
+    log = db.metadata.tables[AUDIT_LOG]
+    return db.session.scalar(sa.select(log.c.id).where(log.c.actor_id == user.id).limit(1)) is None
 
 
 # --------------------------------------------------------------------------------- services

@@ -347,3 +347,18 @@ def test_an_account_with_someone_elses_address_downloads_none_of_their_burgerraa
     page = client.get("/privacy/mijn-gegevens").text
     for secret in ("Buurvrouw Geheim", "06-12345678", "opleiding", "burgerraad_aanmelding"):
         assert secret not in download and secret not in page, secret
+
+
+def test_former_organiser_in_the_audit_log_cannot_delete_here(papp, client, resident):
+    """The log keeps their e-mail with each act, so "we erase your e-mail address" would not be true:
+    like staff, a beheerder ends such an account."""
+    from deliberatie.models import User
+
+    organiser = db.session.scalar(sa.select(User).filter_by(email="org@example.org"))
+    organiser.role = Role.INWONER  # demoted after acting for the gemeente
+    db.session.commit()
+    _login(client, "org@example.org")
+    page = client.get("/privacy/mijn-gegevens").text
+    assert "Verwijder mijn account" not in page and "Vraag een beheerder" in page
+    assert client.post("/privacy/mijn-gegevens/verwijderen", data={"password": PASSWORD}).status_code == 403
+    assert db.session.scalar(sa.select(User).filter_by(email="org@example.org")) is not None
