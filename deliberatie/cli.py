@@ -31,9 +31,18 @@ def seed_demo_command(force):
 @click.password_option()
 def create_admin_command(email, password):
     """Create a beheerder account."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from .auth.forms import MIN_PASSWORD
     from .auth.services import EmailTaken, register_user
     from .models import Role
 
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.ClickException(f"not an e-mail address: {error}")
     try:
         register_user(email=email, password=password, role=Role.BEHEERDER)
     except EmailTaken:

@@ -280,3 +280,15 @@ def test_accented_address_typed_two_ways_is_one_account(client, app):
     assert "Er is al een account met dit e-mailadres." in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
     assert client.post("/auth/inloggen", data={"email": composed, "password": PASSWORD}).status_code == 302
+
+
+def test_create_admin_holds_to_the_password_and_address_rules(runner, app):
+    """The most powerful account must not get a password the registration form would refuse."""
+    result = runner.invoke(args=["create-admin", "baas@example.org"], input="kort\nkort\n")
+    assert result.exit_code != 0 and "10" in result.output
+    result = runner.invoke(args=["create-admin", "geen-adres"], input="lang-genoeg-12\nlang-genoeg-12\n")
+    assert result.exit_code != 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+    result = runner.invoke(args=["create-admin", "Baas@Example.org"], input="lang-genoeg-12\nlang-genoeg-12\n")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(User.role).filter_by(email="baas@example.org")) is Role.BEHEERDER
