@@ -163,7 +163,7 @@ def load_user(session_id):
     from .models import User
 
     user_id, _, fingerprint = str(session_id).partition(".")
-    if not (user_id.isdigit() and int(user_id) < 2**31 and fingerprint):
+    if not (user_id.isascii() and user_id.isdigit() and int(user_id) < 2**31 and fingerprint):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not hmac.compare_digest(fingerprint.encode(), user.session_fingerprint().encode()):

@@ -146,7 +146,7 @@ def test_password_reset_signs_out_every_other_device(app, auth):
 def test_session_without_a_valid_account_id_is_anonymous(app, client):
     user = make_user(email="ina@example.org")
     db.session.commit()
-    for forged in (str(user.id), f"{user.id}.", f"{user.id}.0000", "x.y", "", "99999999999999999999"):
+    for forged in (str(user.id), f"{user.id}.", f"{user.id}.0000", "x.y", "", "99999999999999999999", "\u00b2.ab"):
         with client.session_transaction() as session:
             session["_user_id"] = forged
             session["_fresh"] = True
