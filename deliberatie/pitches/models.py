@@ -53,6 +53,9 @@ class PitchRonde(db.Model):
     event_place: Mapped[str] = mapped_column(sa.String(200), default="")
     explanation: Mapped[str] = mapped_column(sa.Text, default="")  # published with the ranking
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the ranking as published (services.freeze_ranking): deleted accounts take their support and
+    # scores with them, and a published ranking must not move
+    ranking_json: Mapped[str | None] = mapped_column(sa.Text)
     code_salt: Mapped[str | None] = mapped_column(sa.String(32))  # set with the first steuncodes
 
     traject: Mapped[Traject] = relationship()

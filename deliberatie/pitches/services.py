@@ -9,6 +9,7 @@ needs no round (a support) skips it and keeps the order of the rest.
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -358,6 +359,8 @@ def ranking(traject) -> list[RankRow]:
     ronde = ronde_for(traject)
     if ronde is None:
         return []
+    if ronde.ranking_json:
+        return _thawed(ronde.ranking_json)
     frozen = ronde.published_at
     pitches = [p for p in pitches_for(traject) if frozen is None or p.created_at <= frozen]
     statuses = {p.id: p.status for p in pitches} if frozen is None else _statuses_at(pitches, frozen)
@@ -383,6 +386,20 @@ def ranking(traject) -> list[RankRow]:
     return [RankRow(i, *r) for i, r in enumerate(rows, start=1)]
 
 
+def _frozen(rows) -> str:
+    """The ranking as JSON: exact fractions as "p/q" text, pitches by id."""
+    return json.dumps([[r.rank, r.pitch.id, r.support, r.jurors, str(r.jury), str(r.public), str(r.combined),
+                        [[name, str(mean), top] for name, mean, top in r.per_criterion]] for r in rows])
+
+
+def _thawed(text) -> list[RankRow]:
+    rows = json.loads(text)
+    pitches = {p.id: p for p in db.session.scalars(select(Pitch).where(Pitch.id.in_([r[1] for r in rows])))}
+    return [RankRow(rank, pitches[pid], support, jurors, Fraction(jury), Fraction(public), Fraction(combined),
+                    tuple((name, Fraction(mean), top) for name, mean, top in per))
+            for rank, pid, support, jurors, jury, public, combined, per in rows if pid in pitches]
+
+
 def publish_ranking(traject, actor, explanation: str) -> PitchRonde:
     """Freeze the ranking; the round is locked first, so no score or weight change lands in between."""
     ronde = ronde_for(traject)
@@ -397,8 +414,11 @@ def publish_ranking(traject, actor, explanation: str) -> PitchRonde:
         return ronde
     ronde.published_at = utcnow()
     db.session.flush()
+    rows = ranking(traject)
+    ronde.ranking_json = _frozen(rows)
+    db.session.flush()
     audit.record(actor, "pitches.publish", f"pitches-ronde:{ronde.id}", traject_id=traject.id,
-                 ranking=[[r.rank, r.pitch.id, str(r.combined), str(r.jury), str(r.public)] for r in ranking(traject)])
+                 ranking=[[r.rank, r.pitch.id, str(r.combined), str(r.jury), str(r.public)] for r in rows])
     return ronde
 
 

@@ -328,6 +328,35 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
     assert [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)] == published
 
 
+def test_a_published_ranking_outlives_the_accounts_of_its_supporters_and_jurors(world, app):
+    """Deleting an account deletes its support and jury marks; the published ranking keeps them."""
+    from deliberatie.privacy import delete_account
+
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    people = {u.email: u for u in db.session.scalars(db.select(services.User))}
+    bankjes = services.submit_pitch(traject, people[PIET], dict(title="Bankjes", problem="p", plan="q",
+                                                                cost_cents=100, dragers="wij"))
+    ronde = services.ronde_for(traject)
+    juror = make_user(Role.INWONER, "juror@example.org")
+    lid = services.add_jurylid(ronde, people[ORG], juror.email, "inwoner")
+    haal, draag = ronde.criteria
+    services.record_scores(bankjes, lid, {haal.id: 9, draag.id: 5})
+    with app.test_request_context():  # the services send mail
+        fans = [make_user(Role.INWONER, f"fan{i}@example.org") for i in range(2)]
+        for fan in fans:
+            services.support(bankjes, fan)
+    services.publish_ranking(traject, people[ORG], "Zo is het.")
+    db.session.commit()
+    published = [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)]
+    assert published[0][:3] == (1, "Bankjes", 2)
+    for email in ("juror@example.org", "fan0@example.org", "fan1@example.org"):
+        delete_account(db.session.scalar(db.select(services.User).filter_by(email=email)))
+        db.session.commit()
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    assert services.support_count(db.session.get(Pitch, bankjes.id)) == 0  # the live count follows the deletions
+    assert [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)] == published
+
+
 @pytest.mark.postgres
 def test_a_double_click_makes_one_wijkbudget_project(app, database, world, monkeypatch):
     postgres_only(database)
@@ -566,6 +595,7 @@ def test_the_published_ranking_reads_the_pitches_past_statuses_in_one_query(app,
     with app.test_request_context():
         services.set_status(bomen, organisator, PitchStatus.AFGEWEZEN, "Geen plek.")
     services.publish_ranking(traject, None, "Klaar.")
+    services.ronde_for(traject).ranking_json = None  # published before rankings were stored: recomputed
     with app.test_request_context():  # after publishing: the ranking keeps the statuses it had
         services.set_status(bomen, organisator, PitchStatus.IN_BEHANDELING, "Toch een plek.")
         services.set_status(db.session.get(Pitch, world["pitch"]), organisator, PitchStatus.AFGEWEZEN, "Te duur.")
