@@ -28,6 +28,12 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def find_active_user(email: str) -> User | None:
+    """The active account with this address (a jury member, a tafelvoorzitter), or None."""
+    user = find_user(email)
+    return user if user is not None and user.active else None
+
+
 def register_user(*, email, password, name="", role=Role.INWONER) -> User:
     if find_user(email):
         raise EmailTaken(email)

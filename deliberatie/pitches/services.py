@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..auth.services import find_active_user
 from ..extensions import db
 from ..locking import lock
 from ..mail import send_mail
@@ -285,7 +286,7 @@ def save_ronde(traject, actor, data: dict) -> PitchRonde:
 
 
 def add_jurylid(ronde, actor, email: str, kind: str) -> JuryLid:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower(), User.active.is_(True)))
+    user = find_active_user(email)
     if user is None:
         raise ServiceError("unknown_user")
     if any(j.user_id == user.id for j in ronde.jury):

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from .. import audit
 from ..core import seating
+from ..auth.services import find_active_user
 from ..extensions import db
 from ..locking import lock
 from ..models import User
@@ -66,7 +67,7 @@ def create_event(traject, actor, data: dict) -> ThematafelEvent:
 
 
 def set_voorzitter(event, tafel: Tafel, email: str, actor) -> User:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower(), User.active.is_(True)))
+    user = find_active_user(email)
     if user is None:
         raise ServiceError("unknown_user", email=email)
     tafel.voorzitter = user

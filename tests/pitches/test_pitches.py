@@ -328,6 +328,15 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
     assert [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)] == published
 
 
+def test_a_jury_member_is_found_however_their_address_is_typed(world):
+    """As at sign-in: spaces, capitals and a decomposed accent ("e" + combining acute) find the account."""
+    traject = db.session.get(Pitch, world["pitch"]).traject
+    organisator = db.session.scalar(db.select(services.User).filter_by(email=ORG))
+    jose = make_user(Role.INWONER, "jos\u00e9@example.org")
+    lid = services.add_jurylid(services.ronde_for(traject), organisator, "  JOSE\u0301@Example.org ", "inwoner")
+    assert lid.user_id == jose.id
+
+
 def test_a_published_ranking_outlives_the_accounts_of_its_supporters_and_jurors(world, app):
     """Deleting an account deletes its support and jury marks; the published ranking keeps them."""
     from deliberatie.privacy import delete_account
