@@ -33,7 +33,8 @@ def traject_links(traject, user):
 
 def outcome_summaries(traject):
     """The published combined ranking (top five)."""
-    from .services import ranking, ronde_for
+    from .ranking import ranking
+    from .services import ronde_for
 
     ronde = ronde_for(traject)
     if ronde is None or ronde.published_at is None:

@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import Role, User
-from . import bridge, services
+from . import bridge, ranking, services
 from .models import JuryKind, JuryLid, JuryScore, Pitch, PitchStatus, PitchUpdate, Steun
 
 SUPPORTERS = 40
@@ -96,7 +96,7 @@ def seed(traject, users, today):
         if status is PitchStatus.GESELECTEERD:
             pitch.wijkbudget_project_id = bridge.find_wijkbudget_project(pitch)
     db.session.flush()
-    services.publish_ranking(traject, organisator, "De jury (een raadslid, een ambtenaar en een inwoner) telde "
+    ranking.publish_ranking(traject, organisator, "De jury (een raadslid, een ambtenaar en een inwoner) telde "
                              "voor 60%, de steun van inwoners voor 40%. De drie hoogst geplaatste pitches die "
                              "binnen de kaders passen, staan nu op het stembiljet van het wijkbudget.")
     return ronde

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..permissions import require
-from . import blueprint, permissions as perms, services
+from . import blueprint, permissions as perms, ranking, services
 from .forms import JURY_LABELS, STATUS_LABELS, JuryForm, PublishForm, RondeForm, score_form
 from .views import MESSAGES, _refuse, get_pitch, get_traject
 
@@ -87,7 +87,7 @@ def uitslag(traject_id):
     current = services.ronde_for(traject)
     require(perms.can_see_ranking(current_user, traject, current))
     return render_template("pitches/uitslag.html", traject=traject, ronde=current,
-                           rows=services.ranking(traject), status_labels=STATUS_LABELS,
+                           rows=ranking.ranking(traject), status_labels=STATUS_LABELS,
                            can_manage=perms.can_manage_pitches(current_user, traject),
                            form=PublishForm(data={"explanation": current.explanation if current else ""}))
 
@@ -99,7 +99,7 @@ def publish(traject_id):
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            services.publish_ranking(traject, current_user, form.explanation.data)
+            ranking.publish_ranking(traject, current_user, form.explanation.data)
         except services.ServiceError as error:
             db.session.rollback()
             _refuse(error)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from deliberatie.extensions import db
 from deliberatie.models import Role, Traject
-from deliberatie.pitches import services
+from deliberatie.pitches import ranking, services
 from deliberatie.pitches.models import Pitch, PitchStatus
 from deliberatie.thematafels.models import Aanmelding, Idee, ThematafelEvent
 from tests.factories import make_gemeente, make_traject
@@ -40,7 +40,7 @@ def test_demo_seeds_are_idempotent_and_complete(app):
         assert count(Idee) >= 4 and tafel_services.harvest(event)[0].idee.plenary_votes > 0
         ronde = services.ronde_for(west)
         assert ronde.published_at is not None and len(ronde.jury) == 3
-        rows = services.ranking(west)
+        rows = ranking.ranking(west)
         assert rows[0].pitch.status is PitchStatus.GESELECTEERD and rows[0].jurors == 3
         assert any(p.on_agenda_at for p in services.pitches_for(west))
 

@@ -8,7 +8,7 @@ import pytest
 from deliberatie.audit import entries_for
 from deliberatie.extensions import db
 from deliberatie.models import Role, TrajectStatus
-from deliberatie.pitches import services
+from deliberatie.pitches import ranking, services
 from deliberatie.pitches.forms import euros_to_cents
 from deliberatie.pitches.models import Pitch, PitchStatus, Steun
 from tests.factories import make_gemeente, make_traject
@@ -222,7 +222,7 @@ def test_pitch_round_from_submission_to_published_ranking(client, auth, world, a
     auth.login(ORG)
     page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
     assert "Nog niet gepubliceerd" in page
-    rows = services.ranking(bankjes.traject)
+    rows = ranking.ranking(bankjes.traject)
     # Speeltuin: jury 14/15; Bankjes: jury 6/15; one supporter each, so public 1 for both.
     from fractions import Fraction
     assert [r.pitch.title for r in rows] == ["Speeltuin", "Bankjes"]
@@ -268,7 +268,7 @@ def test_hooks(app, world):
         links = components.traject_links(app, traject, AnonymousUserMixin())
         assert any(url == f"/pitches/traject/{traject.id}" for _label, url in links)
         assert not [s for s in components.outcome_summaries(app, traject) if "pitches" in (s.url or "")]
-        services.publish_ranking(traject, None, "Klaar.")
+        ranking.publish_ranking(traject, None, "Klaar.")
         summaries = [s for s in components.outcome_summaries(app, traject) if "pitches" in (s.url or "")]
         assert summaries[0].rows[0][0] == "1. Speeltuin"
 
@@ -287,9 +287,9 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
     for pitch in (db.session.get(Pitch, world["pitch"]), bankjes):
         services.record_scores(pitch, lid, {haal.id: 6, draag.id: 3})
     services.support(db.session.get(Pitch, world["pitch"]), people[PIET])
-    services.publish_ranking(traject, people[ORG], "Steun gaf de doorslag.")
+    ranking.publish_ranking(traject, people[ORG], "Steun gaf de doorslag.")
     db.session.commit()
-    published = [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)]
+    published = [(r.rank, r.pitch.title, r.support, r.combined) for r in ranking.ranking(traject)]
     assert [(rank, title, support) for rank, title, support, _c in published] == [(1, "Speeltuin", 1),
                                                                                    (2, "Bankjes", 0)]
     # Afterwards: Bankjes gets more support than Speeltuin ever had, Speeltuin is rejected, a pitch comes in.
@@ -311,7 +311,7 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
     db.session.expire_all()
     traject = db.session.get(Pitch, world["pitch"]).traject
     assert (services.ronde_for(traject).jury_weight, services.ronde_for(traject).support_threshold) == (60, 3)
-    assert [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)] == published
+    assert [(r.rank, r.pitch.title, r.support, r.combined) for r in ranking.ranking(traject)] == published
     entry = next(e for e in entries_for(world["traject"]) if e.action == "pitches.publish")
     assert [row[1] for row in json.loads(entry.details)["ranking"]] == [world["pitch"], bankjes.id]
     page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
@@ -325,7 +325,7 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
     traject = db.session.get(Pitch, world["pitch"]).traject
     assert services.ronde_for(traject).published_at == moment
     assert services.ronde_for(traject).explanation == "Nieuwe toelichting."
-    assert [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)] == published
+    assert [(r.rank, r.pitch.title, r.support, r.combined) for r in ranking.ranking(traject)] == published
 
 
 def test_a_jury_member_is_found_however_their_address_is_typed(world):
@@ -354,16 +354,16 @@ def test_a_published_ranking_outlives_the_accounts_of_its_supporters_and_jurors(
         fans = [make_user(Role.INWONER, f"fan{i}@example.org") for i in range(2)]
         for fan in fans:
             services.support(bankjes, fan)
-    services.publish_ranking(traject, people[ORG], "Zo is het.")
+    ranking.publish_ranking(traject, people[ORG], "Zo is het.")
     db.session.commit()
-    published = [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)]
+    published = [(r.rank, r.pitch.title, r.support, r.combined) for r in ranking.ranking(traject)]
     assert published[0][:3] == (1, "Bankjes", 2)
     for email in ("juror@example.org", "fan0@example.org", "fan1@example.org"):
         delete_account(db.session.scalar(db.select(services.User).filter_by(email=email)))
         db.session.commit()
     traject = db.session.get(Pitch, world["pitch"]).traject
     assert services.support_count(db.session.get(Pitch, bankjes.id)) == 0  # the live count follows the deletions
-    assert [(r.rank, r.pitch.title, r.support, r.combined) for r in services.ranking(traject)] == published
+    assert [(r.rank, r.pitch.title, r.support, r.combined) for r in ranking.ranking(traject)] == published
 
 
 @pytest.mark.postgres
@@ -538,7 +538,7 @@ def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_onc
 
 
 def _ranking_as_logged(traject):
-    return [[r.rank, r.pitch.id, str(r.combined), str(r.jury), str(r.public)] for r in services.ranking(traject)]
+    return [[r.rank, r.pitch.id, str(r.combined), str(r.jury), str(r.public)] for r in ranking.ranking(traject)]
 
 
 @pytest.mark.postgres
@@ -565,7 +565,7 @@ def test_a_score_or_weight_change_racing_the_publish_goes_before_it_or_is_refuse
             ronde = services.ronde_for(pitch.traject)  # as the page loaded it
             organisator = db.session.get(services.User, people[ORG])
             if name == "publish":
-                services.publish_ranking(pitch.traject, organisator, "Klaar.")
+                ranking.publish_ranking(pitch.traject, organisator, "Klaar.")
             elif name == "score":
                 lid = services.jurylid_for(ronde, db.session.get(services.User, people[RAAD]))
                 haal, draag = ronde.criteria
@@ -603,7 +603,7 @@ def test_the_published_ranking_reads_the_pitches_past_statuses_in_one_query(app,
     bomen = db.session.scalar(db.select(Pitch).filter_by(title="Bomen"))
     with app.test_request_context():
         services.set_status(bomen, organisator, PitchStatus.AFGEWEZEN, "Geen plek.")
-    services.publish_ranking(traject, None, "Klaar.")
+    ranking.publish_ranking(traject, None, "Klaar.")
     services.ronde_for(traject).ranking_json = None  # published before rankings were stored: recomputed
     with app.test_request_context():  # after publishing: the ranking keeps the statuses it had
         services.set_status(bomen, organisator, PitchStatus.IN_BEHANDELING, "Toch een plek.")
@@ -617,7 +617,7 @@ def test_the_published_ranking_reads_the_pitches_past_statuses_in_one_query(app,
 
     sa.event.listen(db.engine, "before_cursor_execute", collect)
     try:
-        titles = [r.pitch.title for r in services.ranking(traject)]
+        titles = [r.pitch.title for r in ranking.ranking(traject)]
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", collect)
     assert titles == ["Speeltuin", "Bankjes", "Bloembakken"]
@@ -629,9 +629,9 @@ def test_the_published_ranking_states_its_tie_rule(client, world):
     traject = db.session.get(Pitch, world["pitch"]).traject
     piet = db.session.scalar(db.select(services.User).filter_by(email=PIET))
     services.submit_pitch(traject, piet, dict(title="Bankjes", problem="p", plan="q", cost_cents=1, dragers="wij"))
-    services.publish_ranking(traject, None, "Geen cijfers, geen steun.")
+    ranking.publish_ranking(traject, None, "Geen cijfers, geen steun.")
     db.session.commit()
-    assert [(r.pitch.title, r.combined) for r in services.ranking(traject)] == [("Speeltuin", 0), ("Bankjes", 0)]
+    assert [(r.pitch.title, r.combined) for r in ranking.ranking(traject)] == [("Speeltuin", 0), ("Bankjes", 0)]
     page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
     assert page.index("Speeltuin") < page.index("Bankjes")
     assert ("Bij een gelijk totaal staat de pitch met meer steun hoger; is ook de steun gelijk, "

@@ -15,7 +15,7 @@ from deliberatie import codes as shared_codes
 from deliberatie.audit import entries_for
 from deliberatie.extensions import db
 from deliberatie.models import Role, Traject
-from deliberatie.pitches import services, steuncodes
+from deliberatie.pitches import ranking, services, steuncodes
 from deliberatie.pitches.models import Pitch, PitchRonde, PitchStatus, Steun, Steuncode
 from tests.conftest import guarded_app
 from tests.factories import make_gemeente, make_traject
@@ -217,7 +217,7 @@ def test_code_support_counts_like_an_account_and_puts_the_pitch_on_the_agenda(ap
     # Code supports name the code's row, not the code, and no account.
     rows = db.session.scalars(select(Steun).where(Steun.user_id.is_(None))).all()
     assert len(rows) == 4 and all(r.steuncode_id is not None for r in rows)
-    ranked = {r.pitch.id: r.support for r in services.ranking(db.session.get(Traject, world["traject"]))}
+    ranked = {r.pitch.id: r.support for r in ranking.ranking(db.session.get(Traject, world["traject"]))}
     assert ranked == {world["pitch"]: 4, world["second"]: 1}
 
 
