@@ -87,4 +87,4 @@ def init_app(app):
     app.cli.add_command(cli.burgerraad_group)
 
 
-from . import views  # noqa: E402,F401
+from . import views, views_aanmelden  # noqa: E402,F401

@@ -137,7 +137,7 @@ def running_selection(burgerraad):
 
     The burgerraad's row is locked first (PostgreSQL), so two clicks at once start one job.
     """
-    db.session.execute(select(Burgerraad.id).where(Burgerraad.id == burgerraad.id).with_for_update())
+    lock(burgerraad)
     job = jobs.latest(subject(burgerraad), DISTRIBUTION_JOB)
     return job if job is not None and job.status in (JobStatus.QUEUED, JobStatus.RUNNING) else None
 

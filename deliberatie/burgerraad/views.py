@@ -1,14 +1,13 @@
 import secrets
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from .. import jobs
 from ..core.errors import InputError
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models import Traject
 from ..models.job import Job
 from ..permissions import can_edit_traject, can_view_traject, require
@@ -17,7 +16,6 @@ from .models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus
 from .pdf import letters_pdf
 from .permissions import can_manage_burgerraad, can_purge, can_view_draw
 
-SESSION_KEY = "burgerraad_code"
 LETTERS_PER_PDF = 200  # under a second of PDF per download (benchmarks/letters.py)
 
 
@@ -143,50 +141,6 @@ def brieven_pdf(burgerraad_id):
                        register_url=lambda code: url_for(".aanmelden", code=code, _external=True))
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="brieven-burgerraad-{burgerraad.id}-deel-{part}.pdf"'})
-
-
-@blueprint.route("/aanmelden", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 40 per hour", methods=["POST"])
-def aanmelden():
-    form = forms.CodeForm(code=request.args.get("code", ""))
-    if form.validate_on_submit():
-        invitation = services.find_invitation(form.code.data)
-        if invitation is not None and invitation.aanmelding is None:
-            session[SESSION_KEY] = invitation.code
-            return redirect(url_for(".formulier"))
-        form.code.errors.append(_("Deze code is al gebruikt.") if invitation is not None
-                                else _("Deze code kennen we niet, of de aanmelding is gesloten."))
-    return render_template("burgerraad/aanmelden.html", form=form), (422 if form.errors else 200)
-
-
-@blueprint.route("/aanmelden/formulier", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
-def formulier():
-    invitation = services.find_invitation(session.get(SESSION_KEY, ""))
-    if invitation is not None and invitation.aanmelding is not None:
-        return _already_registered()  # e.g. the button pressed twice: the first press registered
-    if invitation is None:
-        flash(_("Vul eerst de code uit uw brief in."), "info")
-        return redirect(url_for(".aanmelden"))
-    burgerraad = invitation.burgerraad
-    form = forms.registration_form(burgerraad)
-    if form.validate_on_submit():
-        try:
-            services.register(invitation, form.data)
-            db.session.commit()
-        except (IntegrityError, services.AlreadyRegistered):
-            db.session.rollback()
-            return _already_registered()
-        session.pop(SESSION_KEY, None)
-        return render_template("burgerraad/bedankt.html", burgerraad=burgerraad)
-    return render_template("burgerraad/formulier.html", form=form, burgerraad=burgerraad, invitation=invitation)
-
-
-def _already_registered():
-    session.pop(SESSION_KEY, None)
-    flash(_("Met deze code is al een aanmelding binnengekomen. Heeft u net zelf op ‘Aanmelden’ geklikt? "
-            "Dan is uw aanmelding gelukt."), "info")
-    return redirect(url_for(".aanmelden"))
 
 
 @blueprint.route("/<int:burgerraad_id>/quota", methods=["GET", "POST"])
