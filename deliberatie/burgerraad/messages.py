@@ -51,6 +51,19 @@ def input_error(code, params):
             "De berekening is onderbroken: het programma dat haar uitvoerde, is gestopt. Start haar opnieuw."),
         "burgerraad.commitment_mismatch": lambda: _(
             "De loting past niet bij de gepubliceerde vastlegging. Er is niets gepubliceerd."),
+        "burgerraad.draw_not_possible": lambda: draw_not_possible(p.get("status")),
     }
     make = texts.get(code)
     return make() if make else _("De berekening kon niet worden uitgevoerd (%(code)s).", code=code)
+
+
+def draw_not_possible(status):
+    """Why a queued draw did not run: the burgerraad no longer waited for it (``status`` it had, or None)."""
+    if status is None:
+        return _("De loting is niet uitgevoerd: deze burgerraad bestaat niet meer.")
+    if status == "geloot":
+        return _("De loting is niet uitgevoerd: deze burgerraad is al geloot. Er is niets veranderd.")
+    if status == "gewist":
+        return _("De loting is niet uitgevoerd: de gegevens van deze burgerraad zijn gewist. "
+                 "Er is niets veranderd.")
+    return _("De loting is niet uitgevoerd: deze burgerraad wacht niet meer op de loting. Er is niets veranderd.")

@@ -237,9 +237,23 @@ def draw_failed(burgerraad):
     return last is None or last.status is JobStatus.FAILED
 
 
+def _waiting_for_draw(burgerraad_id):
+    """Lock the burgerraad's row and read it again; raise InputError unless it still waits for its draw.
+
+    A queued draw may find its burgerraad purged, already drawn (a second job)
+    or deleted: the job then fails with the status it found and changes nothing.
+    """
+    burgerraad = db.session.get(Burgerraad, burgerraad_id)
+    if burgerraad is not None:
+        _lock_pool(burgerraad)
+    if burgerraad is None or burgerraad.status is not BurgerraadStatus.VASTGELEGD or burgerraad.draw_seed is None:
+        raise InputError("burgerraad.draw_not_possible", status=burgerraad and burgerraad.status.value)
+    return burgerraad
+
+
 @jobs.handler(DRAW_JOB)
 def _draw_job(job, report):
-    burgerraad = db.session.get(Burgerraad, job.params["burgerraad_id"])
+    burgerraad = _waiting_for_draw(job.params["burgerraad_id"])
     actor = db.session.get(User, job.params["actor_id"]) if job.params.get("actor_id") else None
     instance = frozen_instance(burgerraad)
     report(10)
@@ -249,6 +263,7 @@ def _draw_job(job, report):
     record = sortition.make_record(result, instance)
     if matching_commitment_text(burgerraad, record) is None:
         raise InputError("burgerraad.commitment_mismatch", field="commitment")
+    burgerraad = _waiting_for_draw(burgerraad.id)  # report() committed, which ended the first lock
     burgerraad.record_json = json.dumps(record, sort_keys=True, ensure_ascii=False)
     burgerraad.published_at = utcnow()
     burgerraad.status = BurgerraadStatus.GELOOT
