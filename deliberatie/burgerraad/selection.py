@@ -188,7 +188,11 @@ def matching_commitment_text(burgerraad, record):
 
 
 def commit_inputs(burgerraad, *, actor):
-    """Close registration, freeze the inputs and publish the commitment hash."""
+    """Close registration, freeze the inputs and publish the commitment hash.
+
+    The row is locked first, so a registration arriving meanwhile is either in the frozen pool or refused.
+    """
+    lock(burgerraad)
     if burgerraad.status is not BurgerraadStatus.AANMELDEN:
         raise NotAllowedNow()
     report = check_feasibility(burgerraad)

@@ -14,6 +14,7 @@ from sqlalchemy import exists, select
 
 from .. import audit
 from ..extensions import db
+from ..locking import lock
 from ..models.types import utcnow
 from . import letters
 from .models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus, Quotum, Uitnodiging, Vraag
@@ -115,7 +116,12 @@ def consent_broken_by(burgerraad, data):
 
 
 def update_settings(burgerraad, data, *, actor):
-    """Save the settings; raises NotAllowedNow after registration, ConsentLocked against the consent."""
+    """Save the settings; raises NotAllowedNow after registration, ConsentLocked against the consent.
+
+    The burgerraad's row is locked first, as a registration locks it: a registration that
+    arrives at the same moment is either seen by the consent check or comes after the save.
+    """
+    lock(burgerraad)
     if burgerraad.status not in (BurgerraadStatus.OPZET, BurgerraadStatus.AANMELDEN):
         raise NotAllowedNow()
     broken = consent_broken_by(burgerraad, data)
@@ -228,10 +234,17 @@ def _anon_id(burgerraad):
 
 
 def register(invitation, data, *, now=None):
-    """Store one registration for an invitation code (the database refuses a second)."""
+    """Store one registration for an invitation code (the database refuses a second).
+
+    The burgerraad's row is locked and read again first, as the settings and the closing of
+    registration lock it; raises NotAllowedNow when registration closed meanwhile.
+    """
+    burgerraad = lock(invitation.burgerraad)
+    if burgerraad.status is not BurgerraadStatus.AANMELDEN:
+        raise NotAllowedNow()
+    db.session.expire(invitation, ["aanmelding"])  # a registration with this code committed meanwhile
     if invitation.aanmelding is not None:
         raise AlreadyRegistered()
-    burgerraad = invitation.burgerraad
     answers = {}
     for vraag in burgerraad.vragen:
         answers[vraag.name] = invitation.wijk.name if vraag.from_address else data[f"vraag_{vraag.id}"]

@@ -42,6 +42,11 @@ def formulier():
         except (IntegrityError, services.AlreadyRegistered):
             db.session.rollback()
             return _already_registered()
+        except services.NotAllowedNow:  # registration closed while this form was sent
+            db.session.rollback()
+            session.pop(SESSION_KEY, None)
+            flash(_("De aanmelding is net gesloten. Uw aanmelding is niet opgeslagen."), "error")
+            return redirect(url_for(".aanmelden"))
         session.pop(SESSION_KEY, None)
         return render_template("burgerraad/bedankt.html", burgerraad=burgerraad)
     return render_template("burgerraad/formulier.html", form=form, burgerraad=burgerraad, invitation=invitation)
