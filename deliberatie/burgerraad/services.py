@@ -13,6 +13,7 @@ from collections import Counter
 from sqlalchemy import exists, select
 
 from .. import audit
+from ..auth.services import normalise_email
 from ..extensions import db
 from ..locking import lock
 from ..models.types import utcnow
@@ -250,7 +251,7 @@ def register(invitation, data, *, now=None):
         answers[vraag.name] = invitation.wijk.name if vraag.from_address else data[f"vraag_{vraag.id}"]
     item = Aanmelding(burgerraad=burgerraad, uitnodiging=invitation, anon_id=_anon_id(burgerraad),
                       answers_json=json.dumps(answers, sort_keys=True, ensure_ascii=False),
-                      name=data["name"].strip(), email=data["email"].strip().lower(),
+                      name=data["name"].strip(), email=normalise_email(data["email"]),
                       phone=(data.get("phone") or "").strip(), available=bool(data["available"]),
                       consent_at=now or utcnow(), status=DeelnemerStatus.POOL)
     db.session.add(item)

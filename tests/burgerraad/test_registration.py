@@ -125,3 +125,16 @@ def test_code_entry_is_rate_limited(database):
         db.session.remove()
         db.engine.dispose()
     assert codes[:10] == [422] * 10 and codes[-1] == 429
+
+
+def test_the_address_is_stored_as_the_sign_in_spells_it(invitations):
+    """The same rule as accounts (auth.services.normalise_email): spaces, case and composed accents."""
+    from deliberatie.auth.services import normalise_email
+
+    burgerraad = db.session.get(Burgerraad, invitations["burgerraad"])
+    vragen = {v.name: v.id for v in burgerraad.vragen}
+    typed = " Jose\u0301@Example.org "  # a decomposed é, as some keyboards send it
+    item = services.register(burgerraad.uitnodigingen[0], {
+        f"vraag_{vragen['geslacht']}": "man", f"vraag_{vragen['leeftijd']}": "jong", "name": "José",
+        "email": typed, "phone": "", "available": True})
+    assert item.email == "jos\u00e9@example.org" == normalise_email(typed)
