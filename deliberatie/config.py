@@ -48,7 +48,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     MAX_CONTENT_LENGTH = 32 * 2**20  # the largest upload: a pool or .pb file of tens of thousands of rows
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    # X-RateLimit-* headers on every limited response cost a Redis round trip each; a 429 gets
+    # its Retry-After from errors.py instead.
+    RATELIMIT_HEADERS_ENABLED = False
     PASSWORD_RESET_MAX_AGE = 3600
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))  # reverse proxies in front of the app
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # unset: mail is written to the log

@@ -35,7 +35,13 @@ def init_app(app):
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        response = current_app.make_response(render_error(error.code))
+        if error.code == 429 and getattr(error, "limit", None) is not None:
+            # Flask-Limiter's own headers would cost a storage round trip on every limited request
+            # (RATELIMIT_HEADERS_ENABLED is off); a refusal says when to try again: at the latest
+            # when the limit's window has passed.
+            response.headers["Retry-After"] = str(error.limit.limit.get_expiry())
+        return response
 
     @app.errorhandler(500)
     def server_error(error):

@@ -86,7 +86,10 @@ def test_login_is_rate_limited(strict_app):
              for _ in range(12)]
     assert codes[:10] == [200] * 10
     assert codes[10] == 429
-    assert "Te veel pogingen" in client.post("/auth/inloggen", data={}).text
+    refused = client.post("/auth/inloggen", data={})
+    assert "Te veel pogingen" in refused.text
+    # the refusal says when to try again (the limit's window: 10 per minute)
+    assert refused.headers["Retry-After"] == "60"
 
 
 def test_an_upload_beyond_the_limit_gets_a_dutch_413(app, client):

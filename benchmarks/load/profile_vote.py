@@ -102,10 +102,9 @@ def main(argv=None):
     ids = voting_peak.seed(ns, env)
     import sqlalchemy as sa
 
-    from deliberatie import create_app
     from deliberatie.extensions import db
+    from wsgi import app  # as gunicorn loads it (wsgi.py also tunes the garbage collector)
 
-    app = create_app()
     if args.callgrind:
         # Under valgrind a request takes some 30 times longer: stretch the voting pages' copy of the
         # wijkbudget as much, so it is reloaded as often per request as at full speed.
