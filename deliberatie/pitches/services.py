@@ -19,7 +19,6 @@ from ..auth.services import find_active_user
 from ..extensions import db
 from ..locking import lock
 from ..mail import send_mail
-from ..models import User
 from ..models.types import utcnow
 from . import permissions
 from .models import (Criterium, JuryKind, JuryLid, JuryScore, Pitch, PitchImage, PitchRonde, PitchStatus,

@@ -98,6 +98,8 @@ def publish(traject_id):
     require(perms.can_manage_pitches(current_user, traject))
     form = PublishForm()
     if form.validate_on_submit():
+        current = services.ronde_for(traject)
+        again = current is not None and current.published_at is not None  # only the explanation changes
         try:
             ranking.publish_ranking(traject, current_user, form.explanation.data)
         except services.ServiceError as error:
@@ -105,7 +107,7 @@ def publish(traject_id):
             _refuse(error)
         else:
             db.session.commit()
-            flash(_("De uitslag is gepubliceerd."), "success")
+            flash(_("De toelichting is bijgewerkt.") if again else _("De uitslag is gepubliceerd."), "success")
     else:
         flash(_("Schrijf een toelichting bij de uitslag."), "error")
     return redirect(url_for("pitches.uitslag", traject_id=traject.id))

@@ -7,7 +7,7 @@ import pytest
 
 from deliberatie.audit import entries_for
 from deliberatie.extensions import db
-from deliberatie.models import Role, TrajectStatus
+from deliberatie.models import Role, TrajectStatus, User
 from deliberatie.pitches import ranking, services
 from deliberatie.pitches.forms import euros_to_cents
 from deliberatie.pitches.models import Pitch, PitchStatus, Steun
@@ -221,7 +221,7 @@ def test_pitch_round_from_submission_to_published_ranking(client, auth, world, a
     auth.logout()
     auth.login(ORG)
     page = client.get(f"/pitches/traject/{world['traject']}/uitslag").text
-    assert "Nog niet gepubliceerd" in page
+    assert "Nog niet gepubliceerd" in page and "Uitslag publiceren" in page and "Toelichting bijwerken" not in page
     rows = ranking.ranking(bankjes.traject)
     # Speeltuin: jury 14/15; Bankjes: jury 6/15; one supporter each, so public 1 for both.
     from fractions import Fraction
@@ -278,7 +278,7 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
     import json
 
     traject = db.session.get(Pitch, world["pitch"]).traject
-    people = {u.email: u for u in db.session.scalars(db.select(services.User))}
+    people = {u.email: u for u in db.session.scalars(db.select(User))}
     bankjes = services.submit_pitch(traject, people[PIET], dict(title="Bankjes", problem="p", plan="q",
                                                                 cost_cents=100, dragers="wij"))
     ronde = services.ronde_for(traject)
@@ -319,8 +319,11 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
     assert services.support_count(bankjes) == 3  # the pitch page still counts all support
     # publishing again only rewrites the explanation: the moment, and so the ranking, stay
     moment = services.ronde_for(traject).published_at
-    assert client.post(f"/pitches/traject/{world['traject']}/uitslag/publiceren",
-                       data={"explanation": "Nieuwe toelichting."}).status_code == 302
+    assert "Uitslag publiceren" not in page and "Toelichting bijwerken" in page
+    assert "De ranglijst zelf blijft zoals die is gepubliceerd" in page
+    response = client.post(f"/pitches/traject/{world['traject']}/uitslag/publiceren",
+                           data={"explanation": "Nieuwe toelichting."}, follow_redirects=True)
+    assert "De toelichting is bijgewerkt." in response.text and "De uitslag is gepubliceerd." not in response.text
     db.session.expire_all()
     traject = db.session.get(Pitch, world["pitch"]).traject
     assert services.ronde_for(traject).published_at == moment
@@ -331,7 +334,7 @@ def test_a_published_ranking_stays_as_published(client, auth, world, app):
 def test_a_jury_member_is_found_however_their_address_is_typed(world):
     """As at sign-in: spaces, capitals and a decomposed accent ("e" + combining acute) find the account."""
     traject = db.session.get(Pitch, world["pitch"]).traject
-    organisator = db.session.scalar(db.select(services.User).filter_by(email=ORG))
+    organisator = db.session.scalar(db.select(User).filter_by(email=ORG))
     jose = make_user(Role.INWONER, "jos\u00e9@example.org")
     lid = services.add_jurylid(services.ronde_for(traject), organisator, "  JOSE\u0301@Example.org ", "inwoner")
     assert lid.user_id == jose.id
@@ -342,7 +345,7 @@ def test_a_published_ranking_outlives_the_accounts_of_its_supporters_and_jurors(
     from deliberatie.privacy import delete_account
 
     traject = db.session.get(Pitch, world["pitch"]).traject
-    people = {u.email: u for u in db.session.scalars(db.select(services.User))}
+    people = {u.email: u for u in db.session.scalars(db.select(User))}
     bankjes = services.submit_pitch(traject, people[PIET], dict(title="Bankjes", problem="p", plan="q",
                                                                 cost_cents=100, dragers="wij"))
     ronde = services.ronde_for(traject)
@@ -359,7 +362,7 @@ def test_a_published_ranking_outlives_the_accounts_of_its_supporters_and_jurors(
     published = [(r.rank, r.pitch.title, r.support, r.combined) for r in ranking.ranking(traject)]
     assert published[0][:3] == (1, "Bankjes", 2)
     for email in ("juror@example.org", "fan0@example.org", "fan1@example.org"):
-        delete_account(db.session.scalar(db.select(services.User).filter_by(email=email)))
+        delete_account(db.session.scalar(db.select(User).filter_by(email=email)))
         db.session.commit()
     traject = db.session.get(Pitch, world["pitch"]).traject
     assert services.support_count(db.session.get(Pitch, bankjes.id)) == 0  # the live count follows the deletions
@@ -394,7 +397,7 @@ def test_a_double_click_on_the_jury_form_stores_one_set_of_marks(app, database, 
     def work(i, barrier):
         pitch = db.session.get(Pitch, world["pitch"])
         ronde = services.ronde_for(pitch.traject)
-        lid = services.jurylid_for(ronde, db.session.get(services.User, world["raad"]))
+        lid = services.jurylid_for(ronde, db.session.get(User, world["raad"]))
         marks = {c.id: i + 1 for c in ronde.criteria}
         assert not pitch.scores  # as the page loaded it: no marks yet
         barrier.wait(timeout=30)
@@ -417,7 +420,7 @@ def test_a_jury_member_never_scores_their_own_pitch(client, auth, world):
 
     traject = db.session.get(Pitch, world["pitch"]).traject
     ronde = services.ronde_for(traject)
-    people = {u.email: u for u in db.session.scalars(db.select(services.User))}
+    people = {u.email: u for u in db.session.scalars(db.select(User))}
     lid = services.add_jurylid(ronde, people[ORG], INA, "inwoner")
     bankjes = services.submit_pitch(traject, people[PIET], dict(title="Bankjes", problem="p", plan="q",
                                                                 cost_cents=100, dragers="wij"))
@@ -453,7 +456,7 @@ def ronde_form(threshold, criteria="Haalbaarheid | 10\nDraagvlak | 5"):
 def test_a_lowered_threshold_puts_waiting_pitches_on_the_agenda_and_a_raised_one_keeps_them(client, auth, world, app):
     """As if the support had just arrived: on the agenda, audited, the initiator told; never taken off again."""
     traject = db.session.get(Pitch, world["pitch"]).traject
-    people = {u.email: u for u in db.session.scalars(db.select(services.User))}
+    people = {u.email: u for u in db.session.scalars(db.select(User))}
     extra = dict(problem="p", plan="q", cost_cents=100, dragers="wij")
     bankjes = services.submit_pitch(traject, people[PIET], dict(extra, title="Bankjes"))
     duur = services.submit_pitch(traject, people[PIET], dict(extra, title="Te duur"))
@@ -504,10 +507,10 @@ def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_onc
     as a page does.
     """
     postgres_only(database)
-    people = {u.email: u.id for u in db.session.scalars(db.select(services.User))}
+    people = {u.email: u.id for u in db.session.scalars(db.select(User))}
     late = make_user(Role.INWONER, "laat@example.org").id
     pitch = db.session.get(Pitch, world["pitch"])
-    organisator = db.session.get(services.User, people[ORG])
+    organisator = db.session.get(User, people[ORG])
 
     def threshold(n):
         return dict(support_threshold=n, jury_weight=60, public_weight=40, event_on=None,
@@ -515,7 +518,7 @@ def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_onc
 
     services.save_ronde(pitch.traject, organisator, threshold(3))
     with app.test_request_context():
-        services.support(pitch, db.session.get(services.User, people[PIET]))
+        services.support(pitch, db.session.get(User, people[PIET]))
     db.session.commit()
 
     def work(i, barrier=None):
@@ -525,9 +528,9 @@ def test_a_support_and_a_lowered_threshold_at_once_put_a_pitch_on_the_agenda_onc
         if barrier is not None:
             barrier.wait(timeout=30)
         if i == 0:
-            services.support(pitch, db.session.get(services.User, late))  # 2 supports
+            services.support(pitch, db.session.get(User, late))  # 2 supports
         else:
-            services.save_ronde(pitch.traject, db.session.get(services.User, people[ORG]), threshold(2))
+            services.save_ronde(pitch.traject, db.session.get(User, people[ORG]), threshold(2))
 
     if late_one is None:
         assert race(app, 2, work) == ["stored", "stored"]
@@ -554,20 +557,20 @@ def test_a_score_or_weight_change_racing_the_publish_goes_before_it_or_is_refuse
     import json
 
     postgres_only(database)
-    people = {u.email: u.id for u in db.session.scalars(db.select(services.User))}
+    people = {u.email: u.id for u in db.session.scalars(db.select(User))}
     with app.test_request_context():
-        services.support(db.session.get(Pitch, world["pitch"]), db.session.get(services.User, people[PIET]))
+        services.support(db.session.get(Pitch, world["pitch"]), db.session.get(User, people[PIET]))
     db.session.commit()
 
     def step(name):
         def run():
             pitch = db.session.get(Pitch, world["pitch"])
             ronde = services.ronde_for(pitch.traject)  # as the page loaded it
-            organisator = db.session.get(services.User, people[ORG])
+            organisator = db.session.get(User, people[ORG])
             if name == "publish":
                 ranking.publish_ranking(pitch.traject, organisator, "Klaar.")
             elif name == "score":
-                lid = services.jurylid_for(ronde, db.session.get(services.User, people[RAAD]))
+                lid = services.jurylid_for(ronde, db.session.get(User, people[RAAD]))
                 haal, draag = ronde.criteria
                 services.record_scores(pitch, lid, {haal.id: 5, draag.id: 0})  # a third of the maximum
             else:
@@ -596,8 +599,8 @@ def test_the_published_ranking_reads_the_pitches_past_statuses_in_one_query(app,
     import sqlalchemy as sa
 
     traject = db.session.get(Pitch, world["pitch"]).traject
-    piet = db.session.scalar(db.select(services.User).filter_by(email=PIET))
-    organisator = db.session.scalar(db.select(services.User).filter_by(email=ORG))
+    piet = db.session.scalar(db.select(User).filter_by(email=PIET))
+    organisator = db.session.scalar(db.select(User).filter_by(email=ORG))
     for title in ("Bankjes", "Bomen", "Bloembakken"):
         services.submit_pitch(traject, piet, dict(title=title, problem="p", plan="q", cost_cents=1, dragers="wij"))
     bomen = db.session.scalar(db.select(Pitch).filter_by(title="Bomen"))
@@ -627,7 +630,7 @@ def test_the_published_ranking_reads_the_pitches_past_statuses_in_one_query(app,
 def test_the_published_ranking_states_its_tie_rule(client, world):
     """Equal totals and equal support: the earlier pitch ranks higher, and the page says so."""
     traject = db.session.get(Pitch, world["pitch"]).traject
-    piet = db.session.scalar(db.select(services.User).filter_by(email=PIET))
+    piet = db.session.scalar(db.select(User).filter_by(email=PIET))
     services.submit_pitch(traject, piet, dict(title="Bankjes", problem="p", plan="q", cost_cents=1, dragers="wij"))
     ranking.publish_ranking(traject, None, "Geen cijfers, geen steun.")
     db.session.commit()
@@ -643,7 +646,7 @@ def test_an_organiser_in_the_jury_scores_a_pitch_they_made_of_a_thematafel_idea(
     from deliberatie.thematafels import services as tafel_services
 
     traject = db.session.get(Pitch, world["pitch"]).traject
-    organisator = db.session.scalar(db.select(services.User).filter_by(email=ORG))
+    organisator = db.session.scalar(db.select(User).filter_by(email=ORG))
     ronde = services.ronde_for(traject)
     services.add_jurylid(ronde, organisator, ORG, "ambtenaar")
     event = tafel_services.create_event(traject, organisator, dict(
