@@ -25,11 +25,11 @@ AGE_VARIABLE = "leeftijd"
 
 @dataclass(frozen=True)
 class VariableReport:
-    """One variable of one group: its rows and chi-square test, or why it cannot be compared."""
+    """One variable of one group: its rows and goodness-of-fit test, or why it cannot be compared."""
 
     variable: str
     rows: tuple = ()          # core CategoryShare
-    chi_square: object = None  # core ChiSquare or None
+    chi_square: object = None  # core ChiSquare (its method: chi-square or exact) or None
     answered: int = 0
     error: object = None      # InputError
     outside: dict = field(default_factory=dict)  # {answer: participants} with no population figure

@@ -9,7 +9,7 @@ Public API (plain data in, frozen dataclasses out, InputError on bad input)::
 
     result = rake(sample, margins, cap=None, tolerance=1e-10, max_iterations=1000)
     result = poststratify(sample, {cell: target}, variables=("geslacht", "leeftijd"))
-    rep = representation(sample, margins)                          # shares, ratios, chi-square
+    rep = representation(sample, margins)                          # shares, ratios, fit test
     shares = weighted_shares(result, answers, method="linearization" | "bootstrap", rng=...)
 
 ``sample`` is ``{variable: labels}`` with one label per respondent.

@@ -2,7 +2,8 @@
 
 For any group of participants (a burgerraad pool, wijkbudget voters, a drawn
 panel) and each variable: the sample share, the population share, their
-ratio, and a chi-square goodness-of-fit test. The result is plain data; the
+ratio, and a goodness-of-fit test: chi-square, or where an expected count is
+below 5 (where chi-square is not valid) an exact multinomial test. The result is plain data; the
 web layer writes the Dutch sentence ("jongeren onder de 25 zijn
 ondervertegenwoordigd: 5% van de deelnemers, 14% van de inwoners") from
 :attr:`RepresentationResult.under` and :attr:`RepresentationResult.over`.
@@ -10,9 +11,10 @@ ondervertegenwoordigd: 5% van de deelnemers, 14% van de inwoners") from
 
 import math
 from dataclasses import dataclass
+from math import comb
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from deliberatie.core.errors import InputError
 from deliberatie.core.weighting.design import _factorize_allowing_missing, _label_keys
@@ -31,13 +33,32 @@ class CategoryShare:
     direction: str  # "under", "over" or "ok"
 
 
+#: Below this expected count in any category the chi-square approximation is not valid.
+MIN_EXPECTED = 5
+#: Up to this many possible outcomes (ways to spread n over the categories) are enumerated exactly.
+EXACT_OUTCOMES = 200_000
+#: Otherwise the exact p-value is estimated from this many draws, with a fixed seed (reproducible).
+MONTE_CARLO_DRAWS = 100_000
+MONTE_CARLO_SEED = 20261203
+
+
 @dataclass(frozen=True)
 class ChiSquare:
-    """Goodness of fit of the participants' distribution to the population's."""
+    """Goodness of fit of the participants' distribution to the population's.
+
+    ``statistic`` is Pearson's X² in every case; ``method`` says how its p-value was found:
+    ``"chi_square"`` (the chi-square distribution with ``df`` degrees of freedom, when every
+    expected count is at least :data:`MIN_EXPECTED`), ``"exact"`` (an exact multinomial test:
+    the probability, under the population's shares, of an outcome with an X² at least as
+    large, summed over every possible outcome) or ``"monte_carlo"`` (that probability
+    estimated from ``draws`` seeded draws, ``(1 + hits) / (1 + draws)``).
+    """
 
     statistic: float
     df: int
     p_value: float
+    method: str = "chi_square"
+    draws: int | None = None
 
 
 @dataclass(frozen=True)
@@ -49,13 +70,14 @@ class RepresentationResult:
     rows : tuple of CategoryShare
         Every variable and category, in margin order.
     chi_square : dict
-        ``{variable: ChiSquare}``; ``None`` for a variable with fewer than
+        ``{variable: ChiSquare}``, the goodness-of-fit test (chi-square or exact, see
+        :class:`ChiSquare` ``method``); ``None`` for a variable with fewer than
         two categories or no answers.
     answered : dict
         ``{variable: respondents with a value}`` (missing values are left out).
     under, over : tuple of CategoryShare
         Categories flagged as under- / over-represented, most extreme first:
-        ratio beyond the thresholds on a variable whose chi-square test
+        ratio beyond the thresholds on a variable whose goodness-of-fit test
         rejects at ``alpha``.
     """
 
@@ -102,8 +124,9 @@ def representation(sample, margins, *, under_ratio=0.8, over_ratio=1.25, alpha=0
         Ratio (sample share / population share) below / above which a
         category is flagged.
     alpha : float
-        Significance level of the chi-square test a flag also needs, so
-        that small groups are not flagged for noise.
+        Significance level of the goodness-of-fit test a flag also needs, so
+        that small groups are not flagged for noise (chi-square, or the exact
+        multinomial test where an expected count is below 5).
 
     Returns
     -------
@@ -129,12 +152,7 @@ def representation(sample, margins, *, under_ratio=0.8, over_ratio=1.25, alpha=0
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(population > 0, share / population, np.nan)
         positive = population > 0
-        if n and positive.sum() >= 2:
-            result = stats.chisquare(counts[positive], population[positive] * n)
-            test = ChiSquare(float(result.statistic), int(positive.sum() - 1),
-                             float(result.pvalue))
-        else:
-            test = None
+        test = goodness_of_fit(counts[positive], population[positive]) if n and positive.sum() >= 2 else None
         tests[name] = test
         notable = test is not None and test.p_value < alpha
         for k, category in enumerate(categories):
@@ -149,6 +167,64 @@ def representation(sample, margins, *, under_ratio=0.8, over_ratio=1.25, alpha=0
     under = tuple(sorted((r for r in rows if r.direction == "under"), key=lambda r: r.ratio))
     over = tuple(sorted((r for r in rows if r.direction == "over"), key=lambda r: -r.ratio))
     return RepresentationResult(tuple(rows), tests, answered, under, over)
+
+
+def goodness_of_fit(counts, shares):
+    """:class:`ChiSquare` of ``counts`` (array) against ``shares`` (positive, summing to 1).
+
+    Chi-square where every expected count is at least :data:`MIN_EXPECTED`; otherwise the
+    exact multinomial test, enumerated or (too many outcomes) a seeded Monte Carlo estimate.
+    """
+    n = int(round(counts.sum()))
+    expected = shares * n
+    statistic = float(np.sum((counts - expected) ** 2 / expected))
+    df = len(counts) - 1
+    if expected.min() >= MIN_EXPECTED:
+        return ChiSquare(statistic, df, float(stats.chi2.sf(statistic, df)))
+    if comb(n + df, df) <= EXACT_OUTCOMES:
+        return ChiSquare(statistic, df, _exact_p(counts, shares, n), "exact")
+    return ChiSquare(statistic, df, _monte_carlo_p(counts, shares, n), "monte_carlo", MONTE_CARLO_DRAWS)
+
+
+def _pearson(outcomes, expected):
+    """X² of each row of ``outcomes``."""
+    return np.sum((outcomes - expected) ** 2 / expected, axis=1)
+
+
+def _at_least(values, observed):
+    """``values >= observed``, with room for rounding, so an outcome equal to the observed one counts."""
+    return values >= observed - 1e-9 * max(1.0, observed)
+
+
+def _compositions(n, k):
+    """Every way to spread ``n`` participants over ``k`` categories, one row each."""
+    rows = np.zeros((1, 0), dtype=np.int64)
+    for _ in range(k - 1):
+        used = rows.sum(axis=1)
+        repeats = n - used + 1
+        prefix = np.repeat(rows, repeats, axis=0)
+        value = np.concatenate([np.arange(r) for r in repeats])
+        rows = np.column_stack([prefix, value])
+    return np.column_stack([rows, n - rows.sum(axis=1)])
+
+
+def _exact_p(counts, shares, n):
+    """Exact multinomial p-value: the probability of every outcome whose X² is at least the observed."""
+    outcomes = _compositions(n, len(counts))
+    expected = shares * n
+    log_pmf = (special.gammaln(n + 1) - special.gammaln(outcomes + 1).sum(axis=1)
+               + (outcomes * np.log(shares)).sum(axis=1))
+    extreme = _at_least(_pearson(outcomes, expected), float(_pearson(counts[None, :], expected)[0]))
+    return float(min(1.0, math.fsum(np.exp(log_pmf[extreme]))))
+
+
+def _monte_carlo_p(counts, shares, n):
+    """The exact p-value estimated from seeded multinomial draws, ``(1 + hits) / (1 + draws)``."""
+    rng = np.random.default_rng(MONTE_CARLO_SEED)
+    expected = shares * n
+    draws = rng.multinomial(n, shares / shares.sum(), size=MONTE_CARLO_DRAWS)
+    hits = int(_at_least(_pearson(draws, expected), float(_pearson(counts[None, :], expected)[0])).sum())
+    return (1 + hits) / (1 + MONTE_CARLO_DRAWS)
 
 
 def _category_counts(column, name, values, categories):
