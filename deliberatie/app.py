@@ -7,7 +7,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import IntegerConverter
 
-from . import cli, components, errors, i18n, jobs, security
+from . import cli, components, database, errors, i18n, jobs, security
 from .config import INSTANCE, ROOT, Config
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -74,6 +74,7 @@ def create_app(config=None):
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

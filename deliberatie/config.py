@@ -35,7 +35,9 @@ def _development_secret_key():
 class Config:
     ENV = os.environ.get("DELIBERATIE_ENV", "development")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    # A pooled connection idle this long is checked before use (deliberatie/database.py).
+    DATABASE_IDLE_PING_SECONDS = float(os.environ.get("DATABASE_IDLE_PING_SECONDS", "10"))
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")

@@ -116,13 +116,24 @@ def main(argv=None):
     count = defaultdict(int)
     # CPU time, not wall time: waiting for PostgreSQL (or for a busy machine's scheduler) is not our cost.
     profiles = defaultdict(lambda: cProfile.Profile(time.process_time)) if args.profile else None
-    sql = defaultdict(int)  # step -> statements sent, incl. BEGIN/COMMIT/ROLLBACK and the pool's ping
+    sql = defaultdict(int)  # step -> round trips: statements, BEGIN/COMMIT/ROLLBACK, the idle check's ping
     current = [None]
+
+    def sent(*_):
+        sql[current[0]] += 1
+
+    def sent_unless_autocommit(conn, *_):
+        # in autocommit psycopg sends no BEGIN, COMMIT or ROLLBACK (deliberatie/database.py read_once)
+        if not conn.connection.dbapi_connection.autocommit:
+            sent()
+
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", lambda *a: sql.__setitem__(current[0], sql[current[0]] + 1))
+    sa.event.listen(engine, "before_cursor_execute", sent)
     for name in ("begin", "commit", "rollback"):
-        sa.event.listen(engine, name, lambda *a: sql.__setitem__(current[0], sql[current[0]] + 1))
+        sa.event.listen(engine, name, sent_unless_autocommit)
+    ping = engine.dialect.do_ping
+    engine.dialect.do_ping = lambda dbapi_connection: sent() or ping(dbapi_connection)
     statuses = defaultdict(lambda: defaultdict(int))
     warm = 10
     for i, code in enumerate(ids["codes"][:args.votes + warm]):

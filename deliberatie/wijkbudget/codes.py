@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, exists, select, update
 
 from ..codes import ALPHABET, GROUP, LENGTH, MAX_PER_BATCH, codes_csv, format_code, fresh_codes, new_salt, \
     normalise, random_code, salted_hash
+from ..database import read_once
 from ..extensions import db
 from ..letters import Letter, Paragraph, letters_pdf
 from .models import CodeStatus, Phase, Wijkbudget, WijkbudgetCode
@@ -53,7 +54,8 @@ _USE_PAPER = _use_statement(in_period=False)
 def unused_code_hash(wijkbudget, code) -> str:
     """The stored hash of ``code`` if it is an unused code of this wijkbudget, else :class:`CodeRejected`."""
     digest = code_hash(wijkbudget, code)
-    if db.session.scalar(_STATUS, {"wb": wijkbudget.id, "digest": digest}) is not CodeStatus.UNUSED:
+    found = read_once(_STATUS, {"wb": wijkbudget.id, "digest": digest})
+    if not found or found[0].status is not CodeStatus.UNUSED:
         raise CodeRejected()
     return digest
 

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, insert, select
 
 from ..core.budget.ballots import BallotRules, check_ballot
 from ..core.errors import InputError
+from ..database import read_once
 from ..extensions import db
 from . import codes
 from .models import BallotType, Phase, Wijkbudget, WijkbudgetBallot, WijkbudgetChoice, WijkbudgetReceipt
@@ -161,4 +162,5 @@ def _open_in_database(wijkbudget_id, today) -> bool:
 
 def find_receipt(wijkbudget, receipt_id):
     """The receipt (``id``, ``issued_on``) if it belongs to this wijkbudget, else None."""
-    return db.session.execute(_RECEIPT, {"id": codes.format_code(receipt_id), "wb": wijkbudget.id}).first()
+    found = read_once(_RECEIPT, {"id": codes.format_code(receipt_id), "wb": wijkbudget.id})
+    return found[0] if found else None
