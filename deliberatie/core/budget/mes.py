@@ -8,7 +8,8 @@ satisfaction is ``rho = lam / c_j`` (approval) or ``rho = lam`` (points).
 Each round funds the affordable project with the smallest rho.
 
 Add1 (:func:`mes_add1`) skips the budget increments whose run provably has
-the same outcome as the current one; see the lemma there.
+the same outcome as the current one; the certificate, its lemma and the float
+replays it needs are in :mod:`.mes_jump`.
 
 Speed: budgets are float64 and projects are re-evaluated lazily (a project's
 rho never decreases, so an old value is a lower bound). Exactness: every
@@ -26,28 +27,10 @@ from fractions import Fraction
 
 import numpy as np
 
+from deliberatie.core.budget.mes_jump import check_round, dot, gap_after_change, jump_bar, predict_change, settle
+
 TOL = 1e-9
-JUMP_TOL = 1e-9  # relative margin of the Add1 jump certificate (see mes_add1)
-# Add1 refinement (see _refine): at most MAX_DOUBTS doubtful pairs per jump, each
-# bisected into at most 2**REFINE_DEPTH pieces. Prices that fall together stay
-# close over long stretches: depth 4 refused 271 of Budapest 2024's 865
-# refinements, depth 12 none, and it needs fewer replays (each refused jump
-# costs more MES runs than a deep refinement costs replays).
-MAX_DOUBTS = 4
-REFINE_DEPTH = 12
 _NEVER = np.iinfo(np.int64).max
-# OpenBLAS spreads a dot product of more than 10,000 elements over threads; on a
-# busy machine the hand-off costs up to 100 times the arithmetic (Warszawa 2026
-# Add1: 7.3 s instead of 2.3 s). Longer vectors are summed in chunks below that.
-_CHUNK = 8192
-
-
-def _dot(a, b):
-    """``a @ b`` for 1-D float arrays, never multi-threaded."""
-    n = len(a)
-    if n <= _CHUNK:
-        return float(a @ b)
-    return float(sum(a[i:i + _CHUNK] @ b[i:i + _CHUNK] for i in range(0, n, _CHUNK)))
 
 
 class Prepared:
@@ -170,7 +153,7 @@ class MESRun:
         b = self.f[g]
         m = self.M[j]
         c = self.p.costf[j]
-        total = _dot(b, m)
+        total = dot(b, m)
         if total < c * (1 - TOL):
             return None
         if total <= c * (1 + TOL) + TOL * self.scale:
@@ -197,7 +180,7 @@ class MESRun:
             new_poor = ratio < lam if rich is None else rich & (ratio < lam)
             if not new_poor.any():
                 break
-            poor_money += _dot(b[new_poor], m[new_poor])
+            poor_money += dot(b[new_poor], m[new_poor])
             rich_w -= mw[new_poor].sum()
             rich = ~new_poor if rich is None else rich & ~new_poor
             if rich_w <= 0:
@@ -235,7 +218,7 @@ class MESRun:
         lam = self.exact_lam_now(j, t, lamf)[0]
         return (lam / self.p.costs[j] if self.p.cost_sat else lam), lam
 
-    def _above(self, ref, t, entry):
+    def priced_above(self, ref, t, entry):
         """Exactly: does project ``entry`` cost more now than ``ref``'s round-``t`` choice
         paid, or as much while losing the tie-break to it?"""
         k, _, lamf = entry
@@ -275,11 +258,11 @@ class MESRun:
 
         ``self.certified`` then tells whether every run with a per-voter budget
         between ``ref.b0`` and ``self.b0`` selects the same projects in the same
-        order (the lemma in :func:`mes_add1`): besides the ordinary lazy
+        order (the lemma in :mod:`.mes_jump`): besides the ordinary lazy
         evaluation, every project whose lower bound on the price is not clearly
         above the price ``ref`` paid in the same round is evaluated; each must be
         above it (compared exactly when close), else it is a doubt for
-        :func:`_refine`.
+        :func:`.mes_jump._refine`.
         """
         p = self.p
         active = [j for j in p.candidates if j not in self.excluded]
@@ -290,9 +273,7 @@ class MESRun:
         t = 0
         while active:
             active.sort(key=lambda j: stale[j])
-            bar = -np.inf
-            if self.certified and t < len(ref.rho):
-                bar = ref.rho[t] * (1 + JUMP_TOL)
+            bar = jump_bar(self, ref, t)
             best, evaluated, dropped = np.inf, [], []
             for j in active:
                 if stale[j] > max(best * (1 + TOL), bar) + 1e-300:
@@ -318,13 +299,7 @@ class MESRun:
             else:
                 j, rho, lamf = near[0]
             if self.certified:
-                self.certified = t < len(ref.sel) and j == ref.sel[t]
-                low = ref.rho[t] * (1 - JUMP_TOL) if self.certified else 0.0
-                for e in evaluated:
-                    # exact comparison only where floats cannot tell (equal prices)
-                    if self.certified and e[0] != j and e[1] <= bar and \
-                            (e[1] < low or not self._above(ref, t, e)):
-                        self.doubts.append((t, e[0], e[1]))
+                check_round(self, ref, t, j, evaluated, bar)
             self.sel.append(j)
             self.sel_round[j] = t
             self.rho.append(rho)
@@ -332,136 +307,9 @@ class MESRun:
             self.pay(j, t, lamf, lam_x)
             active.remove(j)
             t += 1
-        if self.certified and len(self.sel) != len(ref.sel):
-            self.certified = False
-        if self.certified and self.doubts:
-            # each refinement costs replays; many doubts mean a change is near anyway
-            # (a jump of one unit gains nothing from them: that run is made anyway)
-            self.certified = len(self.doubts) <= MAX_DOUBTS and self.b0 - ref.b0 > 1 and \
-                all(_refine(ref, self, *d) for d in self.doubts)
+        if self.certified:
+            settle(self, ref)
         return self.sel
-
-
-def _price(p, j, b):
-    """Float price factor and poor mask for project ``j``'s supporters with
-    budgets ``b``; None if they cannot pay its cost."""
-    m, mw, c = p.m[j], p.mw[j], p.costf[j]
-    if _dot(b, m) < c:
-        return None
-    ratio = b if p.cost_sat else b / p.w[j]
-    rich_w = float(p.wsum[j])  # exact: an integer far below 2**53
-    lam = c / rich_w
-    if ratio.min() >= lam:
-        return lam, None
-    poor = np.zeros(len(b), dtype=bool)
-    poor_money = 0.0
-    while True:
-        new = ~poor & (ratio < lam)
-        if not new.any():
-            return lam, poor
-        poor |= new
-        poor_money += _dot(b[new], m[new])
-        rich_w -= float(mw[new].sum())
-        if rich_w <= 0:
-            return float(ratio.max()), poor | True
-        lam = (c - poor_money) / rich_w
-
-
-def _replay_prices(ref, b, t, k):
-    """Prices (rho) of ``ref``'s round-``t`` choice and of project ``k`` in round ``t``
-    of a run at per-voter budget ``b`` (float) that makes ``ref``'s first ``t``
-    choices; ``k``'s price is ``inf`` when it is unaffordable there. Where floats
-    cannot tell an earlier choice affordable, ``(inf, -inf)``: no conclusion."""
-    p = ref.p
-    cs = p.cost_sat
-    f = np.full(len(p.mult), b)
-    for r in range(t):
-        j = ref.sel[r]
-        g = p.groups[j]
-        fg = f[g]
-        res = _price(p, j, fg)
-        if res is None:
-            return [np.inf, -np.inf]
-        lam, poor = res
-        left = fg - (lam if cs else lam * p.w[j])
-        if poor is not None:
-            left[poor] = 0.0
-        f[g] = left
-    out = []
-    for j in (ref.sel[t], k):
-        g = p.groups[j]
-        res = _price(p, j, f[g])
-        out.append(np.inf if res is None else res[0] / p.costf[j] if cs else res[0])
-    return out
-
-
-def _refine(ref, run, t, k, price_k, depth=None):
-    """Certify round ``t`` between ``ref`` and ``run`` for one close competitor ``k``.
-
-    The plain certificate compares ``k``'s price at the high budget with the chosen
-    project's price at the low one; when both prices fall together that fails even
-    though ``k`` never wins. The same monotonicity argument holds on any
-    sub-interval (the first ``t`` choices are already certified on the whole
-    interval), so the interval is bisected up to ``2**depth`` pieces, each checked
-    with both prices recomputed at its ends by replaying ``ref``'s first ``t``
-    choices. Floats with the margin ``JUMP_TOL``; any doubt refuses.
-    """
-    depth = REFINE_DEPTH if depth is None else depth
-    lo, hi = float(ref.b0), float(run.b0)
-    values = {lo: (ref.rho[t], None), hi: (None, price_k)}
-    stack = [(lo, hi, 0)]
-    while stack:
-        a, c, level = stack.pop()
-        if values[a][0] is None:
-            values[a] = tuple(_replay_prices(ref, a, t, k))
-        if values[c][1] is None:
-            values[c] = tuple(_replay_prices(ref, c, t, k))
-        if values[c][1] > values[a][0] * (1 + JUMP_TOL):
-            continue
-        if level >= depth:
-            return False
-        mid = (a + c) / 2
-        if not a < mid < c:
-            return False
-        values[mid] = (None, None)
-        stack += [(mid, c, level + 1), (a, mid, level + 1)]
-    return True
-
-
-def _predict_change(run, probe, b0, k, c):
-    """Guess the last step in ``(k, c)`` before ``run``'s order changes (None: no guess).
-
-    Only a guess that saves MES runs: ``probe`` (at step ``c``) first differs from
-    ``run`` (at step ``k``) in some round, where it chose another project; the
-    step at which that project would overtake ``run``'s choice is bisected with
-    cheap replays of ``run``'s first choices. The jump made to the guess is
-    still certified.
-    """
-    t = next((i for i, (x, y) in enumerate(zip(run.sel, probe.sel)) if x != y), None)
-    if t is None:
-        return None
-    other = probe.sel[t]
-    lo, hi = k, c
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        mine, theirs = _replay_prices(run, float(b0 + mid), t, other)
-        if theirs > mine:
-            lo = mid
-        else:
-            hi = mid
-    return lo
-
-
-def _gap_after_change(old, new, k, last, refused):
-    """First jump from step ``k`` (run ``new``, after ``old``): half the last
-    certified jump; when the order changed, at least as far as the furthest
-    refused probe with the new order (met while looking for the change: most
-    likely the same stretch, and a refused guess costs one run)."""
-    gap = max(1, last // 2)
-    if new.sel != old.sel:
-        ahead = [s - k for s, r in refused.items() if s > k and r.sel == new.sel]
-        gap = max([gap] + ahead)
-    return gap
 
 
 def initial_selection(prep, key):
@@ -492,33 +340,12 @@ def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000, jump=True):
     definition makes (``max_runs`` bounds it).
 
     With ``jump``, runs whose outcome provably equals the current one are
-    skipped. Lemma: if the runs at per-voter budgets ``a < c`` select the same
-    projects in the same order, so does every run at ``d`` in ``[a, c]``,
-    provided that in every round ``t`` each project other than the chosen one
-    ``j_t`` is, in the run at ``c``, unaffordable, or priced strictly above the
-    price ``rho_t(a)`` that ``j_t`` had in the run at ``a``, or priced exactly
-    ``rho_t(a)`` while losing the tie-break to ``j_t``. Proof, by induction on
-    the rounds. While the first ``t`` choices agree, every voter's money before
-    round ``t`` is non-decreasing in the starting budget: a better-funded group
-    of supporters pays a lower price factor (``sum min(budget, lam * w)`` reaches
-    the cost at a smaller ``lam``), so after paying every voter keeps at least
-    as much. Hence, in round ``t`` at ``d``: ``j_t`` is affordable (it was at
-    ``a``) and its price is at most ``rho_t(a)``; every other project is
-    unaffordable (it was at ``c``, where its supporters had more money) or its
-    price is at least its price at ``c``, so above ``rho_t(a)``, or equal to it
-    and losing the tie-break. So round ``t`` at ``d`` chooses ``j_t``; after the
-    last round nothing is affordable at ``d`` because nothing is at ``c``.
-
-    The run at ``c`` checks the condition as it goes (:meth:`MESRun.run` with
-    ``ref``): prices in floats with the relative margin ``JUMP_TOL`` (far above
-    their rounding error), equal prices exactly. When two prices fall together
-    the condition can fail although the order never changes; such a doubtful
-    pair is re-checked on sub-intervals of ``[a, c]`` (the lemma applied to each
-    piece, see :func:`_refine`). Any remaining doubt refuses the jump.
+    skipped: the run at the next probe is made with the current one as ``ref``
+    and certifies it (the lemma and its checks are in :mod:`.mes_jump`).
 
     The skipped runs have the current selection, so they neither overspend nor
     end the loop. The jump length doubles after each certified jump; after a
-    refused one the next try is guessed by :func:`_predict_change` (or halved);
+    refused one the next try is guessed by :func:`.mes_jump.predict_change` (or halved);
     a refused jump of one unit is an ordinary step. Refused probes are kept
     while ahead: no probe goes at or beyond one with another order, one made at
     the next step is reused, and after a change of order the first jump reaches
@@ -569,7 +396,7 @@ def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000, jump=True):
                                       if s > k and r.sel != run.sel]))
             if c == k + 1 and c in refused:
                 new = refused.pop(c)
-                k, run, gap = c, new, _gap_after_change(run, new, c, last, refused)
+                k, run, gap = c, new, gap_after_change(run, new, c, last, refused)
                 break
             probe = at(c, ref=run)
             if probe.certified:
@@ -580,11 +407,11 @@ def mes_add1(prep, key, *, exhaustive_stop, max_runs=1_000_000, jump=True):
                 refused = {s: r for s, r in refused.items() if s > k}
                 break  # same outcome: the checks above give the same answer
             if c == k + 1:
-                gap = _gap_after_change(run, probe, c, last, refused)
+                gap = gap_after_change(run, probe, c, last, refused)
                 k, run, predicted = c, probe, False
                 refused = {s: r for s, r in refused.items() if s > k}
                 break
             refused[c] = probe
-            guess = _predict_change(run, probe, b0, k, c)
+            guess = predict_change(run, probe, b0, k, c)
             predicted = guess is not None
             gap = max(1, guess - k) if predicted else max(1, (c - k) // 2)
