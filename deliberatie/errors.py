@@ -36,11 +36,14 @@ def init_app(app):
         if error.code is None or error.code < 400:
             return error
         response = current_app.make_response(render_error(error.code))
-        if error.code == 429 and getattr(error, "limit", None) is not None:
+        if error.code == 429:
             # Flask-Limiter's own headers would cost a storage round trip on every limited request
             # (RATELIMIT_HEADERS_ENABLED is off); a refusal says when to try again: at the latest
-            # when the limit's window has passed.
-            response.headers["Retry-After"] = str(error.limit.limit.get_expiry())
+            # when the limit's window has passed (attempts.count_attempt gives it as retry_after).
+            limit = getattr(error, "limit", None)
+            wait = limit.limit.get_expiry() if limit is not None else getattr(error, "retry_after", None)
+            if wait:
+                response.headers["Retry-After"] = str(wait)
         return response
 
     @app.errorhandler(500)

@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..core.errors import InputError
-from ..extensions import db, limiter
+from ..attempts import count_attempt
+from ..extensions import db
 from ..permissions import require
 from . import blueprint, codes, counting, snapshot, support, voting
 from .forms import BallotForm, CodeForm, ReceiptForm
@@ -112,18 +113,16 @@ def overview(wijkbudget_id):
                            open_now=voting.voting_is_open(wijkbudget, clock.today()))
 
 
-def _opens_a_link():
-    return request.method == "GET" and bool(request.args.get("code"))
-
-
 @blueprint.route("/<int:wijkbudget_id>/stemmen", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
-# Opening the letter's link checks a code too, but residents behind one address (a carrier's NAT,
-# a library) open their letters' links in the same days: a wider limit, still far from guessing 80 bits.
-@limiter.limit("60 per minute", exempt_when=lambda: not _opens_a_link())
 def enter_code(wijkbudget_id):
     """Typed codes go through the form; the letter's QR link (``?code=``) opens the ballot at once."""
     linked = request.args.get("code", "") if request.method == "GET" else ""
+    if request.method == "POST":
+        count_attempt("10 per minute", "wijkbudget-code")
+    elif linked:
+        # Opening the letter's link checks a code too, but residents behind one address (a carrier's NAT,
+        # a library) open their letters' links in the same days: a wider limit, still far from guessing 80 bits.
+        count_attempt("60 per minute", "wijkbudget-link")
     wijkbudget = voting_wijkbudget(wijkbudget_id)
     require(can_view_wijkbudget(_visitor(), wijkbudget))
     if not voting.voting_is_open(wijkbudget, clock.today()):

@@ -224,6 +224,9 @@ def test_code_entry_is_rate_limited(limited):
     statuses = [client.post(path, data={"code": f"WRONG-{i}"}).status_code for i in range(11)]
     plain_page = client.get(path).status_code  # no code checked: not limited
     assert statuses[:10] == [200] * 10 and statuses[10] == 429 and plain_page == 200
+    refused = client.post(path, data={"code": "WRONG"})
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    assert "Te veel pogingen" in refused.text
 
 
 def test_qr_links_have_their_own_wider_limit(limited):
