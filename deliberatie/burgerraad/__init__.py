@@ -76,7 +76,7 @@ def outcome_summaries(traject):
 
 
 def purge_expired(today):
-    from .selection import purge_expired as purge
+    from .privacy import purge_expired as purge
 
     return purge(today)
 

@@ -14,7 +14,7 @@ def burgerraad_group():
               help="Pretend today is this date (YYYY-MM-DD).")
 def purge_expired_command(today):
     """Delete the pool's personal data of every burgerraad whose term has ended (run daily)."""
-    from .selection import purge_expired
+    from .privacy import purge_expired
 
     purged = purge_expired(today.date() if today else clock.today())
     db.session.commit()

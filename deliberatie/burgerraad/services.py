@@ -1,7 +1,7 @@
 """Burgerraad use cases, stage 1 and registration: settings, letters, codes, quotas.
 
 Services load rows, call the core, write and flush; the view commits. The
-selection, the draw, reserves and the purge are in :mod:`.selection`.
+selection, the draw and reserves are in :mod:`.selection`, the purge in :mod:`.privacy`.
 """
 
 import hashlib

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Traject
 from ..models.job import Job
 from ..permissions import can_edit_traject, can_view_traject, require
-from . import blueprint, forms, messages, selection, services
+from . import blueprint, forms, messages, privacy, selection, services
 from .models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus
 from .pdf import letters_pdf
 from .permissions import can_manage_burgerraad, can_purge, can_view_draw
@@ -401,7 +401,7 @@ def wissen(burgerraad_id):
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        selection.purge(burgerraad, actor=current_user)
+        privacy.purge(burgerraad, actor=current_user)
     except services.NotAllowedNow:  # purged meanwhile (another organiser, or the daily purge)
         abort(409)
     db.session.commit()

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from deliberatie import jobs
-from deliberatie.burgerraad import messages, selection
+from deliberatie.burgerraad import messages, privacy, selection
 from deliberatie.burgerraad.models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus
 from deliberatie.extensions import db
 from deliberatie.models import AuditEntry
@@ -36,7 +36,7 @@ def _failed_with(job, status):
 
 def test_a_draw_job_for_a_purged_burgerraad_fails_and_changes_nothing(app, world, queued):
     burgerraad_id, job_id = queued
-    selection.purge(db.session.get(Burgerraad, burgerraad_id), actor=None)
+    privacy.purge(db.session.get(Burgerraad, burgerraad_id), actor=None)
     db.session.commit()
     before = _actions()
     job = jobs.run(job_id)
@@ -78,7 +78,7 @@ def test_a_draw_job_for_a_deleted_burgerraad_fails_with_a_reason(app, world, que
 
 def test_the_failed_draw_page_offers_no_new_draw_when_the_burgerraad_moved_on(client, auth, world, queued):
     burgerraad_id, job_id = queued
-    selection.purge(db.session.get(Burgerraad, burgerraad_id), actor=None)
+    privacy.purge(db.session.get(Burgerraad, burgerraad_id), actor=None)
     db.session.commit()
     jobs.run(job_id)
     auth.login("org@example.org")
@@ -94,7 +94,7 @@ def test_a_purge_while_the_draw_job_starts_makes_the_job_fail(app, database, wor
     finished = []
 
     def purge():
-        selection.purge(db.session.get(Burgerraad, burgerraad_id), actor=None)
+        privacy.purge(db.session.get(Burgerraad, burgerraad_id), actor=None)
 
     def draw():
         finished.append(jobs.run(job_id).status)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from deliberatie import jobs
-from deliberatie.burgerraad import selection, services
+from deliberatie.burgerraad import privacy, selection, services
 from deliberatie.burgerraad.models import Aanmelding, Burgerraad, BurgerraadStatus, DeelnemerStatus
 from deliberatie.extensions import db
 from deliberatie.models import AuditEntry
@@ -108,7 +108,7 @@ def test_full_panel_and_other_reserves_are_refused(client, auth, world, drawn):
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "burgerraad.reserve_seated")) is None
     db.session.commit()
     # after the purge there is no burgerraad in the GELOOT state and no pool to seat from
-    selection.purge(db.session.get(Burgerraad, drawn), actor=world["organisator"])
+    privacy.purge(db.session.get(Burgerraad, drawn), actor=world["organisator"])
     db.session.commit()
     assert client.post(_seat_url(drawn, woman_id)).status_code == 404
 
@@ -239,7 +239,7 @@ def test_a_purge_at_the_same_moment_makes_a_panel_change_refuse_cleanly(app, cli
     db.session.commit()
 
     def purge():
-        selection.purge(db.session.get(Burgerraad, drawn), actor=None)
+        privacy.purge(db.session.get(Burgerraad, drawn), actor=None)
 
     def change():  # loads what was committed before the purge, as a request that started first
         service(db.session.get(Burgerraad, drawn), db.session.get(Aanmelding, member_id), actor=None)
@@ -266,7 +266,7 @@ def test_the_daily_purge_and_a_seed_at_the_same_moment_never_purge_a_queued_draw
         selection.start_draw(db.session.get(Burgerraad, burgerraad_id), seed=7, actor=None)
 
     def purge():
-        purged.extend(b.id for b in selection.purge_expired(later))
+        purged.extend(b.id for b in privacy.purge_expired(later))
 
     assert in_turn(app, seed, purge) == ["stored", "stored"]
     burgerraad = db.session.get(Burgerraad, burgerraad_id)
