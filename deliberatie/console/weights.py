@@ -63,11 +63,8 @@ def _rake(args):
              "ratio": _finite(row.ratio)}
             for row in shown.rows
         ],
-        "chi_square": {
-            name: None if test is None else
-            {"statistic": test.statistic, "df": test.df, "p_value": test.p_value}
-            for name, test in shown.chi_square.items()
-        },
+        "chi_square": {name: None if test is None else _fit_test(test)
+                       for name, test in shown.chi_square.items()},
         "seconds": seconds,
     }
     if not result.converged:
@@ -80,6 +77,14 @@ def _rake(args):
     _summary(result, shown, seconds)
     return 0
 
+
+def _fit_test(test):
+    """The goodness-of-fit test as JSON; ``method`` says where the p-value came from (chi-square, or the
+    exact multinomial test where an expected count is below 5, ``draws`` when estimated)."""
+    fields = {"statistic": test.statistic, "df": test.df, "p_value": test.p_value, "method": test.method}
+    if test.draws is not None:
+        fields["draws"] = test.draws
+    return fields
 
 def _summary(result, shown, seconds):
     state = (f"converged in {result.iterations} iterations" if result.converged

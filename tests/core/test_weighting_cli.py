@@ -60,6 +60,19 @@ def test_json_document(files, capsys):
     assert set(row) == {"variable", "category", "sample_share", "population_share", "ratio"}
     assert set(document["chi_square"]) == set(VARIABLES)
     assert document["chi_square"]["leeftijd"]["df"] == 3
+    assert document["chi_square"]["leeftijd"]["method"] == "chi_square"  # 400 people: every cell expects >= 5
+
+
+def test_a_small_sample_names_the_exact_test(tmp_path, capsys):
+    """Where a category expects fewer than 5 people the p-value is the exact multinomial test's, and says so."""
+    sample, margins = tmp_path / "sample.csv", tmp_path / "margins.csv"
+    sample.write_text("nr,geslacht\n" + "".join(f"p{i},{g}\n" for i, g in enumerate("mmmmvvvva")))
+    write_margins(margins, {"geslacht": {"m": 480, "v": 490, "a": 30}})
+    code, out, _ = run(capsys, "--sample", sample, "--margins", margins, "--json")
+    assert code == 0
+    test = json.loads(out)["chi_square"]["geslacht"]
+    assert test["method"] == "exact" and "draws" not in test
+    assert 0 < test["p_value"] <= 1
 
 
 def test_cap_and_human_summary(files, capsys):
