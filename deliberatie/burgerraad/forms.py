@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, EmailField, FloatField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, FloatField, HiddenField, IntegerField, RadioField,
+                     SelectField, StringField, TextAreaField)
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
-from .services import parse_vragen
+from .services import consent_terms, parse_vragen
 
 ALGORITHM_LABELS = {
     "leximin": _l("LEXIMIN (aanbevolen): de kleinste kans zo groot mogelijk, dan de volgende"),
@@ -109,6 +109,8 @@ def registration_form(burgerraad):
             description=_l("Doel: %(purpose)s. We bewaren uw gegevens tot en met %(date)s en wissen ze daarna.",
                            purpose=burgerraad.purpose, date=burgerraad.term_ends_on.strftime("%d-%m-%Y")),
             validators=[DataRequired(_l("Zonder toestemming kunnen we uw aanmelding niet bewaren."))])
+        # the purpose and date this form showed (services.register compares them under the row lock)
+        voorwaarden = HiddenField(default=consent_terms(burgerraad))
 
     for vraag in burgerraad.vragen:
         if not vraag.from_address:

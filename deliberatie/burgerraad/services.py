@@ -29,6 +29,10 @@ class AlreadyRegistered(Exception):
     """This invitation code has been used."""
 
 
+class TermsChanged(Exception):
+    """The purpose or the keep-until date changed after the registrant's form was shown."""
+
+
 class ConsentLocked(Exception):
     """Settings that would break the registrants' consent; ``fields`` names them (``purpose``, ``term_ends_on``)."""
 
@@ -101,6 +105,16 @@ def create_burgerraad(traject, data, *, actor):
 
 def has_registrations(burgerraad):
     return db.session.scalar(select(exists().where(Aanmelding.burgerraad_id == burgerraad.id)))
+
+
+def consent_terms(burgerraad) -> str:
+    """A fingerprint of what a registrant consents to (the purpose, the keep-until date).
+
+    The registration form carries the one it showed; a registration whose form showed
+    other terms than the burgerraad has now is refused (:class:`TermsChanged`).
+    """
+    text = f"{burgerraad.purpose}\n{burgerraad.term_ends_on.isoformat()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def consent_broken_by(burgerraad, data):
@@ -234,15 +248,19 @@ def _anon_id(burgerraad):
             return anon
 
 
-def register(invitation, data, *, now=None):
+def register(invitation, data, *, now=None, shown_terms=None):
     """Store one registration for an invitation code (the database refuses a second).
 
     The burgerraad's row is locked and read again first, as the settings and the closing of
-    registration lock it; raises NotAllowedNow when registration closed meanwhile.
+    registration lock it; raises NotAllowedNow when registration closed meanwhile, and
+    TermsChanged when ``shown_terms`` (the form's :func:`consent_terms`) are no longer the
+    burgerraad's: the registrant consented to a purpose or date that has since changed.
     """
     burgerraad = lock(invitation.burgerraad)
     if burgerraad.status is not BurgerraadStatus.AANMELDEN:
         raise NotAllowedNow()
+    if shown_terms is not None and shown_terms != consent_terms(burgerraad):
+        raise TermsChanged()
     db.session.expire(invitation, ["aanmelding"])  # a registration with this code committed meanwhile
     if invitation.aanmelding is not None:
         raise AlreadyRegistered()

@@ -37,7 +37,8 @@ def formulier():
     form = forms.registration_form(burgerraad)
     if form.validate_on_submit():
         try:
-            services.register(invitation, form.data)
+            # the terms this form showed; a form without them (WTForms would fill in the default) is asked again
+            services.register(invitation, form.data, shown_terms=request.form.get("voorwaarden", ""))
             db.session.commit()
         except (IntegrityError, services.AlreadyRegistered):
             db.session.rollback()
@@ -47,9 +48,24 @@ def formulier():
             session.pop(SESSION_KEY, None)
             flash(_("De aanmelding is net gesloten. Uw aanmelding is niet opgeslagen."), "error")
             return redirect(url_for(".aanmelden"))
+        except services.TermsChanged:  # the organiser changed the purpose or date while the form was open
+            db.session.rollback()
+            return _consent_again(invitation)
         session.pop(SESSION_KEY, None)
         return render_template("burgerraad/bedankt.html", burgerraad=burgerraad)
     return render_template("burgerraad/formulier.html", form=form, burgerraad=burgerraad, invitation=invitation)
+
+
+def _consent_again(invitation):
+    """The form again with the new purpose and date, consent unticked, the rest as typed."""
+    burgerraad = invitation.burgerraad
+    form = forms.registration_form(burgerraad)
+    form.voorwaarden.data = services.consent_terms(burgerraad)
+    form.consent.data = False
+    form.consent.errors = [_("De gemeente heeft het doel of de bewaartermijn net gewijzigd. Lees de tekst "
+                             "hieronder en geef opnieuw toestemming als u het ermee eens bent.")]
+    return render_template("burgerraad/formulier.html", form=form, burgerraad=burgerraad,
+                           invitation=invitation), 409
 
 
 def _already_registered():

@@ -19,7 +19,8 @@ def _register(client, code, answers, name, email):
     response = client.post("/burgerraad/aanmelden", data={"code": code.lower().replace("-", " ")})
     assert response.status_code == 302 and response.headers["Location"].endswith("/aanmelden/formulier")
     form = client.get("/burgerraad/aanmelden/formulier").text
-    data = {"name": name, "email": email, "phone": "", "available": "y", "consent": "y"}
+    terms = re.search(r'name="voorwaarden" type="hidden" value="([^"]+)"', form).group(1)  # as a browser sends it
+    data = {"name": name, "email": email, "phone": "", "available": "y", "consent": "y", "voorwaarden": terms}
     for key, value in answers.items():
         field = f'name="{key}"'
         assert field in form

@@ -1,5 +1,7 @@
 """Registration with an invitation code: questions, consent, one registration per code, rate limit."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -21,14 +23,15 @@ def invitations(world):
     rows = db.session.scalars(select(Uitnodiging).order_by(Uitnodiging.id)).all()
     questions = {v.name: v.id for v in burgerraad.vragen}
     result = dict(burgerraad=burgerraad.id, codes=[r.code for r in rows], wijk=rows[0].wijk.name,
-                  questions=questions)
+                  questions=questions, terms=services.consent_terms(burgerraad))
     db.session.commit()
     return result
 
 
 def _form(inv, **changes):
     data = {f"vraag_{inv['questions']['geslacht']}": "vrouw", f"vraag_{inv['questions']['leeftijd']}": "oud",
-            "name": "Ans de Vries", "email": "Ans@Example.org", "phone": "", "available": "y", "consent": "y"}
+            "name": "Ans de Vries", "email": "Ans@Example.org", "phone": "", "available": "y", "consent": "y",
+            "voorwaarden": inv["terms"]}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -138,3 +141,38 @@ def test_the_address_is_stored_as_the_sign_in_spells_it(invitations):
         f"vraag_{vragen['geslacht']}": "man", f"vraag_{vragen['leeftijd']}": "jong", "name": "José",
         "email": typed, "phone": "", "available": True})
     assert item.email == "jos\u00e9@example.org" == normalise_email(typed)
+
+
+def _shown_terms(page):
+    return re.search(r'name="voorwaarden" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_consent_is_to_the_purpose_and_term_the_resident_read(client, invitations):
+    """The organiser changes the purpose while a resident has the form open (nobody has registered yet,
+    so that is allowed): the resident's consent was to the old text, so it is asked again."""
+    from tests.burgerraad.conftest import settings
+
+    client.post("/burgerraad/aanmelden", data={"code": invitations["codes"][0]})
+    shown = _shown_terms(client.get("/burgerraad/aanmelden/formulier").text)
+    burgerraad = db.session.get(Burgerraad, invitations["burgerraad"])
+    services.update_settings(burgerraad, settings(purpose="de loting en onderzoek naar woonwensen",
+                                                  term_ends_on=burgerraad.term_ends_on), actor=None)
+    db.session.commit()
+    response = client.post("/burgerraad/aanmelden/formulier", data=_form(invitations, voorwaarden=shown))
+    assert response.status_code == 409
+    assert "onderzoek naar woonwensen" in response.text and "opnieuw toestemming" in response.text
+    consent = re.search(r'<input[^>]*name="consent"[^>]*>', response.text).group(0)
+    assert "checked" not in consent  # unticked: read, then tick again
+    assert 'value="Ans de Vries"' in response.text  # what was typed stays
+    assert db.session.query(Aanmelding).count() == 0
+    again = _shown_terms(response.text)
+    assert again != shown
+    response = client.post("/burgerraad/aanmelden/formulier", data=_form(invitations, voorwaarden=again))
+    assert "Bedankt voor uw aanmelding" in response.text
+    assert db.session.query(Aanmelding).count() == 1
+
+
+def test_a_form_without_the_terms_shown_is_asked_again(client, invitations):
+    client.post("/burgerraad/aanmelden", data={"code": invitations["codes"][0]})
+    response = client.post("/burgerraad/aanmelden/formulier", data=_form(invitations, voorwaarden=None))
+    assert response.status_code == 409 and db.session.query(Aanmelding).count() == 0
