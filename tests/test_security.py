@@ -61,8 +61,8 @@ def strict_app(database):
         yield app
 
 
-@pytest.mark.parametrize("path", ["/auth/inloggen", "/auth/registreren", "/auth/wachtwoord-vergeten",
-                                  "/auth/uitloggen", "/trajecten/nieuw"])
+@pytest.mark.parametrize("path", ["/auth/inloggen", "/auth/registreren", "/auth/registreren/some-token",
+                                  "/auth/wachtwoord-vergeten", "/auth/uitloggen", "/trajecten/nieuw"])
 def test_csrf_required_on_forms(strict_app, path):
     response = strict_app.test_client().post(path, data={"email": "ina@example.org", "password": "x"})
     assert response.status_code == 400

@@ -10,22 +10,31 @@ SIGN_IN_NAME = {"autocomplete": "username"}
 NEW_PASSWORD = {"autocomplete": "new-password"}
 
 
-class RegisterForm(FlaskForm):
-    name = StringField(_l("Naam (mag ook een bijnaam zijn)"), validators=[Length(max=120)],
-                       render_kw={"autocomplete": "nickname"})
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-                       render_kw=SIGN_IN_NAME)
-    password = PasswordField(
-        _l("Wachtwoord"),
-        description=_l("Minstens %(n)s tekens.", n=MIN_PASSWORD),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
-        render_kw=NEW_PASSWORD,
-    )
-    confirm = PasswordField(
+def _new_password(label):
+    return PasswordField(label, description=_l("Minstens %(n)s tekens.", n=MIN_PASSWORD),
+                         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)], render_kw=NEW_PASSWORD)
+
+
+def _repeat_password():
+    return PasswordField(
         _l("Herhaal het wachtwoord"),
         validators=[DataRequired(), EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk."))],
         render_kw=NEW_PASSWORD,
     )
+
+
+class RegisterForm(FlaskForm):
+    """Step one: who and where to. The password comes with the link in the mail (ChoosePasswordForm)."""
+
+    name = StringField(_l("Naam (mag ook een bijnaam zijn)"), validators=[Length(max=120)],
+                       render_kw={"autocomplete": "nickname"})
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
+class ChoosePasswordForm(FlaskForm):
+    password = _new_password(_l("Wachtwoord"))
+    confirm = _repeat_password()
 
 
 class LoginForm(FlaskForm):
@@ -42,14 +51,5 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("Nieuw wachtwoord"),
-        description=_l("Minstens %(n)s tekens.", n=MIN_PASSWORD),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
-        render_kw=NEW_PASSWORD,
-    )
-    confirm = PasswordField(
-        _l("Herhaal het wachtwoord"),
-        validators=[DataRequired(), EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk."))],
-        render_kw=NEW_PASSWORD,
-    )
+    password = _new_password(_l("Nieuw wachtwoord"))
+    confirm = _repeat_password()

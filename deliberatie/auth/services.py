@@ -3,20 +3,41 @@
 import functools
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Role, User
 
 _RESET_SALT = "deliberatie.password-reset"
+_REGISTER_SALT = "deliberatie.register"
+REGISTRATION_MAX_AGE = 24 * 60 * 60  # seconds a registration link holds
 
 
 class EmailTaken(Exception):
     pass
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a registration link carries: the address it was sent to, the name given, where to go after."""
+
+    email: str
+    name: str
+    next: str
 
 
 def normalise_email(email: str) -> str:
@@ -35,13 +56,39 @@ def find_active_user(email: str) -> User | None:
 
 
 def register_user(*, email, password, name="", role=Role.INWONER) -> User:
+    """A new account; EmailTaken if the address has one, also one written meanwhile by another request."""
     if find_user(email):
         raise EmailTaken(email)
     user = User(email=normalise_email(email), name=name.strip(), role=role)
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise EmailTaken(email) from None
     return user
+
+
+def registration_token(email: str, name: str, next_url: str) -> str:
+    """A signed, timed link token for a new account at ``email``; nothing is stored until it is used.
+
+    Signed, not encrypted: the address and name can be read from the link.
+    """
+    data = {"email": normalise_email(email), "name": name.strip(), "next": next_url}
+    return _serializer(_REGISTER_SALT).dumps(data)
+
+
+def registration_from_token(token: str) -> Registration:
+    """The registration a link carries; LinkExpired after 24 hours, LinkInvalid if it was not ours."""
+    try:
+        data = _serializer(_REGISTER_SALT).loads(token, max_age=REGISTRATION_MAX_AGE)
+    except SignatureExpired:
+        raise LinkExpired() from None
+    except BadSignature:
+        raise LinkInvalid() from None
+    if not isinstance(data, dict) or not isinstance(data.get("email"), str) or not data["email"]:
+        raise LinkInvalid()
+    return Registration(email=data["email"], name=str(data.get("name") or ""), next=str(data.get("next") or ""))
 
 
 def authenticate(email, password) -> User | None:
@@ -64,8 +111,9 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a password", method="scrypt")
 
 
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
+def _serializer(salt=_RESET_SALT):
+    """One salt per purpose, so a token made for one link never passes as another."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def _fingerprint(user: User) -> str:

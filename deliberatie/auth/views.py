@@ -9,26 +9,74 @@ from ..extensions import db, limiter
 from ..mail import send_mail
 from ..urls import safe_next
 from . import blueprint, services
-from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 
 
 @blueprint.route("/registreren", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
+    """Step one: name and address. Every address gets the same page and one mail, so the page
+    does not tell who has an account: a link for a new address, login and reset for a known one."""
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_user(
-                email=form.email.data, password=form.password.data, name=form.name.data or ""
-            )
-        except services.EmailTaken:
-            form.email.errors.append(_("Er is al een account met dit e-mailadres."))
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Welkom! Uw account is aangemaakt."), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("site.home")))
+        email = services.normalise_email(form.email.data)
+        next_url = safe_next(request.args.get("next"), "")
+        subject, body = _registration_mail(email, form.name.data or "", next_url)
+        _send_quietly(email, subject, body, "registration mail")
+        return render_template("auth/register_sent.html", email=email, next=next_url or None)
     return render_template("auth/register.html", form=form)
+
+
+def _registration_mail(email, name, next_url):
+    """(subject, body): a link to choose a password for a new address; login and reset for a known one."""
+    if services.find_user(email) is None:
+        token = services.registration_token(email, name, next_url)
+        link = url_for("auth.register_confirm", token=token, _external=True)
+        subject = _("Maak uw account aan bij Deliberatie")
+        body = _("Kies een wachtwoord via deze link (24 uur geldig). Daarna is uw account klaar:\n\n"
+                 "%(link)s\n\nHeeft u dit niet zelf gevraagd? Dan kunt u deze e-mail negeren. "
+                 "Er wordt dan geen account gemaakt.", link=link)
+    else:
+        subject = _("Uw account bij Deliberatie")
+        body = _("Iemand wilde een account maken met dit e-mailadres. Maar er is al een account "
+                 "met dit e-mailadres.\n\nInloggen:\n%(login)s\n\nWachtwoord vergeten? Kies een "
+                 "nieuw wachtwoord:\n%(reset)s\n\nHeeft u dit niet zelf gevraagd? Dan kunt u deze "
+                 "e-mail negeren.",
+                 login=url_for("auth.login", next=next_url or None, _external=True),
+                 reset=url_for("auth.forgot_password", _external=True))
+    return subject, body
+
+
+@blueprint.route("/registreren/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register_confirm(token):
+    """Step two, from the mail: choose a password; then the account exists and is signed in."""
+    try:
+        registration = services.registration_from_token(token)
+    except services.LinkExpired:
+        return render_template("auth/register_link.html", state="expired"), 410
+    except services.LinkInvalid:
+        return render_template("auth/register_link.html", state="invalid"), 400
+    if services.find_user(registration.email) is not None:  # the link used before, or an account made meanwhile
+        return _already_registered(registration)
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(email=registration.email, password=form.password.data,
+                                          name=registration.name)
+        except services.EmailTaken:  # another request with this link was first
+            db.session.rollback()
+            return _already_registered(registration)
+        db.session.commit()
+        login_user(user)
+        flash(_("Welkom! Uw account is aangemaakt."), "success")
+        return redirect(safe_next(registration.next, url_for("site.home")))
+    return render_template("auth/register_password.html", form=form, email=registration.email)
+
+
+def _already_registered(registration):
+    return render_template("auth/register_link.html", state="taken",
+                           next=safe_next(registration.next, "") or None), 409
 
 
 @blueprint.route("/inloggen", methods=["GET", "POST"])
@@ -59,22 +107,22 @@ def logout():
     return redirect(url_for("site.home"))
 
 
-def _send_reset_mail(user, subject, body):
+def _send_quietly(to, subject, body, what):
     """Send without making the answer wait for, or fail with, the mail server.
 
-    Only known addresses get a mail, so a slower answer or an error page would
-    tell who has an account. With a mail server the mail goes out in a thread;
-    without one it is only logged, which takes no time.
+    What is mailed, and whether, depends on whether an address has an account,
+    so a slower answer or an error page would tell who has one. With a mail
+    server the mail goes out in a thread; without one it is only logged, which
+    takes no time. ``what`` names the mail in the log (never the address).
     """
     app = current_app._get_current_object()
-    to, account_id = user.email, user.id  # plain values: the thread outlives the request's session
 
     def send():
         with app.app_context():
             try:
                 send_mail(to, subject, body)
             except (smtplib.SMTPException, OSError):
-                app.logger.exception("password reset mail to account %s not sent", account_id)
+                app.logger.exception("%s not sent", what)
 
     if app.config.get("MAIL_SERVER"):
         threading.Thread(target=send, daemon=True).start()
@@ -90,8 +138,9 @@ def forgot_password():
         user = services.find_user(form.email.data)
         if user and user.active:
             link = url_for("auth.reset_password", token=services.password_reset_token(user), _external=True)
-            _send_reset_mail(user, _("Nieuw wachtwoord voor Deliberatie"),
-                             _("Kies een nieuw wachtwoord via deze link (1 uur geldig):\n\n%(link)s", link=link))
+            _send_quietly(user.email, _("Nieuw wachtwoord voor Deliberatie"),
+                          _("Kies een nieuw wachtwoord via deze link (1 uur geldig):\n\n%(link)s", link=link),
+                          f"password reset mail to account {user.id}")
         # The same answer either way, so the form does not reveal who has an account.
         flash(_("Als dit adres bij ons bekend is, krijgt u een e-mail met een link."), "info")
         return redirect(url_for("auth.login"))

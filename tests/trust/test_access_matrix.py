@@ -68,6 +68,8 @@ POLICY = {
     ("auth.login", "POST"): PUBLIC,
     ("auth.register", "GET"): PUBLIC,
     ("auth.register", "POST"): PUBLIC,
+    ("auth.register_confirm", "GET"): PUBLIC,  # a bad token: 400 with a link to start again
+    ("auth.register_confirm", "POST"): PUBLIC,
     ("auth.logout", "POST"): SIGNED_IN,
     ("auth.forgot_password", "GET"): PUBLIC,
     ("auth.forgot_password", "POST"): PUBLIC,

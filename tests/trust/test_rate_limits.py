@@ -26,6 +26,7 @@ def limited_app(database):
 @pytest.mark.parametrize("path, data, allowed", [
     ("/auth/inloggen", {"email": "x@example.org", "password": "fout"}, 10),
     ("/auth/registreren", {"email": "not-an-email"}, 10),
+    ("/auth/registreren/bad-token", {"password": "x"}, 10),  # the link's password form
     ("/auth/wachtwoord-vergeten", {"email": "not-an-email"}, 5),
     ("/auth/wachtwoord-herstellen/bad-token", {"password": "x"}, None),  # a bad token never gets a form
 ])
