@@ -69,6 +69,13 @@ class Config:
             if production:
                 raise RuntimeError("SECRET_KEY must be set in production")
             self.SECRET_KEY = _development_secret_key()
+        # The site's own host names (Flask's TRUSTED_HOSTS: another Host header gets a 400). Links in
+        # mails -- password reset, registration -- are built from the request's host, so without this
+        # a forged Host would mail a victim a valid link to someone else's site.
+        hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+        if production and not hosts:
+            raise RuntimeError("TRUSTED_HOSTS must be set in production: the site's host names, comma-separated")
+        self.TRUSTED_HOSTS = hosts or None
         # Cookies only over HTTPS in production; the development server is plain HTTP.
         self.SESSION_COOKIE_SECURE = production
         self.REMEMBER_COOKIE_SECURE = production

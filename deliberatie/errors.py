@@ -3,7 +3,7 @@
 from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 MESSAGES = {
     400: (_l("Ongeldig verzoek"), _l("Het formulier of de link klopt niet. Probeer het opnieuw.")),
@@ -35,6 +35,9 @@ def init_app(app):
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
+        if isinstance(error, SecurityError):
+            # a Host outside TRUSTED_HOSTS: no URLs can be built, so no page with links either
+            return current_app.response_class(f"400 {MESSAGES[400][0]}", 400, mimetype="text/plain")
         response = current_app.make_response(render_error(error.code))
         if error.code == 429:
             # Flask-Limiter's own headers would cost a storage round trip on every limited request

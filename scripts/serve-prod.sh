@@ -20,6 +20,9 @@ export DELIBERATIE_ENV=production
 export DATABASE_URL="${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/deliberatie}"
 export RATELIMIT_STORAGE_URI="${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}"
 export FLASK_APP=wsgi.py
+# The host names the site answers to (a request with another Host header gets a 400): set it to
+# the public name(s) behind the TLS proxy, e.g. TRUSTED_HOSTS=deliberatie.gemeente.nl
+export TRUSTED_HOSTS="${TRUSTED_HOSTS:-localhost,127.0.0.1}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 PORT2="${PORT2:-8001}"

@@ -33,6 +33,7 @@ def test_templates_have_no_inline_script(app):
 def test_production_cookies_secure_and_debug_off(monkeypatch):
     monkeypatch.setenv("DELIBERATIE_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("TRUSTED_HOSTS", "localhost")
     monkeypatch.setattr(Config, "ENV", "production")
     app = create_app({"DEBUG": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.debug is False

@@ -106,7 +106,8 @@ def server_env(args):
     env = dict(os.environ)
     env.update(DELIBERATIE_ENV="production", SECRET_KEY=env.get("LOAD_SECRET_KEY") or secrets.token_hex(32),
                DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.database}",
-               RATELIMIT_STORAGE_URI=args.redis, FLASK_APP="wsgi.py", PYTHONUNBUFFERED="1")
+               RATELIMIT_STORAGE_URI=args.redis, FLASK_APP="wsgi.py", PYTHONUNBUFFERED="1",
+               TRUSTED_HOSTS="127.0.0.1,localhost")
     return env
 
 
@@ -118,7 +119,7 @@ def migrate(env):
 def seed(args, env):
     """Traject, two organisers, the live wijkbudget with its codes and a published one; returns ids and codes."""
     os.environ.update({k: env[k] for k in ("DELIBERATIE_ENV", "SECRET_KEY", "DATABASE_URL",
-                                           "RATELIMIT_STORAGE_URI")})
+                                           "RATELIMIT_STORAGE_URI", "TRUSTED_HOSTS")})
     from deliberatie import create_app
     from deliberatie.extensions import db
     from deliberatie.models.types import utcnow

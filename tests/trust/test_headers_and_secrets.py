@@ -87,6 +87,7 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch):
     from deliberatie.config import Config
 
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("TRUSTED_HOSTS", "localhost")
     config = Config()
     config.ENV = "production"
     config.__init__()  # recompute the production-dependent flags
@@ -175,3 +176,45 @@ def test_secret_patterns_catch_what_they_should():
     for label, sample in samples.items():
         assert SECRET_PATTERNS[label].search(sample), label
     assert not SECRET_PATTERNS["URL with a password"].search("postgresql+psycopg://postgres@127.0.0.1:5432/x")
+
+
+def _production_app(monkeypatch, hosts):
+    from deliberatie import create_app
+    from deliberatie.config import Config
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("TRUSTED_HOSTS", hosts)
+    config = Config.__new__(Config)
+    config.ENV = "production"
+    config.__init__()
+    config.SQLALCHEMY_DATABASE_URI = "sqlite://"
+    return create_app(config)
+
+
+def test_production_refuses_to_start_without_trusted_hosts(monkeypatch):
+    """Links in mails (password reset, registration) are built from the request's Host: without a list of
+    the site's own host names a forged Host would mail a victim a valid link to someone else's site."""
+    with pytest.raises(RuntimeError, match="TRUSTED_HOSTS"):
+        _production_app(monkeypatch, "")
+
+
+def test_a_forged_host_gets_no_page_and_no_mail(monkeypatch):
+    from deliberatie import mail
+    from deliberatie.extensions import db
+
+    app = _production_app(monkeypatch, "deliberatie.example.nl, localhost")
+    assert app.config["TRUSTED_HOSTS"] == ["deliberatie.example.nl", "localhost"]
+    sent = []
+    monkeypatch.setattr(mail, "send_mail", lambda *args, **kwargs: sent.append((args, kwargs)))
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    forged = {"Host": "aanvaller.example"}
+    refused = client.get("/auth/wachtwoord-vergeten", headers=forged, base_url="https://aanvaller.example")
+    assert refused.status_code == 400 and "Ongeldig verzoek" in refused.text
+    response = client.post("/auth/wachtwoord-vergeten", data={"email": "ina@example.org"},
+                           base_url="https://aanvaller.example")
+    assert response.status_code == 400 and sent == []
+    assert client.get("/auth/inloggen", base_url="https://deliberatie.example.nl").status_code == 200
+    with app.app_context():
+        db.engine.dispose()
