@@ -16,8 +16,9 @@ who once acted as one (a former organiser).
 Registrations for a burgerraad are not linked to accounts (people sign up with
 the code from their letter); they are deleted by the burgerraad purge after the
 term (``flask burgerraad purge-expired``). The export leaves them out, even those
-that carry the account's e-mail address: account addresses are not verified, so
-anyone could register with a neighbour's address and download the neighbour's
+that carry the account's e-mail address: accounts made before registration verified
+addresses (December 2026) may hold an address their owner never proved, so someone
+could have registered with a neighbour's address and would download the neighbour's
 registration (name, phone, answers). A registrant asks the gemeente for it.
 """
 
