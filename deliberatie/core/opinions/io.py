@@ -6,6 +6,7 @@ win ties).
 """
 
 import csv
+import itertools
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -69,19 +70,22 @@ def _sort_key(ident):
     return (0, int(ident), "") if ident.lstrip("-").isdigit() else (1, 0, ident)
 
 
-def _factorise(ids, extra=()):
+def _factorise(ids, count, extra=()):
     """Distinct ids as strings in canonical order, and each id's position in that order.
 
-    Two C-level passes over the votes (distinct ids, then their positions);
-    only the distinct ids are turned into strings and sorted -- Python-level
+    One C-level pass over the ``count`` votes (``ids`` is consumed once):
+    ``dict.setdefault`` hands each vote the index of the first vote with its
+    id; only the distinct ids are turned into strings and sorted -- Python-level
     work per vote was most of the time of a small map.
     """
-    first = dict.fromkeys(ids)
-    names = {orig: str(orig) for orig in first}
-    ordered = sorted(set(names.values()) | {str(k) for k in extra}, key=_sort_key)
+    seen = {}
+    first = np.fromiter(map(seen.setdefault, ids, itertools.count()), dtype=np.int64, count=count)
+    names = [str(orig) for orig in seen]
+    ordered = sorted(set(names) | {str(k) for k in extra}, key=_sort_key)
     pos = {name: i for i, name in enumerate(ordered)}
-    where = {orig: pos[name] for orig, name in names.items()}
-    return ordered, np.fromiter(map(where.__getitem__, ids), dtype=np.int64, count=len(ids))
+    rank = np.zeros(count, dtype=np.int64)
+    rank[np.fromiter(seen.values(), dtype=np.int64, count=len(seen))] = [pos[name] for name in names]
+    return ordered, rank[first]
 
 
 def from_votes(votes, *, moderated_out=(), texts=None):
@@ -102,8 +106,8 @@ def from_votes(votes, *, moderated_out=(), texts=None):
     # itemgetter passes run in C; zip(*votes) was a third of the time of a small map
     column = lambda i: map(itemgetter(i), votes)  # noqa: E731
     # canonical order (by id), so the result does not hang on the file's row order
-    participants, voter_rows = _factorise(list(column(1)))
-    statements, comment_cols = _factorise(list(column(2)), extra=texts or {})
+    participants, voter_rows = _factorise(column(1), n)
+    statements, comment_cols = _factorise(column(2), n, extra=texts or {})
     return from_arrays(
         participants, statements,
         voter_rows, comment_cols,
@@ -140,13 +144,16 @@ def _latest(participants, statements, ts, rows, cols, vals, moderated_out, texts
     n_cols = max(len(statements), 1)
     pair = rows * n_cols + cols
     # stable sort by (pair, timestamp): the last row of each pair is the latest vote
-    if len(ts) > 1 and np.all(ts[1:] >= ts[:-1]) and int(pair.max()) < 2**62 // len(pair):
-        # already in time order: one (unstable, fast) sort on a unique key
-        order = np.argsort(pair * len(pair) + np.arange(len(pair)))
-    else:
-        by_time = np.argsort(ts, kind="stable")
-        order = by_time[np.argsort(pair[by_time], kind="stable")]
+    order = np.argsort(pair)  # unstable, fast; enough when every pair occurs once (latest votes only)
     pair_sorted = pair[order]
+    if len(pair) > 1 and not (pair_sorted[1:] != pair_sorted[:-1]).all():
+        if np.all(ts[1:] >= ts[:-1]) and int(pair.max()) < 2**62 // len(pair):
+            # already in time order: one (unstable, fast) sort on a unique key
+            order = np.argsort(pair * len(pair) + np.arange(len(pair)))
+        else:
+            by_time = np.argsort(ts, kind="stable")
+            order = by_time[np.argsort(pair[by_time], kind="stable")]
+        pair_sorted = pair[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = pair_sorted[1:] != pair_sorted[:-1]
     keep = order[last]
