@@ -99,14 +99,20 @@ def test_greedy_minimum_of_fifteen():
 def test_projection_is_mean_imputed_pca_scaled_by_vote_sparsity():
     """Dense reference: impute the statement mean, centre, SVD, scale sqrt(m / own votes)."""
     conversation, _ = planted(np.random.default_rng(5), [50, 30], 15, 0.5)
-    matrix, voted = _prepared(conversation)
+    matrix, voted, zeroed = _prepared(conversation)
+    assert zeroed == 0
     dense = np.where(voted.toarray() > 0, matrix.toarray(), np.nan)
+    assert_dense_projection(dense, map_opinions(conversation))
+
+
+def assert_dense_projection(dense, result):
+    """``result``'s coordinates are the mean-imputed PCA of ``dense`` (nan: no vote), scaled."""
     means = np.nanmean(dense, axis=0)
     centred = np.where(np.isnan(dense), means, dense) - means
     _, _, vt = np.linalg.svd(centred, full_matrices=False)
     n_votes = (~np.isnan(dense)).sum(axis=1)
     expected = centred @ vt[:2].T * np.sqrt(dense.shape[1] / n_votes)[:, None]
-    got = np.array(map_opinions(conversation).coordinates)
+    got = np.array(result.coordinates)
     for axis in range(2):
         sign = np.sign(expected[:, axis] @ got[:, axis])
         np.testing.assert_allclose(got[:, axis], sign * expected[:, axis], atol=1e-6)
@@ -121,9 +127,22 @@ def test_moderated_statement_is_zeroed_and_never_reported():
     reported = {s.statement for g in result.groups for s in g.representative}
     reported |= {s.statement for s in result.consensus} | {s for s, _ in result.group_aware_consensus}
     assert not reported & {"s0", "s1"}
-    matrix, voted = _prepared(cut)
+    matrix, voted, zeroed = _prepared(cut)
     col = cut.statements.index("s0")
-    assert voted[:, col].sum() == len(cut.participants) and abs(matrix[:, col]).sum() == 0
+    # the zeroed columns store no cell but count as a vote of everyone
+    assert zeroed == 2 and voted[:, col].sum() == 0 and abs(matrix[:, col]).sum() == 0
+
+
+def test_moderated_statements_count_as_everyones_pass_in_the_projection():
+    """Dense reference: moderated columns are a 0 (a pass) of everyone, before imputing."""
+    conversation, _ = planted(np.random.default_rng(8), [60, 40], 16, 0.5)
+    votes = [(0, conversation.participants[r], conversation.statements[c], int(v))
+             for r, c, v in zip(conversation.rows, conversation.cols, conversation.values)]
+    cut = from_votes(votes, moderated_out={"s0", "s3", "s7"})
+    dense = np.full(cut.shape, np.nan)
+    dense[cut.rows, cut.cols] = cut.values
+    dense[:, [cut.statements.index(s) for s in ("s0", "s3", "s7")]] = 0.0
+    assert_dense_projection(dense, map_opinions(cut))
 
 
 def test_z_tests_match_the_formulas():
@@ -266,3 +285,62 @@ def test_kmeans_sets_gives_each_set_what_kmeans_gives_it_alone():
         for (labels, centers, inertia), (b_labels, b_centers, b_inertia) in zip(alone, batched):
             assert (labels == b_labels).all()
             assert np.array_equal(centers, b_centers) and np.array_equal(inertia, b_inertia)
+
+
+def test_kmeans_sets_with_a_count_per_set_gives_each_set_what_kmeans_gives_it_alone():
+    """Sets of different group counts share one Lloyd loop; the smaller counts' spare centres never count."""
+    rng = np.random.default_rng(12)
+    sets, ks = [], (4, 2, 3, 2, 5, 3)
+    for size in (30, 12, 25, 1, 40, 9):
+        points = rng.normal(0, 1, size=(size, 2))
+        points[: size // 3] = points[0]  # coincident points: ties between centres
+        sets.append((points, rng.integers(1, 5, size=size).astype(float)))
+    seed = int(rng.integers(1 << 30))
+    one_by_one, together = np.random.default_rng(seed), np.random.default_rng(seed)
+    alone = [cluster.kmeans(p, k, one_by_one, weights=w, n_init=5, max_iter=9, every=True)
+             for (p, w), k in zip(sets, ks)]
+    draws = [cluster.plus_plus_draws(together, len(p), k, 5) for (p, _), k in zip(sets, ks)]
+    batched = cluster.kmeans_sets(sets, list(ks), draws, max_iter=9)
+    for (labels, centers, inertia), (b_labels, b_centers, b_inertia) in zip(alone, batched):
+        assert b_labels.dtype == np.int64 and (labels == b_labels).all()
+        assert np.array_equal(centers, b_centers) and np.array_equal(inertia, b_inertia)
+
+
+@pytest.mark.parametrize("n", [300, 1500])  # below and above the binary-search cut-over
+def test_plus_plus_on_one_big_set_is_plus_plus_sets(n):
+    rng = np.random.default_rng(n)
+    points = np.round(rng.normal(0, 1, size=(n, 2)), 1)  # many duplicates
+    weights = rng.integers(1, 4, size=n).astype(float)
+    single = cluster._plus_plus(points, weights, 40, 4, np.random.default_rng(5))
+    draws = cluster.plus_plus_draws(np.random.default_rng(5), n, 40, 4)
+    sets = cluster._plus_plus_sets(points[None], weights[None], [n], 40, [draws])[0]
+    assert np.array_equal(single, sets)
+
+
+def test_nearest_centre_runs_last_is_argmin_first_on_ties():
+    rng = np.random.default_rng(4)
+    points = np.round(rng.normal(0, 1, size=(50, 2)), 1)
+    centers = np.round(rng.normal(0, 1, size=(6, 4, 2)), 1)
+    centers[:, 2] = centers[:, 1]  # a duplicated centre: the first of the two wins
+    centers[0, 3] = points[7]
+    counts = np.array([2, 3, 4, 4, 4, 4])  # the first runs have spare centres
+    labels, dist = cluster._nearest_t([np.tile(points[:, d, None], (1, 6)) for d in range(2)],
+                                      np.ascontiguousarray(centers.T), counts)
+    for run, count in enumerate(counts):
+        d = cluster._sq_dist(points, centers[run, :count])
+        assert (labels[:, run] == d.argmin(axis=1)).all()
+        assert np.array_equal(dist[:, run], d.min(axis=1))
+
+
+def test_kmeans_with_bounds_gives_what_kmeans_without_them_gives(monkeypatch):
+    """Hamerly's bounds (many centres) only skip distances: the same labels, centres and inertia."""
+    rng = np.random.default_rng(9)
+    points = np.vstack([rng.normal(c, 0.5, size=(120, 2)) for c in ((0, 0), (3, 1), (1, 4))])
+    points[:40] = np.round(points[:40], 0)  # coincident points and tied distances
+    weights = rng.integers(1, 4, size=len(points)).astype(float)
+    assert 30 >= cluster.PRUNE_K
+    bounded = cluster.kmeans(points, 30, np.random.default_rng(1), weights=weights, n_init=4, every=True)
+    monkeypatch.setattr(cluster, "PRUNE_K", 10**9)
+    plain = cluster.kmeans(points, 30, np.random.default_rng(1), weights=weights, n_init=4, every=True)
+    for got, want in zip(bounded, plain):
+        assert np.array_equal(got, want)

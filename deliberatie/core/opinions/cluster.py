@@ -11,14 +11,15 @@ from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 
-def centered(matrix, voted, rows):
+def centered(matrix, voted, rows=None):
     """Mean-imputed, column-centred vote matrix as a sparse matrix.
 
     Imputing a missing vote by the statement mean and then centring makes
     that cell exactly zero, so the centred matrix is as sparse as the votes:
-    only voted cells hold ``vote - mean``. Means are taken over ``rows``.
+    only voted cells hold ``vote - mean``. Means are taken over ``rows``
+    (default: all).
     """
-    sub, sub_voted = matrix[rows], voted[rows]
+    sub, sub_voted = (matrix, voted) if rows is None else (matrix[rows], voted[rows])
     counts = np.asarray(sub_voted.sum(axis=0)).ravel()
     sums = np.asarray(sub.sum(axis=0)).ravel()
     means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
@@ -27,7 +28,7 @@ def centered(matrix, voted, rows):
     return sp.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape), means
 
 
-def principal_components(centred_rows, n_components, rng):
+def principal_components(centred_rows, n_components, rng, *, zeroed=0):
     """Top right singular vectors of the centred matrix (the PCA axes).
 
     Lanczos (ARPACK ``eigsh``, seeded start vector) on the statement × statement
@@ -37,6 +38,9 @@ def principal_components(centred_rows, n_components, rng):
     iteration (pol.is ``powerit-pca``) converges to the same axes but needs
     two to three times more CPU here: the eigengap of real conversations is
     small. Signs are fixed so that the largest loading of each axis is positive.
+    ``zeroed``: columns that are 0 for everyone but not stored (moderated
+    statements); they change no product, but the choice between the two
+    solvers counts them as stored cells, as it always has.
     """
     n, m = centred_rows.shape
     k = min(n_components, n, m)
@@ -48,8 +52,8 @@ def principal_components(centred_rows, n_components, rng):
         comps = vt[:k]
     else:
         v0 = rng.standard_normal(m)
-        row_nnz = np.diff(centred_rows.indptr).astype(np.float64)
-        if m <= 2_000 and (row_nnz**2).sum() <= 50 * centred_rows.nnz:
+        row_nnz = (np.diff(centred_rows.indptr) + zeroed).astype(np.float64)
+        if m <= 2_000 and (row_nnz**2).sum() <= 50 * (centred_rows.nnz + n * zeroed):
             gram = (centred_rows.T @ centred_rows).toarray()
             try:
                 vals, vecs = spla.eigsh(gram, k=k, v0=v0, tol=1e-10)
@@ -117,56 +121,141 @@ def _sq_dist_sets(points, centers):
     return out
 
 
-def _sq_dist_runs(coords, centers):
-    """Squared distances per run, coordinates ``[(runs, p)] * d`` × centres (runs, k, d) → (runs, k, p).
+def _sq_dist_t(coords, centers):
+    """Squared distances, runs last: coordinates ``[(p, runs)] * d`` × one centre per run (d, runs) → (p, runs).
 
-    The same sums as :func:`_sq_dist_sets`, laid out with the points last: numpy
-    runs this several times faster on the many tiny group k-means runs.
+    Each run's centre broadcasts along the outer axis, which numpy handles
+    without the buffered copy a centre broadcast along the inner axis costs.
     """
-    out = np.subtract(coords[0][:, None, :], centers[:, :, 0, None])
+    out = np.subtract(coords[0], centers[0])
     out *= out
     for dim in range(1, len(coords)):
-        diff = np.subtract(coords[dim][:, None, :], centers[:, :, dim, None])
+        diff = np.subtract(coords[dim], centers[dim])
         diff *= diff
         out += diff
     return out
 
 
+def _nearest_t(coords, centers, counts):
+    """Nearest centre and its squared distance, runs last: labels and distances (p, runs).
+
+    ``coords`` ``[(p, runs)] * d``, ``centers`` (d, max(counts), runs);
+    ``counts`` ascending: run ``r`` has ``counts[r]`` centres, the rest are
+    spare and never looked at. The centres are taken one by one over the runs
+    that have them (a suffix of the runs): the same sums as a distance array
+    and its argmin (the first nearest on ties: only a strictly closer centre
+    takes over, so the label is the last centre that did), without numpy's
+    slow argmin along a short axis. Labels are ``uint8`` when they fit.
+    """
+    k_max, runs = centers.shape[1:]
+    best = _sq_dist_t(coords, centers[:, 0])
+    small = k_max < 256
+    labels = np.zeros(best.shape, dtype=np.uint8 if small else np.int64)
+    closer = np.empty(best.shape, dtype=bool)
+    scaled = np.empty(best.shape, dtype=labels.dtype)
+    starts = np.searchsorted(counts, np.arange(1, k_max), side="right").tolist()
+    for j, s in enumerate(starts, start=1):
+        if s == runs:
+            break
+        dist = _sq_dist_t([c[:, s:] for c in coords], centers[:, j, s:])
+        near, lab, cl = best[:, s:], labels[:, s:], closer[:, s:]
+        np.less(dist, near, out=cl)
+        np.minimum(near, dist, out=near)
+        if small:
+            np.maximum(lab, np.multiply(cl.view(np.uint8), np.uint8(j), out=scaled[:, s:]), out=lab)
+        else:
+            np.maximum(lab, cl * j, out=lab)
+    return labels, best
+
+
 def _plus_plus_sets(points, weights, sizes, k, draws):
-    """k-means++ starts per point set, shape (b, n_init, k, d).
+    """k-means++ starts per point set, shape (b, n_init, max(k), d).
 
     ``points`` (b, p, d) and ``weights`` (b, p) hold each set's ``sizes[i]``
     points first, then finite padding of weight 0 (never picked: it adds
     nothing to the cumulative weights); ``draws`` is one
-    :func:`plus_plus_draws` per set.
+    :func:`plus_plus_draws` per set, ``k`` one count for all sets or one per
+    set. A set with fewer than ``max(k)`` centres gets spare ones (from
+    dummy draws) after its own; its own centres do not depend on them.
     """
     n_sets = len(points)
+    ks = np.broadcast_to(np.asarray(k, dtype=np.int64), (n_sets,))
+    k_max = int(ks.max())
     first = np.stack([d[0] for d in draws])  # (b, n_init)
     n_init = first.shape[1]
+    # every set's draws for every step, zero (a harmless dummy) past its own k
+    step_draws = np.zeros((k_max - 1, n_sets, n_init))
+    step_fallback = np.zeros((k_max - 1, n_sets, n_init), dtype=np.int64)
+    for i, d in enumerate(draws):
+        step_draws[: ks[i] - 1, i] = d[1]
+        step_fallback[: ks[i] - 1, i] = d[2]
     last = (np.asarray(sizes) - 1)[:, None]
     sets = np.arange(n_sets)[:, None]
     cum_w = np.cumsum(weights, axis=1)
     picked = np.stack([np.searchsorted(cum_w[i], first[i] * cum_w[i, -1], side="right")
                        for i in range(n_sets)])
-    centers = np.empty((n_sets, n_init, k, points.shape[2]))
+    centers = np.empty((n_sets, n_init, k_max, points.shape[2]))
     centers[:, :, 0] = points[sets, np.minimum(picked, last)]
     closest = _sq_dist_sets(points, centers[:, :, :1])[..., 0]  # (b, n_init, p)
-    for j in range(1, k):
-        cum = np.cumsum(weights[:, None, :] * closest, axis=2)
+    weights = weights[:, None, :]
+    for j in range(1, k_max):
+        cum = np.cumsum(weights * closest, axis=2)
         total = cum[..., -1]
-        draw = np.stack([d[1][j - 1] for d in draws]) * total
+        draw = step_draws[j - 1] * total
         pick = (cum < draw[..., None]).sum(axis=2)
-        fallback = np.stack([d[2][j - 1] for d in draws])
-        pick = np.where(total > 0, np.minimum(pick, last), fallback)
+        pick = np.where(total > 0, np.minimum(pick, last), step_fallback[j - 1])
         centers[:, :, j] = points[sets, pick]
         np.minimum(closest, _sq_dist_sets(points, centers[:, :, j : j + 1])[..., 0], out=closest)
     return centers
 
 
 def _plus_plus(points, weights, k, n_init, rng):
-    """k-means++ starts for ``n_init`` runs at once, shape (n_init, k, d)."""
-    draws = plus_plus_draws(rng, len(points), k, n_init)
-    return _plus_plus_sets(points[None], weights[None], [len(points)], k, [draws])[0]
+    """k-means++ starts for ``n_init`` runs at once, shape (n_init, k, d).
+
+    What :func:`_plus_plus_sets` gives one set (the same arithmetic), laid
+    out for one big set: every array (runs, points), the coordinates and
+    weights repeated per run, as few numpy calls per step as will do (99 steps
+    for the base clusters, each on small arrays); with many points a binary
+    search per run counts the cumulative weights below the draw.
+    """
+    first, steps, fallback = plus_plus_draws(rng, len(points), k, n_init)
+    n, dim = points.shape
+    cum_w = np.cumsum(weights)
+    picked = np.searchsorted(cum_w, first * cum_w[-1], side="right")
+    chosen = np.minimum(picked, n - 1)
+    centers = np.empty((n_init, k, dim))
+    centers[:, 0] = points[chosen]
+    coords = [np.ascontiguousarray(points[:, d]) for d in range(dim)]
+    tiled = [np.tile(c, (n_init, 1)) for c in coords]
+    tiled_w = np.tile(weights, (n_init, 1))
+
+    def sq_dist(pick):  # (n_init, n): as _sq_dist_sets, to the points ``pick`` (one per run)
+        out = np.subtract(tiled[0], coords[0][pick][:, None])
+        out *= out
+        for d in range(1, dim):
+            diff = np.subtract(tiled[d], coords[d][pick][:, None])
+            diff *= diff
+            out += diff
+        return out
+
+    closest = sq_dist(chosen)
+    cum = np.empty((n_init, n))
+    for j in range(1, k):
+        np.multiply(tiled_w, closest, out=cum)
+        cum.cumsum(axis=1, out=cum)
+        total = cum[:, -1]
+        draw = steps[j - 1] * total
+        if n < 1_000:
+            pick = (cum < draw[:, None]).sum(axis=1)
+        else:  # the same count: cumulative weights never decrease
+            pick = np.array([row.searchsorted(x) for row, x in zip(cum, draw)])
+        if (total > 0).all():
+            pick = np.minimum(pick, n - 1)
+        else:
+            pick = np.where(total > 0, np.minimum(pick, n - 1), fallback[j - 1])
+        centers[:, j] = points[pick]
+        np.minimum(closest, sq_dist(pick), out=closest)
+    return centers
 
 
 def _assign(points, centers, with_dist=True):
@@ -193,6 +282,71 @@ def _assign(points, centers, with_dist=True):
 
 
 SETTLED = 0.01  # pol.is: k-means stops when no centre moves this far (map units)
+PRUNE_K = 16  # from this many centres on, k-means keeps Hamerly's bounds (see _Bounds)
+MARGIN = 1e-9  # relative room the bounds leave for rounding (which is about 1e-13 at most)
+
+
+class _Bounds:
+    """Hamerly's bounds: the nearest centre of most points, without computing its distances.
+
+    Per run and point: the label, an upper bound on the distance to its centre
+    and a lower bound on the distance to every other centre. When centres
+    move, the upper bound grows by its centre's move and the lower one shrinks
+    by the largest move; while upper < lower (with room for rounding) the
+    label cannot change, as no other centre can be as near (a tie included).
+    Every other point gets all its distances, exactly as :func:`_assign`
+    computes them, and the first nearest: the labels are :func:`_assign`'s.
+    """
+
+    def __init__(self, n_runs, n):
+        self.labels = np.zeros((n_runs, n), dtype=np.int64)
+        self.upper = np.full((n_runs, n), np.inf)  # nothing known yet: every point is looked at
+        self.lower = np.zeros((n_runs, n))
+        self.slack = np.zeros(n_runs)  # sum of the largest moves: the scale of the bounds' rounding
+
+    def assign(self, points, centers, runs):
+        """Labels (len(runs), n) of the points for ``centers`` (one row per run in ``runs``)."""
+        out = np.empty((len(runs), len(points)), dtype=np.int64)
+        for i, run in enumerate(runs):
+            upper, lower, labels = self.upper[run], self.lower[run], self.labels[run]
+            slack = self.slack[run]
+            need = np.flatnonzero(~(upper + MARGIN * (upper + np.abs(lower) + slack) < lower))
+            if len(need):  # first the exact distance to the own centre: often enough
+                own = points[need] - centers[i][labels[need]]
+                upper[need] = np.sqrt((own * own).sum(axis=1))
+                up, low = upper[need], lower[need]
+                need = need[~(up + MARGIN * (up + np.abs(low) + slack) < low)]
+            if len(need):
+                dist = cdist(points[need], centers[i], "sqeuclidean")  # bit for bit _sq_dist's
+                best = dist.argmin(axis=1)
+                labels[need] = best
+                rows = np.arange(len(need))
+                upper[need] = np.sqrt(dist[rows, best])
+                dist[rows, best] = np.inf
+                lower[need] = np.sqrt(dist.min(axis=1))
+            out[i] = labels
+        return out
+
+    def moved(self, runs, centers, before):
+        """The centres of ``runs`` moved from ``before`` to ``centers``: loosen their bounds."""
+        shift = np.sqrt(np.sum((centers - before) ** 2, axis=2))  # (runs, k)
+        for i, run in enumerate(runs):
+            self.upper[run] += shift[i][self.labels[run]]
+            top = shift[i].max()
+            self.lower[run] -= top
+            self.slack[run] += top
+
+
+def _sq_dist_own(points, centers, labels):
+    """Squared distance of each point to its own centre per run, (runs, n): the sums of :func:`_sq_dist`."""
+    own = np.take_along_axis(centers, labels[..., None], axis=1)  # (runs, n, d)
+    out = np.subtract(points[:, 0], own[..., 0])
+    out *= out
+    for dim in range(1, points.shape[1]):
+        diff = np.subtract(points[:, dim], own[..., dim])
+        diff *= diff
+        out += diff
+    return out
 
 
 def _weighted_means(live, labels, weights, weighted):
@@ -211,9 +365,9 @@ def _weighted_means(live, labels, weights, weighted):
     return mass
 
 
-def _reseed(live, mass, own, points_of):
-    """Put each empty group's centre on the point farthest from its own centre (``own``: (runs, n))."""
-    for run, cl in zip(*np.nonzero(mass == 0)):
+def _reseed(live, empty, own, points_of):
+    """Put each ``empty`` group's centre on the point farthest from its own centre (``own``: (runs, n))."""
+    for run, cl in zip(*np.nonzero(empty)):
         far = int(np.argmax(own[run]))
         live[run, cl] = points_of(run)[far]
         own[run, far] = 0.0
@@ -245,20 +399,32 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
     tiled_w = np.tile(weights, n_init)
     tiled_wp = [np.tile(weights * points[:, d], n_init) for d in range(dim)]
     alive = np.arange(n_init)  # runs still moving; a settled run is left alone
+    # many centres (the base clusters): bounds spare most distances; not where _assign uses a
+    # k-d tree, whose distances are rounded otherwise
+    bounds = _Bounds(n_init, n) if k >= PRUNE_K and n * k <= 500_000 else None
     for _ in range(max_iter):
         live = centers[alive]
         before = live.copy()
-        new, _ = _assign(points, live, with_dist=False)
+        if bounds is None:
+            new, _ = _assign(points, live, with_dist=False)
+        else:
+            new = bounds.assign(points, live, alive)
         runs = len(alive)
         mass = _weighted_means(live, new, tiled_w[: runs * n], [t[: runs * n] for t in tiled_wp])
         if (mass == 0).any():  # rare: distances to the centres the points were assigned to
             own = np.take_along_axis(_sq_dist(points, before), new[..., None], axis=2)[..., 0]
-            _reseed(live, mass, own, lambda run: points)
+            _reseed(live, mass == 0, own, lambda run: points)
         centers[alive] = live
+        if bounds is not None:
+            bounds.moved(alive, live, before)
         alive = alive[_moving(live, before)]
         if len(alive) == 0:
             break
-    labels, dist = _assign(points, centers)
+    if bounds is None:
+        labels, dist = _assign(points, centers)
+    else:
+        labels = bounds.assign(points, centers, np.arange(n_init))
+        dist = _sq_dist_own(points, centers, labels)
     inertia = (weights[None, :] * dist).sum(axis=1)
     if every:
         return labels, centers, inertia
@@ -269,53 +435,87 @@ def kmeans(points, k, rng, *, weights=None, n_init=1, max_iter=100, init=None, e
 def kmeans_sets(sets, k, draws, *, max_iter=100):
     """:func:`kmeans` with ``every`` on several small weighted point sets at once.
 
-    ``sets`` is a list of ``(points, weights)``, ``draws`` one
-    :func:`plus_plus_draws` per set. Each set gets exactly what
-    ``kmeans(points, k, rng, weights=weights, n_init=..., every=True)``
-    would give it with those random numbers (the same arithmetic, in the same
-    order), but all runs of all sets share one Lloyd loop: the group k-means
-    over a few base clusterings is a great many tiny problems, where numpy's
-    per-call overhead is much of the cost. Returns a list of
-    ``(labels, centers, inertia)``, one per set.
+    ``sets`` is a list of ``(points, weights)``, ``k`` one group count for all
+    of them or one per set, ``draws`` one :func:`plus_plus_draws` per set.
+    Each set gets exactly what ``kmeans(points, k, rng, weights=weights,
+    n_init=..., every=True)`` would give it with those random numbers (the
+    same arithmetic, in the same order), but all runs of all sets share one
+    Lloyd loop: the group k-means over a few base clusterings and group
+    counts is a great many tiny problems, where numpy's per-call overhead is
+    much of the cost. The arrays keep the runs last (see :func:`_nearest_t`);
+    a set with a smaller ``k`` carries spare centres that are never looked at
+    (they stay at 0). Returns a list of ``(labels, centers, inertia)``, one per set.
     """
+    n_sets = len(sets)
+    ks_given = np.broadcast_to(np.asarray(k, dtype=np.int64), (n_sets,))
+    order = np.argsort(ks_given, kind="stable")  # by count: the runs with a centre j are a suffix
+    sets, draws, ks = [sets[i] for i in order], [draws[i] for i in order], ks_given[order]
     sizes = [len(p) for p, _ in sets]
-    n_sets, width, dim = len(sets), max(sizes), sets[0][0].shape[1]
+    width, dim = max(sizes), sets[0][0].shape[1]
     points = np.zeros((n_sets, width, dim))  # padding: finite, weight 0
     weights = np.zeros((n_sets, width))
     for i, (p, w) in enumerate(sets):
         points[i, : sizes[i]] = p
         weights[i, : sizes[i]] = w
-    padded = np.arange(width)[None, :] >= np.asarray(sizes)[:, None]  # (b, p)
-    centers = _plus_plus_sets(points, weights, sizes, k, draws)
-    n_init = centers.shape[1]
-    centers = centers.reshape(n_sets * n_init, k, dim)
+    seeds = _plus_plus_sets(points, weights, sizes, ks, draws)  # (b, n_init, k, d)
+    n_init, k_max = seeds.shape[1], seeds.shape[2]
+    n_runs = n_sets * n_init
     set_of = np.repeat(np.arange(n_sets), n_init)
-    weighted = [weights * points[..., d] for d in range(dim)]
-    coords = [np.ascontiguousarray(points[..., d]) for d in range(dim)]  # (b, p) each
-    alive = np.arange(len(centers))
+    k_of = ks[set_of]
+    # per run, runs last: coordinates (d), weights, weight × coordinate (d), each (width, runs)
+    per_set = np.concatenate([points.T, weights.T[None], (weights[..., None] * points).T])
+    data = np.ascontiguousarray(per_set[..., set_of])
+    padded = np.arange(width)[:, None] >= np.asarray(sizes)[set_of]  # (width, runs)
+    centers = np.ascontiguousarray(seeds.reshape(n_runs, k_max, dim).T)  # (d, k, runs)
+    spare = np.arange(k_max)[:, None] >= k_of  # (k, runs)
+    centers[:, spare] = 0.0  # a spare centre gets no mass, so it stays at 0 and never moves
+    offsets = np.arange(n_runs) * k_max  # bins run after run, as kmeans
+    # ``work``: the runs whose points are gathered, ``active`` those of them still moving; the
+    # points of settled runs are dropped only once half have settled (gathering costs as much)
+    work, active, points_of = np.arange(n_runs), np.ones(n_runs, dtype=bool), data
     for _ in range(max_iter):
-        live = centers[alive]
-        before = live.copy()
-        of = set_of[alive]
-        dist = _sq_dist_runs([c[of] for c in coords], live)  # (runs, k, p)
-        new = dist.argmin(axis=1)
-        mass = _weighted_means(live, new, weights[of].ravel(), [w[of].ravel() for w in weighted])
-        if (mass == 0).any():
-            own = np.take_along_axis(dist, new[:, None, :], axis=1)[:, 0]
-            own[padded[of]] = -np.inf  # padding is never a new centre
-            _reseed(live, mass, own, lambda run: points[of[run]])
-        centers[alive] = live
-        alive = alive[_moving(live, before)]
-        if len(alive) == 0:
+        n_work = len(work)
+        live = np.take(centers, work, axis=2)  # (d, k, runs)
+        labels, dist = _nearest_t(points_of[:dim], live, k_of[work])
+        flat = (labels + offsets[:n_work]).ravel()
+        n_bins = n_work * k_max
+        mass = np.bincount(flat, weights=points_of[dim].ravel(), minlength=n_bins).reshape(n_work, k_max)
+        share = np.where(mass > 0, mass, 1.0)  # a centre without mass: re-seeded below, or spare
+        moved = np.empty_like(live)
+        for d in range(dim):
+            sums = np.bincount(flat, weights=points_of[dim + 1 + d].ravel(), minlength=n_bins)
+            moved[d] = (sums.reshape(n_work, k_max) / share).T
+        n_spare = n_bins - int(k_of[work].sum())
+        if np.count_nonzero(mass) + n_spare < n_bins:  # rare: a real group lost all its points
+            empty = (mass == 0) & ~spare[:, work].T  # (runs, k)
+            own = dist.copy()
+            own[padded[:, work]] = -np.inf  # padding is never a new centre
+            for run, cl in zip(*np.nonzero(empty)):  # as _reseed: run by run
+                far = int(np.argmax(own[:, run]))
+                moved[:, cl, run] = points_of[:dim, far, run]
+                own[far, run] = 0.0
+        # as _moving: a run has settled once no centre moves 0.01
+        step = moved - live
+        step *= step
+        shift = step[0]
+        for d in range(1, dim):
+            shift = shift + step[d]
+        centers[..., work[active]] = moved[..., active]
+        active &= (shift >= SETTLED**2).any(axis=0)
+        n_active = int(np.count_nonzero(active))
+        if n_active == 0:
             break
-    dist = _sq_dist_runs([c[set_of] for c in coords], centers)
-    labels = dist.argmin(axis=1)
-    own = np.take_along_axis(dist, labels[:, None, :], axis=1)[:, 0]
-    out = []
+        if 2 * n_active <= n_work:
+            work = work[active]
+            points_of = np.take(data, work, axis=2)
+            active = np.ones(n_active, dtype=bool)
+    labels, own = _nearest_t(data[:dim], centers, k_of)
+    out = [None] * n_sets
     for i, size in enumerate(sizes):
         runs = slice(i * n_init, (i + 1) * n_init)
-        inertia = (weights[i, None, :size] * own[runs, :size]).sum(axis=1)
-        out.append((labels[runs, :size], centers[runs].copy(), inertia))
+        inertia = (weights[i, None, :size] * np.ascontiguousarray(own[:size, runs].T)).sum(axis=1)
+        out[order[i]] = (np.ascontiguousarray(labels[:size, runs].T, dtype=np.int64),
+                         np.ascontiguousarray(centers[:, : ks[i], runs].T), inertia)
     return out
 
 

@@ -196,9 +196,9 @@ def map_opinions(
     params = Parameters(min_votes, max_groups, base_clusters, seed, pick_max, confidence, keep)
     rng = np.random.default_rng(seed)
 
-    matrix, voted = _prepared(conversation)
+    matrix, voted, zeroed = _prepared(conversation)
     n, m = matrix.shape
-    n_votes = np.diff(voted.indptr).astype(np.float64)  # incl. zeroed statements
+    n_votes = (np.diff(voted.indptr) + zeroed).astype(np.float64)  # incl. zeroed statements
     own_votes = np.bincount(conversation.rows, minlength=n).astype(np.float64)
     keep_set = set(keep)
     keep_mask = np.array([p in keep_set for p in conversation.participants]) if keep else None
@@ -206,8 +206,8 @@ def map_opinions(
     rows = np.flatnonzero(inconv)
 
     # as pol.is: means and axes from everyone's votes, clustering of in-conv only
-    centred, _ = cluster.centered(matrix, voted, np.arange(n))
-    comps = cluster.principal_components(centred, 2, rng)
+    centred, _ = cluster.centered(matrix, voted)
+    comps = cluster.principal_components(centred, 2, rng, zeroed=zeroed)
     coords = cluster.project(centred, comps, n_votes, m)
 
     labels, silhouettes = _groups(coords[rows], max_groups, base_clusters, rng)
@@ -282,9 +282,13 @@ def _prepared(conversation):
     """Vote matrix for the PCA: moderated-out statements zeroed for everyone.
 
     pol.is keeps those columns but sets every cell to 0 (a pass), so they add
-    no variance yet still count in sqrt(statements / own votes). Statements
-    nobody voted on are left out. Returns CSR ``(votes, voted)`` with the
-    same structure (a pass is a stored 0 in ``votes``).
+    no variance yet still count in sqrt(statements / own votes). Here such a
+    column stays in the matrix but stores no cell: a stored 0 adds exactly
+    nothing to any sum of the PCA, and on conversations with many moderated
+    statements those zeros were most of the cells. Statements nobody voted on
+    are left out. Returns CSR ``(votes, voted)`` with the same structure (a
+    pass is a stored 0 in ``votes``) and the number of zeroed columns, each
+    of which counts as a vote of everyone.
     """
     n, m = conversation.shape
     rows, cols, vals = conversation.rows, conversation.cols, conversation.values
@@ -292,17 +296,14 @@ def _prepared(conversation):
     has_votes = np.bincount(cols, minlength=m) > 0
     if mod.any():
         live = ~mod[cols]
-        mod_cols = np.flatnonzero(mod & has_votes)
-        rows = np.concatenate([rows[live], np.repeat(np.arange(n), len(mod_cols))])
-        cols = np.concatenate([cols[live], np.tile(mod_cols, n)])
-        vals = np.concatenate([vals[live], np.zeros(n * len(mod_cols), dtype=vals.dtype)])
+        rows, cols, vals = rows[live], cols[live], vals[live]
     new_col = np.cumsum(has_votes) - 1
     shape = (n, int(has_votes.sum()))
     # COO -> CSR keeps stored zeros (passes); pairs are unique after io._latest
     votes = sp.csr_matrix((vals.astype(np.float64), (rows, new_col[cols])), shape=shape)
     votes.sort_indices()
     voted = sp.csr_matrix((np.ones(votes.nnz), votes.indices, votes.indptr), shape=shape)
-    return votes, voted
+    return votes, voted, int((mod & has_votes).sum())
 
 
 def _groups(points, max_groups, base_clusters, rng):
@@ -345,17 +346,18 @@ def _groups(points, max_groups, base_clusters, rng):
                       for k in range(2, k_max + 1)})
     scores, starts = [{} for _ in sets], {}
     dists = [cdist(centers, centers) for centers, _, _ in sets]
-    for k in range(2, max((s[2] for s in sets), default=1) + 1):
-        which = [i for i, s in enumerate(sets) if s[2] >= k]
-        # pol.is stops the group k-means after 20 Lloyd steps; all base clusterings side by side
-        results = cluster.kmeans_sets([sets[i][:2] for i in which], k, [draws[i][k] for i in which],
-                                      max_iter=GROUP_ITERS)
-        for i, (runs, run_centers, inertia) in zip(which, results):
-            # distinct local optima, lowest weighted inertia first
-            _, first = np.unique(np.round(inertia, 9), return_index=True)
-            # pol.is scores the base clusters unweighted
-            scores[i][k] = cluster.silhouette(sets[i][0], runs[first[0]], dist=dists[i])
-            starts.setdefault(k, []).append(run_centers[first[: max(1, POLISHED // K_BUFFER)]])
+    # pol.is stops the group k-means after 20 Lloyd steps; all base clusterings and counts side by side
+    problems = [(i, k) for k in range(2, max((s[2] for s in sets), default=1) + 1)
+                for i, s in enumerate(sets) if s[2] >= k]
+    results = cluster.kmeans_sets([sets[i][:2] for i, _ in problems], [k for _, k in problems],
+                                  [draws[i][k] for i, k in problems],
+                                  max_iter=GROUP_ITERS) if problems else []
+    for (i, k), (runs, run_centers, inertia) in zip(problems, results):
+        # distinct local optima, lowest weighted inertia first
+        _, first = np.unique(np.round(inertia, 9), return_index=True)
+        # pol.is scores the base clusters unweighted
+        scores[i][k] = cluster.silhouette(sets[i][0], runs[first[0]], dist=dists[i])
+        starts.setdefault(k, []).append(run_centers[first[: max(1, POLISHED // K_BUFFER)]])
     # pol.is's max-key: the larger count on ties
     winners = [max(sorted(sc), key=lambda k: (sc[k], k)) for sc in scores if sc]
     silhouettes = [(k, float(np.mean([sc[k] for sc in scores if k in sc])))
