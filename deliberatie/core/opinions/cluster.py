@@ -209,6 +209,9 @@ def _plus_plus_sets(points, weights, sizes, k, draws):
     return centers
 
 
+PAIRWISE = 400_000  # up to this many point pairs, k-means++ seeding looks its distances up
+
+
 def _plus_plus(points, weights, k, n_init, rng):
     """k-means++ starts for ``n_init`` runs at once, shape (n_init, k, d).
 
@@ -238,6 +241,9 @@ def _plus_plus(points, weights, k, n_init, rng):
             out += diff
         return out
 
+    if n * n <= PAIRWISE:  # few points: all their distances once, a row per step
+        pairwise = cdist(points, points, "sqeuclidean")  # bit for bit: (a - b)^2 == (b - a)^2
+        sq_dist = pairwise.__getitem__
     closest = sq_dist(chosen)
     cum = np.empty((n_init, n))
     for j in range(1, k):
@@ -249,7 +255,7 @@ def _plus_plus(points, weights, k, n_init, rng):
             pick = (cum < draw[:, None]).sum(axis=1)
         else:  # the same count: cumulative weights never decrease
             pick = np.array([row.searchsorted(x) for row, x in zip(cum, draw)])
-        if (total > 0).all():
+        if min(total.tolist()) > 0:  # (cheaper than a numpy reduction on a few runs)
             pick = np.minimum(pick, n - 1)
         else:
             pick = np.where(total > 0, np.minimum(pick, n - 1), fallback[j - 1])
