@@ -62,7 +62,8 @@ def principal_components(centred_rows, n_components, rng, *, zeroed=0):
                 vals, vecs = vals[-k:], vecs[:, -k:]
             comps = vecs[:, np.argsort(-vals)].T
         else:
-            _, s, vt = spla.svds(centred_rows, k=k, v0=v0, tol=1e-8, solver="arpack")
+            # svds starts from a vector as long as the shorter side (participants < statements)
+            _, s, vt = spla.svds(centred_rows, k=k, v0=v0[: min(n, m)], tol=1e-8, solver="arpack")
             comps = vt[np.argsort(-s)]
     signs = np.sign(comps[np.arange(k), np.argmax(np.abs(comps), axis=1)])
     signs[signs == 0] = 1
