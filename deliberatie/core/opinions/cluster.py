@@ -576,22 +576,41 @@ def silhouette(points, labels, weights=None, dist=None):
     centre, so the score equals the participant-level silhouette on the
     base-cluster positions.
     """
+    return silhouettes(points, [labels], weights, dist)[0]
+
+
+def silhouettes(points, labelings, weights=None, dist=None):
+    """:func:`silhouette` of several labelings of the same points, a list of floats.
+
+    All labelings share one distance product and one pass of each step (their
+    one-hot columns side by side); every score is the same arithmetic as
+    scoring that labeling alone. One group scores -1.
+    """
     n = len(points)
     weights = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
-    groups = np.unique(labels)
-    if len(groups) < 2:
-        return -1.0
+    labelings = [np.asarray(labels) for labels in labelings]
+    groups = [np.unique(labels) for labels in labelings]
+    scores = [-1.0] * len(labelings)
+    live = [i for i, g in enumerate(groups) if len(g) >= 2]
+    if not live:
+        return scores
     if dist is None:  # (callers scoring several labelings of the same points pass it)
         dist = cdist(points, points)
-    onehot = (labels[:, None] == groups[None, :]).astype(np.float64) * weights[:, None]
+    onehot = np.concatenate([labelings[i][:, None] == groups[i][None, :] for i in live], axis=1)
+    onehot = onehot.astype(np.float64) * weights[:, None]  # (n, all groups)
     sums = dist @ onehot
     mass = onehot.sum(axis=0)
-    own = np.searchsorted(groups, labels)
-    own_mass = mass[own] - 1.0  # copies at a base centre are at distance 0
-    a = np.divide(sums[np.arange(n), own], own_mass, out=np.zeros(n), where=own_mass > 0)
+    starts = np.cumsum([0] + [len(groups[i]) for i in live[:-1]])
+    own = np.stack([np.searchsorted(groups[i], labelings[i]) for i in live]) + starts[:, None]
+    own_mass = mass[own] - 1.0  # (labelings, n); copies at a base centre are at distance 0
+    cells = np.arange(n)[None, :], own
+    a = np.divide(sums.T[own, cells[0]], own_mass, out=np.zeros(own.shape), where=own_mass > 0)
     other = sums / np.where(mass > 0, mass, np.inf)[None, :]
-    other[np.arange(n), own] = np.inf
-    b = other.min(axis=1)
+    other[cells[0], own] = np.inf
+    b = np.minimum.reduceat(other, starts, axis=1).T  # nearest other group, per labeling
     s = np.where(np.maximum(a, b) > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-300), 0.0)
     s[own_mass <= 0] = 0.0  # singleton groups score 0, as in the usual definition
-    return float((weights * s).sum() / weights.sum())
+    totals = (weights[None, :] * s).sum(axis=1) / weights.sum()
+    for i, total in zip(live, totals.tolist()):
+        scores[i] = total
+    return scores

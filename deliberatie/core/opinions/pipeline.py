@@ -352,12 +352,15 @@ def _groups(points, max_groups, base_clusters, rng):
     results = cluster.kmeans_sets([sets[i][:2] for i, _ in problems], [k for _, k in problems],
                                   [draws[i][k] for i, k in problems],
                                   max_iter=GROUP_ITERS) if problems else []
+    best = [{} for _ in sets]  # per base clustering and count: the labels of its best start
     for (i, k), (runs, run_centers, inertia) in zip(problems, results):
         # distinct local optima, lowest weighted inertia first
         _, first = np.unique(np.round(inertia, 9), return_index=True)
-        # pol.is scores the base clusters unweighted
-        scores[i][k] = cluster.silhouette(sets[i][0], runs[first[0]], dist=dists[i])
+        best[i][k] = runs[first[0]]
         starts.setdefault(k, []).append(run_centers[first[: max(1, POLISHED // K_BUFFER)]])
+    for i, labelings in enumerate(best):  # pol.is scores the base clusters unweighted
+        scored = cluster.silhouettes(sets[i][0], list(labelings.values()), dist=dists[i])
+        scores[i] = dict(zip(labelings, scored))
     # pol.is's max-key: the larger count on ties
     winners = [max(sorted(sc), key=lambda k: (sc[k], k)) for sc in scores if sc]
     silhouettes = [(k, float(np.mean([sc[k] for sc in scores if k in sc])))
