@@ -4,8 +4,6 @@ All functions are pure numpy/scipy; randomness comes in as a
 ``numpy.random.Generator`` so a run is reproducible from its seed.
 """
 
-import itertools
-
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -104,13 +102,6 @@ def plus_plus_draws(rng, n, k, n_init):
     several point sets run side by side (:func:`kmeans_sets`) and still give
     what seeding each set in turn gives.
     """
-    if k > RAW_DRAWS and type(rng.bit_generator) is np.random.PCG64 and 1 < n < 2**32:
-        return _pcg64_draws(rng.bit_generator, n, k, n_init)
-    return generator_draws(rng, n, k, n_init)
-
-
-def generator_draws(rng, n, k, n_init):
-    """:func:`plus_plus_draws` by the Generator's own calls (what the raw words must give)."""
     first = rng.random(n_init)
     draws = np.empty((max(k - 1, 0), n_init))
     fallback = np.empty((max(k - 1, 0), n_init), dtype=np.int64)
@@ -118,81 +109,6 @@ def generator_draws(rng, n, k, n_init):
         draws[j] = rng.random(n_init)
         fallback[j] = rng.integers(0, n, size=n_init)
     return first, draws, fallback
-
-
-RAW_DRAWS = 12  # from this many centres on, the draws come from the raw words (fewer: a fixed cost)
-_UNIT = 1.0 / 9007199254740992.0  # 2**-53
-_LOW = 0xFFFFFFFF
-
-
-def _pcg64_draws(bitgen, n, k, n_init):
-    """:func:`plus_plus_draws` from PCG64's raw 64-bit words: the same numbers and end state.
-
-    A Generator call costs far more than the few numbers it gives (hundreds of
-    calls for the base clusters' seeding). Its algorithms, redone on the raw
-    words: ``random`` is a word's top 53 bits times 2**-53 (the 32-bit buffer
-    untouched); ``integers(0, n)`` with ``n - 1 < 2**32 - 1`` is Lemire's
-    multiply with rejection on 32-bit draws, a word giving its low half first
-    and keeping the high half for the next draw (``has_uint32``; numpy keeps
-    ``uinteger`` once used). The words of the usual case, no rejection (about
-    ``n / 2**32`` per draw), are taken at once and laid out with numpy; on a
-    rejection the same words are gone through one by one.
-    """
-    state = bitgen.state
-    has, spare = int(state["has_uint32"]), state["uinteger"]
-    steps = max(k - 1, 0)
-    half = np.arange(steps * n_init).reshape(steps, n_init) - has  # each draw's half, from the first new word
-    fresh = ((half >= 0) & (half % 2 == 0)).sum(axis=1)  # new words per step (low halves)
-    words = bitgen.random_raw(n_init + steps * n_init + int(fresh.sum()))
-    per_step = n_init + fresh
-    offset = np.arange(len(words) - n_init) - np.repeat(np.cumsum(per_step) - per_step, per_step)
-    is_double = offset < n_init
-    drawn = words[n_init:]
-    doubles, ints = drawn[is_double], drawn[~is_double]
-    halves = np.stack([ints & _LOW, ints >> 32], axis=1).ravel()
-    if has:
-        halves = np.concatenate([np.array([spare], dtype=np.uint64), halves])
-    product = halves[: steps * n_init] * np.uint64(n)
-    threshold = (_LOW - (n - 1)) % n  # a leftover below it is rejected
-    if (product & _LOW < threshold).any():
-        return _pcg64_draws_one_by_one(bitgen, n, k, n_init, words, has, spare)
-    new_has = has + 2 * len(ints) - steps * n_init
-    new_spare = int(ints[-1] >> 32) if len(ints) else spare
-    if (new_has, new_spare) != (has, spare):
-        state = bitgen.state
-        state["has_uint32"], state["uinteger"] = new_has, new_spare
-        bitgen.state = state
-    return ((words[:n_init] >> 11) * _UNIT, (doubles >> 11).reshape(steps, n_init) * _UNIT,
-            (product >> 32).astype(np.int64).reshape(steps, n_init))
-
-
-def _pcg64_draws_one_by_one(bitgen, n, k, n_init, words, has, spare):
-    """:func:`_pcg64_draws` word by word from ``words`` (more are drawn as rejections need them)."""
-    word = itertools.chain(words.tolist(), iter(lambda: int(bitgen.random_raw()), None)).__next__
-    first = [(word() >> 11) * _UNIT for _ in range(n_init)]
-    draws, fallback = [], []
-    threshold = (_LOW - (n - 1)) % n
-    for _ in range(k - 1):
-        draws.append([(word() >> 11) * _UNIT for _ in range(n_init)])
-        row = []
-        for _ in range(n_init):
-            while True:
-                if has:
-                    has, value = False, spare
-                else:
-                    w = word()
-                    has, value, spare = True, w & _LOW, w >> 32
-                m = value * n
-                if m & _LOW >= threshold:
-                    break
-            row.append(m >> 32)
-        fallback.append(row)
-    state = bitgen.state
-    state["has_uint32"], state["uinteger"] = int(has), spare
-    bitgen.state = state
-    shape = (max(k - 1, 0), n_init)
-    return (np.array(first), np.array(draws, dtype=np.float64).reshape(shape),
-            np.array(fallback, dtype=np.int64).reshape(shape))
 
 
 def _sq_dist_sets(points, centers):
