@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from deliberatie.core.errors import InputError
 from deliberatie.core.opinions import from_votes, in_conversation, map_opinions
-from deliberatie.core.opinions import cluster, stats
+from deliberatie.core.opinions import cluster, kmeans, stats
 from deliberatie.core.opinions.pipeline import _prepared
 
 
@@ -166,7 +166,7 @@ def test_silhouette_matches_sklearn_and_kmeans_finds_blobs():
     metrics = pytest.importorskip("sklearn.metrics")
     rng = np.random.default_rng(7)
     points = np.vstack([rng.normal(c, 0.3, size=(40, 2)) for c in ((0, 0), (4, 0), (0, 4))])
-    labels, centers, _ = cluster.kmeans(points, 3, rng, n_init=3)
+    labels, centers, _ = kmeans.kmeans(points, 3, rng, n_init=3)
     assert sorted(np.bincount(labels)) == [40, 40, 40]
     assert cluster.silhouette(points, labels) == pytest.approx(metrics.silhouette_score(points, labels))
     # a weight w counts as w participants at that point
@@ -180,13 +180,13 @@ def test_kmeans_from_given_starts_runs_each_start_and_reaches_lloyd_fixed_points
     rng = np.random.default_rng(3)
     points = np.vstack([rng.normal(c, 0.4, size=(30, 2)) for c in ((0, 0), (5, 0))])
     starts = np.array([[[0.0, 0.0], [5.0, 0.0]], [[5.0, 0.0], [0.0, 0.0]], [[2.0, 0.0], [2.1, 0.0]]])
-    labels, centers, inertia = cluster.kmeans(points, 2, rng, init=starts, every=True)
+    labels, centers, inertia = kmeans.kmeans(points, 2, rng, init=starts, every=True)
     assert labels.shape == (3, 60) and centers.shape == (3, 2, 2) and inertia.shape == (3,)
     for run in range(3):  # each run is a fixed point: centres are the means of their members
         for g in range(2):
             assert centers[run, g] == pytest.approx(points[labels[run] == g].mean(axis=0))
     assert (labels[0] == labels[0][0]).sum() == 30 and (labels[0] != labels[1]).all()
-    best = cluster.kmeans(points, 2, rng, init=starts)
+    best = kmeans.kmeans(points, 2, rng, init=starts)
     assert best[2] == pytest.approx(inertia.min())
 
 
@@ -195,20 +195,20 @@ def test_hartigan_moves_a_point_that_lloyd_leaves_and_keeps_clear_groups():
     # point of inertia 2, yet moving 2 to the right group costs 3/4 * 1.3^2 and saves 2 * 1^2
     points = np.array([[0.0, 0.0], [2.0, 0.0], [3.3, 0.0], [3.3, 0.0], [3.3, 0.0]])
     rng = np.random.default_rng(0)
-    lloyd, _, inertia = cluster.kmeans(points, 2, rng, init=[[1.0, 0.0], [3.3, 0.0]])
+    lloyd, _, inertia = kmeans.kmeans(points, 2, rng, init=[[1.0, 0.0], [3.3, 0.0]])
     assert list(lloyd) == [0, 0, 1, 1, 1] and inertia == pytest.approx(2.0)
-    labels, moved = cluster.hartigan(points, lloyd, 2)
+    labels, moved = kmeans.hartigan(points, lloyd, 2)
     assert list(labels) == [0, 1, 1, 1, 1]
     assert moved == pytest.approx(0.975**2 + 3 * 0.325**2)
     # the result is still a Lloyd fixed point
     centers = np.array([points[labels == g].mean(axis=0) for g in range(2)])
-    assert list(cluster.kmeans(points, 2, rng, init=centers)[0]) == list(labels)
+    assert list(kmeans.kmeans(points, 2, rng, init=centers)[0]) == list(labels)
     # well-separated groups are already Hartigan-optimal: nothing moves, no group is emptied
     blobs = np.vstack([rng.normal(c, 0.3, size=(25, 2)) for c in ((0, 0), (5, 0), (0, 5))])
-    start = cluster.kmeans(blobs, 3, rng, n_init=4)[0]
-    assert (cluster.hartigan(blobs, start, 3)[0] == start).all()
+    start = kmeans.kmeans(blobs, 3, rng, n_init=4)[0]
+    assert (kmeans.hartigan(blobs, start, 3)[0] == start).all()
     single = np.array([1] + [0] * 9)
-    assert cluster.hartigan(np.vstack([[9.0, 9.0], rng.normal(size=(9, 2))]), single, 2)[0][0] == 1
+    assert kmeans.hartigan(np.vstack([[9.0, 9.0], rng.normal(size=(9, 2))]), single, 2)[0][0] == 1
 
 
 @pytest.mark.parametrize("n, m, density", [(300, 40, 0.3), (120, 60, 0.9)])
@@ -277,11 +277,11 @@ def test_kmeans_sets_gives_each_set_what_kmeans_gives_it_alone():
         alone = []
         one_by_one = np.random.default_rng(seed)
         for points, weights in sets:
-            alone.append(cluster.kmeans(points, k, one_by_one, weights=weights, n_init=6, max_iter=7,
+            alone.append(kmeans.kmeans(points, k, one_by_one, weights=weights, n_init=6, max_iter=7,
                                         every=True))
         together = np.random.default_rng(seed)
-        draws = [cluster.plus_plus_draws(together, len(points), k, 6) for points, _ in sets]
-        batched = cluster.kmeans_sets(sets, k, draws, max_iter=7)
+        draws = [kmeans.plus_plus_draws(together, len(points), k, 6) for points, _ in sets]
+        batched = kmeans.kmeans_sets(sets, k, draws, max_iter=7)
         for (labels, centers, inertia), (b_labels, b_centers, b_inertia) in zip(alone, batched):
             assert (labels == b_labels).all()
             assert np.array_equal(centers, b_centers) and np.array_equal(inertia, b_inertia)
@@ -297,10 +297,10 @@ def test_kmeans_sets_with_a_count_per_set_gives_each_set_what_kmeans_gives_it_al
         sets.append((points, rng.integers(1, 5, size=size).astype(float)))
     seed = int(rng.integers(1 << 30))
     one_by_one, together = np.random.default_rng(seed), np.random.default_rng(seed)
-    alone = [cluster.kmeans(p, k, one_by_one, weights=w, n_init=5, max_iter=9, every=True)
+    alone = [kmeans.kmeans(p, k, one_by_one, weights=w, n_init=5, max_iter=9, every=True)
              for (p, w), k in zip(sets, ks)]
-    draws = [cluster.plus_plus_draws(together, len(p), k, 5) for (p, _), k in zip(sets, ks)]
-    batched = cluster.kmeans_sets(sets, list(ks), draws, max_iter=9)
+    draws = [kmeans.plus_plus_draws(together, len(p), k, 5) for (p, _), k in zip(sets, ks)]
+    batched = kmeans.kmeans_sets(sets, list(ks), draws, max_iter=9)
     for (labels, centers, inertia), (b_labels, b_centers, b_inertia) in zip(alone, batched):
         assert b_labels.dtype == np.int64 and (labels == b_labels).all()
         assert np.array_equal(centers, b_centers) and np.array_equal(inertia, b_inertia)
@@ -311,9 +311,9 @@ def test_plus_plus_on_one_big_set_is_plus_plus_sets(n):
     rng = np.random.default_rng(n)
     points = np.round(rng.normal(0, 1, size=(n, 2)), 1)  # many duplicates
     weights = rng.integers(1, 4, size=n).astype(float)
-    single = cluster._plus_plus(points, weights, 40, 4, np.random.default_rng(5))
-    draws = cluster.plus_plus_draws(np.random.default_rng(5), n, 40, 4)
-    sets = cluster._plus_plus_sets(points[None], weights[None], [n], 40, [draws])[0]
+    single = kmeans._plus_plus(points, weights, 40, 4, np.random.default_rng(5))
+    draws = kmeans.plus_plus_draws(np.random.default_rng(5), n, 40, 4)
+    sets = kmeans._plus_plus_sets(points[None], weights[None], [n], 40, [draws])[0]
     assert np.array_equal(single, sets)
 
 
@@ -324,10 +324,10 @@ def test_nearest_centre_runs_last_is_argmin_first_on_ties():
     centers[:, 2] = centers[:, 1]  # a duplicated centre: the first of the two wins
     centers[0, 3] = points[7]
     counts = np.array([2, 3, 4, 4, 4, 4])  # the first runs have spare centres
-    labels, dist = cluster._nearest_t([np.tile(points[:, d, None], (1, 6)) for d in range(2)],
+    labels, dist = kmeans._nearest_t([np.tile(points[:, d, None], (1, 6)) for d in range(2)],
                                       np.ascontiguousarray(centers.T), counts)
     for run, count in enumerate(counts):
-        d = cluster._sq_dist(points, centers[run, :count])
+        d = kmeans._sq_dist(points, centers[run, :count])
         assert (labels[:, run] == d.argmin(axis=1)).all()
         assert np.array_equal(dist[:, run], d.min(axis=1))
 
@@ -338,9 +338,9 @@ def test_kmeans_with_bounds_gives_what_kmeans_without_them_gives(monkeypatch):
     points = np.vstack([rng.normal(c, 0.5, size=(120, 2)) for c in ((0, 0), (3, 1), (1, 4))])
     points[:40] = np.round(points[:40], 0)  # coincident points and tied distances
     weights = rng.integers(1, 4, size=len(points)).astype(float)
-    assert 30 >= cluster.PRUNE_K
-    bounded = cluster.kmeans(points, 30, np.random.default_rng(1), weights=weights, n_init=4, every=True)
-    monkeypatch.setattr(cluster, "PRUNE_K", 10**9)
-    plain = cluster.kmeans(points, 30, np.random.default_rng(1), weights=weights, n_init=4, every=True)
+    assert 30 >= kmeans.PRUNE_K
+    bounded = kmeans.kmeans(points, 30, np.random.default_rng(1), weights=weights, n_init=4, every=True)
+    monkeypatch.setattr(kmeans, "PRUNE_K", 10**9)
+    plain = kmeans.kmeans(points, 30, np.random.default_rng(1), weights=weights, n_init=4, every=True)
     for got, want in zip(bounded, plain):
         assert np.array_equal(got, want)

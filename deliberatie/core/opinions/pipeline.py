@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from scipy.spatial.distance import cdist
 
 from deliberatie.core.errors import InputError
-from deliberatie.core.opinions import cluster, stats
+from deliberatie.core.opinions import cluster, kmeans, stats
 from deliberatie.core.opinions.io import Conversation
 
 ALGORITHM = (
@@ -334,7 +334,7 @@ def _groups(points, max_groups, base_clusters, rng):
     k_base = min(base_clusters, distinct)
     big = n > BIG
     # the base clusterings run side by side (one Lloyd loop)
-    all_labels, all_centers, _ = cluster.kmeans(points, k_base, rng, n_init=K_BUFFER,
+    all_labels, all_centers, _ = kmeans.kmeans(points, k_base, rng, n_init=K_BUFFER,
                                                 max_iter=10 if big else 20, every=True)
     sets, draws = [], []
     for base_labels, centers in zip(all_labels, all_centers):
@@ -342,14 +342,14 @@ def _groups(points, max_groups, base_clusters, rng):
         centers, weights = centers[weights > 0], weights[weights > 0]
         k_max = min(max_groups, 2 + len(centers) // 12, len(centers))
         sets.append((centers, weights, k_max))
-        draws.append({k: cluster.plus_plus_draws(rng, len(centers), k, GROUP_STARTS)
+        draws.append({k: kmeans.plus_plus_draws(rng, len(centers), k, GROUP_STARTS)
                       for k in range(2, k_max + 1)})
     scores, starts = [{} for _ in sets], {}
     dists = [cdist(centers, centers) for centers, _, _ in sets]
     # pol.is stops the group k-means after 20 Lloyd steps; all base clusterings and counts side by side
     problems = [(i, k) for k in range(2, max((s[2] for s in sets), default=1) + 1)
                 for i, s in enumerate(sets) if s[2] >= k]
-    results = cluster.kmeans_sets([sets[i][:2] for i, _ in problems], [k for _, k in problems],
+    results = kmeans.kmeans_sets([sets[i][:2] for i, _ in problems], [k for _, k in problems],
                                   [draws[i][k] for i, k in problems],
                                   max_iter=GROUP_ITERS) if problems else []
     best = [{} for _ in sets]  # per base clustering and count: the labels of its best start
@@ -370,11 +370,11 @@ def _groups(points, max_groups, base_clusters, rng):
     else:
         k = winners[0] if winners.count(winners[0]) == len(winners) else 2
         init = np.concatenate(starts[k])
-        runs, _, inertia = cluster.kmeans(points, k, rng, init=init, max_iter=10 if big else 50,
+        runs, _, inertia = kmeans.kmeans(points, k, rng, init=init, max_iter=10 if big else 50,
                                           every=True)
         # k-means' own objective decides; single-point moves then take it to a lower inertia
         # where Lloyd's rule stops short (Hartigan)
-        labels, _ = cluster.hartigan(points, runs[int(np.argmin(inertia))], k)
+        labels, _ = kmeans.hartigan(points, runs[int(np.argmin(inertia))], k)
     # groups by size, largest first; ties by first member
     sizes = np.bincount(labels)
     present = np.flatnonzero(sizes)
