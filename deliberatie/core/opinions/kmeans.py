@@ -155,22 +155,22 @@ def _plus_plus(points, weights, k, n_init, rng):
     chosen = np.minimum(picked, n - 1)
     centers = np.empty((n_init, k, dim))
     centers[:, 0] = points[chosen]
-    coords = [np.ascontiguousarray(points[:, d]) for d in range(dim)]
-    tiled = [np.tile(c, (n_init, 1)) for c in coords]
     tiled_w = np.tile(weights, (n_init, 1))
-
-    def sq_dist(pick):  # (n_init, n): as _sq_dist_sets, to the points ``pick`` (one per run)
-        out = np.subtract(tiled[0], coords[0][pick][:, None])
-        out *= out
-        for d in range(1, dim):
-            diff = np.subtract(tiled[d], coords[d][pick][:, None])
-            diff *= diff
-            out += diff
-        return out
-
     if n * n <= PAIRWISE:  # few points: all their distances once, a row per step
-        pairwise = cdist(points, points, "sqeuclidean")  # bit for bit: (a - b)^2 == (b - a)^2
-        sq_dist = pairwise.__getitem__
+        sq_dist = cdist(points, points, "sqeuclidean").__getitem__  # bit for bit: (a - b)^2 == (b - a)^2
+    else:
+        coords = [np.ascontiguousarray(points[:, d]) for d in range(dim)]
+        tiled = [np.tile(c, (n_init, 1)) for c in coords]
+
+        def sq_dist(pick):  # (n_init, n): as _sq_dist_sets, to the points ``pick`` (one per run)
+            out = np.subtract(tiled[0], coords[0][pick][:, None])
+            out *= out
+            for d in range(1, dim):
+                diff = np.subtract(tiled[d], coords[d][pick][:, None])
+                diff *= diff
+                out += diff
+            return out
+
     closest = sq_dist(chosen)
     cum = np.empty((n_init, n))
     for j in range(1, k):
