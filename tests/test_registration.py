@@ -186,6 +186,22 @@ def test_the_link_used_twice_makes_one_account(client, app):
                        ).status_code == 302
 
 
+def test_the_link_opened_again_by_its_signed_in_account_goes_on(client, app):
+    """A second click on the mailed link (or a double-submitted form) after the account was made."""
+    path = registration_link(client, app, "sam@example.org", next="/trajecten/1")
+    assert client.post(path, data={"password": PASSWORD, "confirm": PASSWORD}).status_code == 302
+    for again in (client.get(path), client.post(path, data={"password": PASSWORD, "confirm": PASSWORD})):
+        assert again.status_code == 303 and again.headers["Location"] == "/trajecten/1"
+    assert _accounts() == 1
+    # Signed in as somebody else, the link is still "already registered", and changes nothing.
+    client.post("/auth/uitloggen")
+    other = make_user(email="other@example.org")
+    db.session.commit()
+    assert client.post("/auth/inloggen", data={"email": other.email, "password": PASSWORD}).status_code == 302
+    assert client.get(path).status_code == 409
+    assert _signed_in(client) and _accounts() == 2
+
+
 def test_an_account_made_meanwhile_is_not_doubled(client, app):
     path = registration_link(client, app, "sam@example.org")
     make_user(email="sam@example.org")

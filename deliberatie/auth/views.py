@@ -3,7 +3,7 @@ import threading
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..mail import send_mail
@@ -75,6 +75,10 @@ def register_confirm(token):
 
 
 def _already_registered(registration):
+    """The link's account exists. Its owner, signed in (the mail opened again, a double click),
+    simply goes on where the link was going; anyone else is told, with login and reset."""
+    if current_user.is_authenticated and current_user.email == registration.email:
+        return redirect(safe_next(registration.next, url_for("site.home")), 303)
     return render_template("auth/register_link.html", state="taken",
                            next=safe_next(registration.next, "") or None), 409
 
