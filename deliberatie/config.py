@@ -76,6 +76,10 @@ class Config:
         if production and not hosts:
             raise RuntimeError("TRUSTED_HOSTS must be set in production: the site's host names, comma-separated")
         self.TRUSTED_HOSTS = hosts or None
+        # The public name residents use (Flask's SERVER_NAME). Set, links in mails and on printed letters
+        # (QR codes) use it whichever trusted host the organiser works on (an internal name, say); it
+        # does not restrict which hosts are served.
+        self.SERVER_NAME = os.environ.get("SERVER_NAME", "").strip() or None
         # Cookies only over HTTPS in production; the development server is plain HTTP.
         self.SESSION_COOKIE_SECURE = production
         self.REMEMBER_COOKIE_SECURE = production

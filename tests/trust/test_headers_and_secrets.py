@@ -178,12 +178,13 @@ def test_secret_patterns_catch_what_they_should():
     assert not SECRET_PATTERNS["URL with a password"].search("postgresql+psycopg://postgres@127.0.0.1:5432/x")
 
 
-def _production_app(monkeypatch, hosts):
+def _production_app(monkeypatch, hosts, server_name=""):
     from deliberatie import create_app
     from deliberatie.config import Config
 
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("TRUSTED_HOSTS", hosts)
+    monkeypatch.setenv("SERVER_NAME", server_name)
     config = Config.__new__(Config)
     config.ENV = "production"
     config.__init__()
@@ -199,13 +200,13 @@ def test_production_refuses_to_start_without_trusted_hosts(monkeypatch):
 
 
 def test_a_forged_host_gets_no_page_and_no_mail(monkeypatch):
-    from deliberatie import mail
+    from deliberatie.auth import views as auth_views
     from deliberatie.extensions import db
 
     app = _production_app(monkeypatch, "deliberatie.example.nl, localhost")
     assert app.config["TRUSTED_HOSTS"] == ["deliberatie.example.nl", "localhost"]
     sent = []
-    monkeypatch.setattr(mail, "send_mail", lambda *args, **kwargs: sent.append((args, kwargs)))
+    monkeypatch.setattr(auth_views, "send_mail", lambda *args, **kwargs: sent.append((args, kwargs)))
     with app.app_context():
         db.create_all()
     client = app.test_client()
@@ -218,3 +219,35 @@ def test_a_forged_host_gets_no_page_and_no_mail(monkeypatch):
     assert client.get("/auth/inloggen", base_url="https://deliberatie.example.nl").status_code == 200
     with app.app_context():
         db.engine.dispose()
+
+
+def test_links_in_mails_and_letters_use_the_public_name_from_an_internal_host(monkeypatch):
+    """An organiser on the intranet name prints QR letters that residents open on the public one."""
+    from flask import url_for
+
+    from deliberatie.auth import views as auth_views
+    from deliberatie.extensions import db
+    from tests.factories import make_user
+
+    app = _production_app(monkeypatch, "stem.example.nl, deliberatie.intern", server_name="stem.example.nl")
+    sent = []
+    monkeypatch.setattr(auth_views, "send_mail", lambda *args, **kwargs: sent.append(args))
+    with app.app_context():
+        db.create_all()
+        make_user(email="ina@example.org")
+        db.session.commit()
+    client = app.test_client()
+    internal = "https://deliberatie.intern"
+    assert client.get("/auth/inloggen", base_url=internal).status_code == 200  # served on both names
+    form = client.get("/auth/wachtwoord-vergeten", base_url=internal).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    client.post("/auth/wachtwoord-vergeten", data={"email": "ina@example.org", "csrf_token": token},
+                base_url=internal, headers={"Referer": internal + "/auth/wachtwoord-vergeten"})
+    [(_, _, body)] = sent
+    assert "https://stem.example.nl/auth/wachtwoord-herstellen/" in body and "deliberatie.intern" not in body
+    with app.test_request_context("/", base_url=internal):
+        assert url_for("wijkbudget.enter_code", wijkbudget_id=3, code="AB", _external=True) == \
+            "https://stem.example.nl/wijkbudget/3/stemmen?code=AB"
+    with app.app_context():
+        db.engine.dispose()
+
