@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from werkzeug.sansio.utils import host_is_trusted
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("DELIBERATIE_INSTANCE", ROOT / "instance"))
 
@@ -80,6 +82,8 @@ class Config:
         # (QR codes) use it whichever trusted host the organiser works on (an internal name, say); it
         # does not restrict which hosts are served.
         self.SERVER_NAME = os.environ.get("SERVER_NAME", "").strip() or None
+        if self.SERVER_NAME and hosts and not host_is_trusted(self.SERVER_NAME, hosts):
+            raise RuntimeError("SERVER_NAME must be one of TRUSTED_HOSTS: links to it would be refused")
         # Cookies only over HTTPS in production; the development server is plain HTTP.
         self.SESSION_COOKIE_SECURE = production
         self.REMEMBER_COOKIE_SECURE = production

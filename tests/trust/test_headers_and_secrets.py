@@ -221,6 +221,11 @@ def test_a_forged_host_gets_no_page_and_no_mail(monkeypatch):
         db.engine.dispose()
 
 
+def test_production_refuses_a_server_name_it_would_not_serve(monkeypatch):
+    with pytest.raises(RuntimeError, match="SERVER_NAME must be one of TRUSTED_HOSTS"):
+        _production_app(monkeypatch, "deliberatie.intern", server_name="stem.example.nl")
+
+
 def test_links_in_mails_and_letters_use_the_public_name_from_an_internal_host(monkeypatch):
     """An organiser on the intranet name prints QR letters that residents open on the public one."""
     from flask import url_for
