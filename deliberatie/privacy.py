@@ -10,8 +10,9 @@ the same on SQLite, which does not enforce foreign keys.
 
 Only residents (inwoners) delete their own account here. Organisers, raadsleden
 and beheerders act for the municipality: their actions are in the audit log,
-which outlives accounts, so a beheerder ends such an account; so too for a resident
-who once acted as one (a former organiser).
+which outlives accounts, so a beheerder ends such an account (first inactive, then
+deleted with the same rules, ``beheer``); so too for a resident who once acted as
+one (a former organiser).
 
 Registrations for a burgerraad are not linked to accounts (people sign up with
 the code from their letter); they are deleted by the burgerraad purge after the
@@ -119,13 +120,16 @@ def _delete_rows(table, where):
     db.session.execute(sa.delete(table).where(where))
 
 
-def delete_account(user) -> None:
-    """Remove the account and its personal data; the caller commits."""
+def delete_account(user, actor=None) -> None:
+    """Remove the account and its personal data; the caller commits.
+
+    ``actor``: the beheerder who ended a staff account (None: the resident themself).
+    """
     accounts = db.metadata.tables[ACCOUNTS]
     user_id = user.id
     db.session.expunge_all()  # the ORM must not write back stale copies of deleted rows
     _delete_rows(accounts, accounts.c.id == user_id)
-    audit.record(None, "privacy.account_deleted", f"user:{user_id}")
+    audit.record(actor, "privacy.account_deleted", f"user:{user_id}")
 
 
 # ------------------------------------------------------------------------------------ views

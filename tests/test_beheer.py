@@ -139,3 +139,45 @@ def test_deactivated_account_is_signed_out_everywhere_at_once(app, client, auth,
     assert resident.get("/privacy/mijn-gegevens").status_code == 302
     resident.delete_cookie("session")  # the "stay signed in" cookie does not bring it back
     assert "Uitloggen" not in resident.get("/").text
+
+
+def test_an_ended_staff_account_is_deleted_and_its_acts_stay_on_record(client, auth, people):
+    """AVG: a former organiser's account goes (name, address, password, memberships); the audit log keeps
+    what was done with it, chained as before, plus who deleted it."""
+    from deliberatie.models import Traject
+    from deliberatie.models.traject import traject_organisator
+    from tests.factories import make_gemeente, make_traject
+
+    organiser = db.session.get(User, people[Role.ORGANISATOR])
+    traject = make_traject(make_gemeente(), organisator=organiser)
+    audit.record(organiser, "wijkbudget.open", f"traject:{traject.id}")
+    db.session.commit()
+    organiser_id = organiser.id
+    auth.login("beheerder@example.org")
+    page = f"/beheer/accounts/{organiser_id}"
+    delete = page + "/verwijderen"
+    # Still active: no delete form, and a forged request is refused.
+    assert "Account definitief verwijderen" not in client.get(page).text
+    client.post(delete, data={"confirm": "y"})
+    assert db.session.get(User, organiser_id) is not None
+    # Ended, but not confirmed: nothing happens.
+    client.post(page, data={"role": "organisator"})  # "active" unticked
+    assert "Account definitief verwijderen" in client.get(page).text
+    response = client.post(delete, data={})
+    assert response.status_code == 302 and response.headers["Location"] == page
+    db.session.expire_all()
+    assert db.session.get(User, organiser_id) is not None
+    response = client.post(delete, data={"confirm": "y"})
+    assert response.status_code == 302 and response.headers["Location"] == "/beheer/accounts"
+    db.session.expire_all()
+    assert db.session.get(User, organiser_id) is None
+    assert db.session.execute(db.select(traject_organisator)).all() == []
+    assert db.session.get(Traject, traject.id) is not None
+    entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.actor) for e in entries][-3:] == [
+        ("wijkbudget.open", "organisator@example.org"),
+        ("beheer.account", "beheerder@example.org"),
+        ("privacy.account_deleted", "beheerder@example.org")]
+    assert audit.verify() == []
+    assert client.post(delete, data={"confirm": "y"}).status_code == 404
+

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
+from wtforms.validators import DataRequired
 from wtforms.fields import SelectChoice
 
 from ..models import Role
@@ -16,3 +17,9 @@ ROLE_LABELS = {
 class AccountForm(FlaskForm):
     role = SelectField(_l("Rol"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     active = BooleanField(_l("Account actief"))
+
+
+class DeleteAccountForm(FlaskForm):
+    confirm = BooleanField(_l("Ik begrijp dat het account en de gegevens die eraan hangen definitief worden verwijderd"),
+                           validators=[DataRequired(_l("Vink aan dat u het account definitief wilt verwijderen."))])
+

@@ -30,3 +30,21 @@ def update_account(account: User, *, role: Role, active: bool, actor=None) -> Us
                      role=[before[0].value, role.value], active=[before[1], active])
     db.session.flush()
     return account
+
+
+class StillActive(Exception):
+    """Refused: an account is deleted only after it was made inactive (a separate, reversible step)."""
+
+
+def delete_account(account: User, *, actor) -> None:
+    """Delete an ended account and what is linked to it, as a resident deletes their own.
+
+    The audit log keeps the acts done with the account (they are never edited);
+    the deletion itself goes on record with the beheerder as actor.
+    """
+    if account.active:
+        raise StillActive()
+    from ..privacy import delete_account as delete_with_linked_rows
+
+    delete_with_linked_rows(account, actor=actor)
+

@@ -78,6 +78,7 @@ POLICY = {
     ("beheer.accounts", "GET"): BEHEERDER,
     ("beheer.account", "GET"): BEHEERDER,
     ("beheer.account", "POST"): BEHEERDER,
+    ("beheer.delete_account", "POST"): BEHEERDER,  # unconfirmed here: back to the account page
     ("trajecten.detail", "GET"): PUBLIC,
     ("trajecten.create", "GET"): CREATOR,
     ("trajecten.create", "POST"): CREATOR,
