@@ -105,21 +105,34 @@ class SessieForm(FlaskForm):
     soort = SelectField(_l("Soort"), choices=[SelectChoice(k.value, v) for k, v in SOORT_LABELS.items()])
     title = StringField(_l("Naam van de bijeenkomst of tafel"), validators=[DataRequired(), Length(max=200)])
     held_on = DateField(_l("Datum"), validators=[DataRequired()])
-    voorstel = TextAreaField(_l("Het voorstel"), validators=[DataRequired()])
-    perspectieven = TextAreaField(_l("Perspectieven die naar voren kwamen"))
+    voorstel = TextAreaField(_l("Het voorstel"), validators=[DataRequired()],
+                             description=_l("Het voorstel zoals het aan de aanwezigen is voorgelegd en waarover is "
+                                            "gestemd."))
+    perspectieven = TextAreaField(_l("Perspectieven die naar voren kwamen"),
+                                  description=_l("Ook de stemmen die minder luid klonken. De minderheidsstandpunten "
+                                                 "zelf legt u na het opslaan vast, elk met hun redenen."))
     voor = IntegerField(_l("Stemmen voor"), default=0, validators=[InputRequired(), NumberRange(0, 100000)])
     tegen = IntegerField(_l("Stemmen tegen"), default=0, validators=[InputRequired(), NumberRange(0, 100000)])
     onthouding = IntegerField(_l("Onthoudingen"), default=0,
-                              validators=[InputRequired(), NumberRange(0, 100000)])
-    besluit = TextAreaField(_l("Wat is besloten?"))
+                              validators=[InputRequired(), NumberRange(0, 100000)],
+                              description=_l("Voor, tegen en onthoudingen samen zijn de aanwezigen bij de stemming. "
+                                             "Is er niet gestemd, laat dan alle drie op 0."))
+    besluit = TextAreaField(_l("Wat is besloten?"),
+                            description=_l("Bijvoorbeeld: het voorstel gaat mee in het plan, met de voorwaarden van "
+                                           "de minderheid."))
 
 
 class StandpuntForm(FlaskForm):
     title = StringField(_l("Het minderheidsstandpunt in één zin"), validators=[DataRequired(), Length(max=200)])
     redenen = TextAreaField(_l("De redenen, in hun eigen woorden"), validators=[DataRequired()])
     herkend_door = IntegerField(_l("Hoeveel aanwezigen herkennen zich hierin?"),
-                                validators=[InputRequired(), NumberRange(0, 100000)])
-    groep = SelectField(_l("Hoort bij opiniegroep"), validators=[Optional()])
+                                validators=[InputRequired(), NumberRange(0, 100000)],
+                                description=_l("Vraag na de stemming wie zich (een beetje) herkent in dit nee, ook "
+                                               "wie voor stemde, en tel de handen."))
+    groep = SelectField(_l("Hoort bij opiniegroep"), validators=[Optional()],
+                        description=_l("De opiniegroep uit de stellingen die dit standpunt deelt. Dan toont het "
+                                       "verslag voor de raad ook hoe groot die groep is en welke stellingen haar "
+                                       "kenmerken."))
     stellingen = CheckboxListField(_l("Stellingen die dit standpunt laten zien"), coerce=int,
                                    validators=[Optional()])
 
