@@ -51,20 +51,53 @@ def _direction(agree, disagree):
 
 
 def _statement(score, texts, totals):
-    """A representative/consensus statement with the overall result beside it."""
+    """A representative/consensus statement with the overall result beside it.
+
+    ``group_share`` is the group's share in ``direction`` of its members who
+    answered the statement, "overslaan" included (as the opinion run counts);
+    ``overall_share`` is everyone's share in the same direction on the same
+    base, so the two can be read side by side. ``overall_agree_share`` is
+    everyone's "eens" among those who answered eens or oneens.
+    """
     agree, disagree, passed = totals.get(score["statement"], [0, 0, 0])
     overall = _direction(agree, disagree)
     decided = agree + disagree
+    answered = decided + passed
     return {
         "statement_id": int(score["statement"]),
         "text": texts.get(int(score["statement"]), score["statement"]),
         "direction": score["direction"],
         "group_share": round(score["n_success"] / score["n_trials"], 3) if score["n_trials"] else None,
         "group_votes": score["n_trials"],
+        "overall_share": (round((agree if score["direction"] == "agree" else disagree) / answered, 3)
+                          if answered else None),
         "overall_agree_share": round(agree / decided, 3) if decided else None,
         "overall_direction": overall,
         "against_overall": overall is not None and overall != score["direction"],
     }
+
+
+def _consensus_statement(score, texts, totals):
+    """A majority consensus statement: its share among everyone who answered eens or oneens.
+
+    That is the base of the weighted share beside it (passes are no answer to
+    weigh), so raw and weighted differ by the weighting alone.
+    """
+    row = _statement(score, texts, totals)
+    agree, disagree, _passed = totals.get(score["statement"], [0, 0, 0])
+    if agree + disagree:
+        row["group_share"] = round((agree if score["direction"] == "agree" else disagree) / (agree + disagree), 3)
+        row["group_votes"] = agree + disagree
+    return row
+
+
+def _contested(consensus, groups):
+    """Mark each consensus statement with the opinion groups whose own statement on it points the other way."""
+    for c in consensus:
+        c["contested_by"] = [
+            {"group_id": g["id"], "name": g["name"], "direction": r["direction"], "group_share": r["group_share"]}
+            for g in groups for r in g["representative"]
+            if r["statement_id"] == c["statement_id"] and r["direction"] != c["direction"]]
 
 
 def build(traject) -> dict:
@@ -75,7 +108,7 @@ def build(traject) -> dict:
     weights = weging.participant_weights(traject)
     voters = services.voters(traject)
 
-    consensus = [_statement(s, texts, totals) for s in result["consensus"]] if result else []
+    consensus = [_consensus_statement(s, texts, totals) for s in result["consensus"]] if result else []
     weighted = weging.statement_shares(traject, {c["statement_id"]: c["direction"] for c in consensus})
     for c in consensus:
         share = weighted.get(c["statement_id"])
@@ -96,6 +129,7 @@ def build(traject) -> dict:
                 "against_consensus": any(r["against_overall"] for r in reps),
             })
     largest = groups[0]["id"] if groups else None
+    _contested(consensus, groups)
 
     minority_views, linked_groups = [], set()
     for sessie in services.sessies(traject):
@@ -119,7 +153,9 @@ def build(traject) -> dict:
     for group in groups:
         if group["id"] != largest and group["id"] not in linked_groups:
             minority_views.append({"kind": "opiniegroep", "title": _("Opiniegroep %(name)s", name=group["name"]),
-                                   "group": group, "conditions": [], "statements": [], "reasons": ""})
+                                   "session": None, "session_kind": None, "held_on": None, "recognised_by": None,
+                                   "present": None, "reasons": "", "statements": [], "group": group,
+                                   "conditions": []})
 
     outcomes = [
         {"title": str(o.title), "rows": [[str(x) for x in r] for r in o.rows], "url": o.url}
@@ -136,6 +172,7 @@ def build(traject) -> dict:
                      "belofte": traject.belofte, "kaders": traject.kaders},
         "participation": {
             "statement_voters": len(voters),
+            "statement_voters_with_profile": sum(1 for d in voters if d.geslacht or d.leeftijd),
             "statements": len([t for t in services.stellingen(traject, StellingStatus.ZICHTBAAR)]),
             "sessions": [{"title": s.title, "kind": s.soort.value, "held_on": s.held_on.isoformat(),
                           "present": s.voor + s.tegen + s.onthouding} for s in services.sessies(traject)],
@@ -161,7 +198,11 @@ def build(traject) -> dict:
 
 
 def participatieverslag(report) -> dict:
-    """The Omgevingswet's participatieverslag: who, how, agreed, disagreed, what changed."""
+    """The Omgevingswet's participatieverslag: who, how, agreed, disagreed, what changed.
+
+    ``question`` carries the participatieladder rung and its promise (how much say the
+    participants were given), ``decisions`` the outcomes and the sessions' votes.
+    """
     changed = [
         {"view": v["title"], "condition": c["text"], "handled": c["handled_label"], "reason": c["reason"]}
         for v in report["minority_views"] for c in v["conditions"]
@@ -170,8 +211,10 @@ def participatieverslag(report) -> dict:
     consensus = report["majority"]["consensus"]
     seen = {s["statement_id"] for s in consensus}
     return {
+        "question": report["question"],
         "who": report["participation"],
         "how": report["participation"]["sessions"],
+        "decisions": {"outcomes": report["majority"]["outcomes"], "sessions": report["majority"]["sessions"]},
         "agreed": consensus + [s for s in report["common_ground"] if s["statement_id"] not in seen],
         "disagreed": report["minority_views"],
         "changed": changed,
@@ -186,9 +229,11 @@ def own_summary(traject):
         return []
     result = json.loads(analyse.result)
     texts = {s.id: s.text for s in services.stellingen(traject)}
+    totals = result.get("totals", {})
     rows = []
     for s in result["consensus"]:
-        share = round(100 * s["n_success"] / s["n_trials"]) if s["n_trials"] else 0
+        share = _consensus_statement(s, texts, totals)["group_share"]
+        share = round(100 * share) if share is not None else 0
         word = _("eens") if s["direction"] == "agree" else _("oneens")
         rows.append((texts.get(int(s["statement"]), s["statement"]), f"{share}% {word}"))
     return [components.OutcomeSummary(
