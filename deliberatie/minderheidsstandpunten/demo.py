@@ -1,4 +1,4 @@
-"""Demo data for "Leefbaar Centrum: thematafels": statements, planted opinion groups, a session.
+"""Demo data for "Leefbaar Centrum: thematafels": statements, planted opinion groups, a session, a terugkoppeling.
 
 ``seed(traject, users, today)`` is idempotent: it does nothing to what is
 already there (statements, votes, the run, the session are each looked up).
@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from ..extensions import db
-from ..models import Role
+from ..models import Role, Terugkoppeling
 from ..models.types import utcnow
 from . import analyses, services
 from .models import (Afhandeling, Deelname, Deelnemer, Sessie, SessieSoort, Standpunt, Stelling, StellingStatus,
@@ -124,7 +124,20 @@ def seed(traject, users, today):
         analyses.run(traject, organisator, seed=0)
     if db.session.scalar(select(Sessie).filter_by(traject_id=traject.id)) is None:
         _session(traject, organisator, today)
+    if db.session.scalar(select(Terugkoppeling).filter_by(traject_id=traject.id, title=TERUGKOPPELING[0])) is None:
+        db.session.add(Terugkoppeling(traject_id=traject.id, title=TERUGKOPPELING[0], body=TERUGKOPPELING[1],
+                                      published_on=today - timedelta(days=1), author=organisator))
     db.session.flush()
+
+
+#: what the participants of the thematafel were told (section 6 of the raad's report)
+TERUGKOPPELING = (
+    "Wat we met uw inbreng over verkeer en parkeren doen",
+    "Het voorstel voor een autovrij centrum tussen 11 en 18 uur gaat mee in het plan, eerst als proef van een half "
+    "jaar vanaf het voorjaar. Voor en na de proef tellen we de bezoekers; omzetcijfers kan de gemeente niet "
+    "opvragen. Zes invalidenparkeerplaatsen blijven bij de winkels en een pendelbusje rijdt op marktdagen. Een "
+    "nieuwe stemming na een jaar komt er niet, wel een evaluatie door de raad.",
+)
 
 
 def _group_for(latest, traject, planted):
