@@ -133,6 +133,18 @@ def _carry_links(traject, actor, analyse, result):
     db.session.flush()
 
 
+def consensus_share(score, totals):
+    """``(share, votes)`` of a consensus statement: everyone's share in its direction among eens and oneens.
+
+    The base of the weighted share beside it in the report; the run's own
+    ``n_success / n_trials`` counts passes too. ``(None, 0)`` when nobody decided.
+    """
+    agree, disagree, _passed = totals.get(score["statement"], [0, 0, 0])
+    if not agree + disagree:
+        return None, 0
+    return (agree if score["direction"] == "agree" else disagree) / (agree + disagree), agree + disagree
+
+
 def latest(traject):
     return db.session.scalar(select(Analyse).filter_by(traject_id=traject.id).order_by(Analyse.id.desc()).limit(1))
 
@@ -178,7 +190,11 @@ def map_view(analyse, texts) -> dict:
             "representative": [{**s, "text": texts.get(int(s["statement"]), s["statement"])}
                                for s in g["representative"]],
         })
-    consensus = [{**s, "text": texts.get(int(s["statement"]), s["statement"])} for s in result["consensus"]]
+    consensus = []
+    for s in result["consensus"]:
+        share = consensus_share(s, result.get("totals", {}))[0]  # rounded as the report's JSON keeps it
+        consensus.append({**s, "text": texts.get(int(s["statement"]), s["statement"]),
+                          "share": round(share, 3) if share is not None else None})
     gac = [{"statement": s, "score": v, "text": texts.get(int(s), s)} for s, v in result["group_aware_consensus"]]
     return {"points": points, "groups": groups, "consensus": consensus, "group_aware": gac,
             "participants": len(coords), "clustered": result["clustered"],

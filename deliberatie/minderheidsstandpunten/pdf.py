@@ -128,8 +128,8 @@ def render(report) -> bytes:
     if not report["majority"]["consensus"]:
         para(_("Nog geen analyse van de stellingen."))
     else:
-        para(_("Percentages van wie eens of oneens antwoordde; wie de stelling oversloeg, telt hier niet mee. "
-               "Denkt een opiniegroep er anders over, dan staat dat erbij."))
+        para(_("Percentages van wie eens of oneens antwoordde; wie de stelling oversloeg, telt hier niet mee.") + " "
+             + _("Denkt een opiniegroep er anders over, dan staat dat erbij."))
     for s in report["majority"]["consensus"]:
         direction = _dir(s["direction"])
         if s.get("weighted_share") is None:

@@ -84,10 +84,9 @@ def _consensus_statement(score, texts, totals):
     weigh), so raw and weighted differ by the weighting alone.
     """
     row = _statement(score, texts, totals)
-    agree, disagree, _passed = totals.get(score["statement"], [0, 0, 0])
-    if agree + disagree:
-        row["group_share"] = round((agree if score["direction"] == "agree" else disagree) / (agree + disagree), 3)
-        row["group_votes"] = agree + disagree
+    share, votes = analyses.consensus_share(score, totals)
+    if share is not None:
+        row["group_share"], row["group_votes"] = round(share, 3), votes
     return row
 
 

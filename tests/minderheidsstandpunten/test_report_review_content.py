@@ -207,3 +207,14 @@ def test_representation_sentences_follow_their_own_group_s_table(client, auth, w
     page = client.get(f"/minderheidsstandpunten/{world['traject']}/verslag").text
     order = [page.index(x) for x in ("Groep 1 (n = 7)", "Zin over groep 1.", "Groep 2 (n = 7)", "Zin over groep 2.")]
     assert order == sorted(order)
+
+
+def test_opinion_map_shows_the_report_s_consensus_shares(app, client, auth, demo):
+    """From the report to the opinion map, a consensus statement keeps its percentage."""
+    data, _page, _pdf, _verslag = _fetch(client, auth, demo)
+    kaart = client.get(f"/minderheidsstandpunten/{demo.id}/analyses/{data['analysis']['id']}").text
+    section = kaart.split("Waar de meerderheid het over eens is")[1].split("Gemeenschappelijke grond")[0]
+    assert "wie de stelling oversloeg, telt hier niet mee" in section
+    for row in data["majority"]["consensus"]:
+        word = "eens" if row["direction"] == "agree" else "oneens"
+        assert f'{escape(row["text"])} — {pct(row["group_share"])} {word}</li>' in section
