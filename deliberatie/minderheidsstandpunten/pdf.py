@@ -114,6 +114,8 @@ def render(report) -> bytes:
         vote = (_("Stemming: %(v)s voor, %(t)s tegen, %(o)s onthouding.", v=s["for"], t=s["against"], o=s["abstain"])
                 if s["for"] or s["against"] or s["abstain"] else _("Er is geen stemming vastgelegd."))
         item(" ".join(x for x in (f"{s['title']}: {s['proposal'] or ''}".strip(), vote, s["decision"] or "") if x))
+        if s.get("perspectives"):
+            para(_("Perspectieven die naar voren kwamen") + ": " + s["perspectives"])
     groups, big = report["groups"], report["majority"]["largest_group"]
     if report.get("analysis"):
         para(_("%(c)s van de %(n)s deelnemers aan de stellingen stemden op genoeg stellingen (minstens %(k)s) om in "
@@ -123,8 +125,8 @@ def render(report) -> bytes:
         para(_("Alle deelnemers in de analyse vormen één opiniegroep (%(n)s deelnemers): de stellingen laten geen "
                "aparte minderheid zien.", n=big["size"]))
     elif big:
-        para(_("De grootste opiniegroep is groep %(name)s: %(n)s deelnemers (%(share)s van wie in een groep kwam).",
-               name=big["name"], n=big["size"], share=_pct(big["share"])))
+        para(_("De grootste opiniegroep is groep %(name)s: %(n)s deelnemers (%(share)s van wie in een opiniegroep is "
+               "ingedeeld).", name=big["name"], n=big["size"], share=_pct(big["share"])))
     if not report["majority"]["consensus"]:
         para(_("Nog geen analyse van de stellingen."))
     else:
@@ -166,8 +168,8 @@ def render(report) -> bytes:
                    "haar redenen en naar wat ervoor nodig is om mee te gaan."))
         group = view.get("group")
         if group:
-            size = _("Opiniegroep %(name)s: %(n)s deelnemers, %(share)s van wie in een groep kwam", name=group["name"],
-                     n=group["size"], share=_pct(group["share"]))
+            size = _("Opiniegroep %(name)s: %(n)s deelnemers, %(share)s van wie in een opiniegroep is ingedeeld",
+                     name=group["name"], n=group["size"], share=_pct(group["share"]))
             if group.get("weighted_share") is not None:
                 size += "; " + _("gewogen naar de bevolking %(w)s", w=_pct(group["weighted_share"]))
                 if group.get("weighted_interval"):

@@ -180,8 +180,9 @@ def build(traject) -> dict:
         "majority": {
             "outcomes": outcomes,
             "consensus": consensus,
-            "sessions": [{"title": s.title, "proposal": s.voorstel, "for": s.voor, "against": s.tegen,
-                          "abstain": s.onthouding, "decision": s.besluit} for s in services.sessies(traject)],
+            "sessions": [{"title": s.title, "proposal": s.voorstel, "perspectives": s.perspectieven, "for": s.voor,
+                          "against": s.tegen, "abstain": s.onthouding, "decision": s.besluit}
+                         for s in services.sessies(traject)],
             "largest_group": groups[0] if groups else None,
         },
         "minority_views": minority_views,

@@ -143,8 +143,8 @@ def test_pdf_carries_what_the_page_shows(app, client, auth, demo):
     for view in data["minority_views"]:
         group = view["group"]
         low, high = group["weighted_interval"]
-        assert (f'Opiniegroep {group["name"]}: {group["size"]} deelnemers, {pct(group["share"])} van wie in een groep '
-                f'kwam; gewogen naar de bevolking {pct(group["weighted_share"])} (95%-interval {pct(low)} tot '
+        assert (f'Opiniegroep {group["name"]}: {group["size"]} deelnemers, {pct(group["share"])} van wie in een '
+                f'opiniegroep is ingedeeld; gewogen naar de bevolking {pct(group["weighted_share"])} (95%-interval {pct(low)} tot '
                 f'{pct(high)}).') in pdf
         for r in group["representative"]:
             line = f'{r["text"].rstrip(".")}: deze groep {pct(r["group_share"])}'
@@ -173,7 +173,7 @@ def test_numbers_agree_between_page_json_and_pdf(app, client, auth, demo):
     assert clustered in page and clustered in pdf
     for view in data["minority_views"]:
         g = view["group"]
-        size = f'Opiniegroep {g["name"]}: {g["size"]} deelnemers, {pct(g["share"])} van wie in een groep kwam'
+        size = f'Opiniegroep {g["name"]}: {g["size"]} deelnemers, {pct(g["share"])} van wie in een opiniegroep is ingedeeld'
         assert size in page and size in pdf
         assert f'gewogen naar de bevolking {pct(g["weighted_share"])}' in page
         assert (f'opiniegroep {g["name"]}, {g["size"]} deelnemers ({pct(g["share"])}); gewogen naar de bevolking '
@@ -218,3 +218,15 @@ def test_opinion_map_shows_the_report_s_consensus_shares(app, client, auth, demo
     for row in data["majority"]["consensus"]:
         word = "eens" if row["direction"] == "agree" else "oneens"
         assert f'{escape(row["text"])} — {pct(row["group_share"])} {word}</li>' in section
+
+
+def test_report_gives_the_session_s_perspectives_and_links_the_opinion_map(app, client, auth, demo):
+    data, page, pdf, _verslag = _fetch(client, auth, demo)
+    session = data["majority"]["sessions"][0]
+    assert session["perspectives"].startswith("Meer ruimte en rust voor voetgangers")
+    section3 = page.split('id="s3"')[1].split('id="s4"')[0]
+    assert f'Perspectieven die naar voren kwamen:</strong> {escape(session["perspectives"])}' in section3
+    assert f'Perspectieven die naar voren kwamen: {session["perspectives"]}' in pdf
+    kaart = f'/minderheidsstandpunten/{demo.id}/analyses/{data["analysis"]["id"]}'
+    assert f'href="{kaart}">Opiniekaart</a>' in page
+    assert client.get(kaart).status_code == 200  # whoever reads the report may open the map
