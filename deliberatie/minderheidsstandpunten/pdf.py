@@ -6,9 +6,12 @@ are replaced (the euro sign by "EUR"); no font files need to ship.
 
 from fpdf import FPDF
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .report import long_date
 
+UNWEIGHTED = _l("Gewogen percentages ontbreken: daarvoor zijn bevolkingscijfers nodig en genoeg deelnemers die hun "
+                "leeftijd of geslacht opgaven.")
 REPLACE = {"€": "EUR", "‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "≥": ">=",
            "≤": "<=", "•": "-"}
 
@@ -131,7 +134,9 @@ def render(report) -> bytes:
         para(_("Nog geen analyse van de stellingen."))
     else:
         para(_("Percentages van wie eens of oneens antwoordde; wie de stelling oversloeg, telt hier niet mee.") + " "
-             + _("Denkt een opiniegroep er anders over, dan staat dat erbij."))
+             + _("Denkt een opiniegroep er anders over, dan staat dat erbij.")
+             + ("" if any(c.get("weighted_share") is not None for c in report["majority"]["consensus"])
+                else " " + str(UNWEIGHTED)))
     for s in report["majority"]["consensus"]:
         direction = _dir(s["direction"])
         if s.get("weighted_share") is None:
@@ -153,7 +158,8 @@ def render(report) -> bytes:
                "dan de meeste deelnemers."))
         if groups:
             para(_("In de tabellen per groep tellen de percentages iedereen die de stelling beantwoordde, ook wie "
-                   "oversloeg; bij de groep en bij alle deelnemers op dezelfde manier."))
+                   "oversloeg; bij de groep en bij alle deelnemers op dezelfde manier.")
+                 + ("" if any(g.get("weighted_share") is not None for g in groups) else " " + str(UNWEIGHTED)))
     for view in report["minority_views"]:
         heading(view["title"], 11)
         if view["kind"] == "standpunt":

@@ -144,8 +144,8 @@ def test_pdf_carries_what_the_page_shows(app, client, auth, demo):
         group = view["group"]
         low, high = group["weighted_interval"]
         assert (f'Opiniegroep {group["name"]}: {group["size"]} deelnemers, {pct(group["share"])} van wie in een '
-                f'opiniegroep is ingedeeld; gewogen naar de bevolking {pct(group["weighted_share"])} (95%-interval {pct(low)} tot '
-                f'{pct(high)}).') in pdf
+                f'opiniegroep is ingedeeld; gewogen naar de bevolking {pct(group["weighted_share"])} '
+                f'(95%-interval {pct(low)} tot {pct(high)}).') in pdf
         for r in group["representative"]:
             line = f'{r["text"].rstrip(".")}: deze groep {pct(r["group_share"])}'
             assert line in pdf
@@ -165,6 +165,7 @@ def test_numbers_agree_between_page_json_and_pdf(app, client, auth, demo):
                 f'totaal). {part["statement_voters_with_profile"]} van hen gaven hun leeftijd of geslacht op')
     assert sentence in page and sentence in pdf
     assert 0 < part["statement_voters_with_profile"] < part["statement_voters"]
+    assert "Gewogen percentages ontbreken" not in page and "Gewogen percentages ontbreken" not in pdf
     stats = next(g for g in part["representation"]["groups"] if g["key"].startswith("minderheidsstandpunten"))
     assert stats["n"] == part["statement_voters_with_profile"]  # the n of the comparison is explained
     analysis = data["analysis"]
@@ -173,7 +174,8 @@ def test_numbers_agree_between_page_json_and_pdf(app, client, auth, demo):
     assert clustered in page and clustered in pdf
     for view in data["minority_views"]:
         g = view["group"]
-        size = f'Opiniegroep {g["name"]}: {g["size"]} deelnemers, {pct(g["share"])} van wie in een opiniegroep is ingedeeld'
+        size = (f'Opiniegroep {g["name"]}: {g["size"]} deelnemers, {pct(g["share"])} van wie in een opiniegroep '
+                'is ingedeeld')
         assert size in page and size in pdf
         assert f'gewogen naar de bevolking {pct(g["weighted_share"])}' in page
         assert (f'opiniegroep {g["name"]}, {g["size"]} deelnemers ({pct(g["share"])}); gewogen naar de bevolking '

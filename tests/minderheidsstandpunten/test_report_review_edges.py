@@ -39,6 +39,15 @@ def _session(traject_id, *, counts=(0, 0, 0), views=()):
     return sessie
 
 
+def _groups_without_profiles(world):
+    """Three planted opinion groups whose members answered no statistics question; the traject's id."""
+    traject = db.session.get(Traject, world["traject"])
+    seed_planted(traject, np.random.default_rng(0), sizes=(40, 30, 8), n_statements=12)
+    analyses.run(traject, world["organisator"], seed=0)
+    db.session.commit()
+    return traject.id
+
+
 def test_a_session_without_vote_counts_says_so_instead_of_of_zero_present(client, auth, world):
     """No counts recorded (add_standpunt allows it): not "herkend door 3 van de 0 aanwezigen"."""
     _session(world["traject"], views=[Standpunt(title="Zorgen over het lawaai", redenen="Het wordt te druk.",
@@ -70,11 +79,7 @@ def test_a_minority_view_without_conditions_says_none_were_recorded(client, auth
 
 
 def test_opinion_groups_without_a_session_are_minority_views_that_say_nobody_asked_them_yet(client, auth, world):
-    traject = db.session.get(Traject, world["traject"])
-    seed_planted(traject, np.random.default_rng(0), sizes=(40, 30, 8), n_statements=12)
-    analyses.run(traject, world["organisator"], seed=0)
-    db.session.commit()
-    data, page, pdf, verslag = _all(client, auth, traject.id)
+    data, page, pdf, verslag = _all(client, auth, _groups_without_profiles(world))
     views = data["minority_views"]
     assert views and all(v["kind"] == "opiniegroep" for v in views)
     standpunt_keys = {"kind", "title", "session", "session_kind", "held_on", "recognised_by", "present", "reasons",
@@ -106,3 +111,22 @@ def test_a_single_opinion_group_is_not_called_the_largest(client, auth, world, m
     assert escape(one) in page and one in pdf
     assert "De grootste opiniegroep" not in page and "De grootste opiniegroep" not in pdf
     assert "Er zijn (nog) geen minderheidsstandpunten vastgelegd." in page
+
+
+def test_without_weights_the_report_says_why_shares_are_not_weighted(client, auth, world):
+    """Nobody answered leeftijd or geslacht: the raw shares stand alone, and the report says why."""
+    data, page, pdf, _verslag = _all(client, auth, _groups_without_profiles(world))
+    assert data["majority"]["consensus"] and data["groups"]
+    assert all(c["weighted_share"] is None for c in data["majority"]["consensus"])
+    assert all(g["weighted_share"] is None for g in data["groups"])
+    why = "Gewogen percentages ontbreken: daarvoor zijn bevolkingscijfers nodig"
+    for text in (page, pdf):
+        assert text.split("3. Wat de meerderheid vindt")[1].split("4. Minderheidsstandpunten")[0].count(why) == 1
+        assert text.split("4. Minderheidsstandpunten")[-1].split("5. Waar alle groepen")[0].count(why) == 1
+
+
+def test_participatieverslag_says_when_there_is_no_terugkoppeling_yet(client, auth, world):
+    _session(world["traject"], counts=(5, 2, 0), views=[Standpunt(title="Nee", redenen="Omdat.", herkend_door=2)])
+    _data, _page, _pdf, verslag = _all(client, auth, world["traject"])
+    section = verslag.split('<h2 class="utrecht-heading-2">Terugkoppeling</h2>')[1]
+    assert section.count("Er is nog geen terugkoppeling.") == 1
