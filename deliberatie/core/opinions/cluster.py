@@ -96,9 +96,13 @@ def silhouette(points, labels, weights=None, dist=None):
 def silhouettes(points, labelings, weights=None, dist=None):
     """:func:`silhouette` of several labelings of the same points, a list of floats.
 
-    All labelings share one distance product and one pass of each step (their
+    All labelings share the distances and one pass of each step (their
     one-hot columns side by side); every score is the same arithmetic as
-    scoring that labeling alone. One group scores -1.
+    scoring that labeling alone. One group scores -1. Each labeling's
+    distance sums come from a matrix product of their own: BLAS blocks a
+    product by its shape, so one product over all columns may round a sum
+    differently (seen on some CPUs) and the scores would hang on which
+    labelings were scored together.
     """
     n = len(points)
     weights = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
@@ -110,9 +114,9 @@ def silhouettes(points, labelings, weights=None, dist=None):
         return scores
     if dist is None:  # (callers scoring several labelings of the same points pass it)
         dist = cdist(points, points)
-    onehot = np.concatenate([labelings[i][:, None] == groups[i][None, :] for i in live], axis=1)
-    onehot = onehot.astype(np.float64) * weights[:, None]  # (n, all groups)
-    sums = dist @ onehot
+    blocks = [(labelings[i][:, None] == groups[i][None, :]) * weights[:, None] for i in live]
+    onehot = np.concatenate(blocks, axis=1)  # (n, all groups)
+    sums = np.concatenate([dist @ block for block in blocks], axis=1)
     mass = onehot.sum(axis=0)
     starts = np.cumsum([0] + [len(groups[i]) for i in live[:-1]])
     own = np.stack([np.searchsorted(groups[i], labelings[i]) for i in live]) + starts[:, None]
