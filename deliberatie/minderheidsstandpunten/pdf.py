@@ -204,8 +204,17 @@ def render(report) -> bytes:
     heading(_("5. Waar alle groepen het over eens zijn"))
     if not report["common_ground"]:
         para(_("Nog geen analyse van de stellingen."))
+    else:
+        para(_("De stellingen met de meeste instemming in alle opiniegroepen tegelijk, met per groep het deel dat "
+               "eens is (wie oversloeg, telt mee)."))
     for s in report["common_ground"]:
-        item(s["text"])
+        line = _sentence(s["text"])
+        if s.get("groups"):
+            line += ": " + ", ".join(_("groep %(name)s %(share)s eens", name=g["name"], share=_pct(g["agree_share"]))
+                                     for g in s["groups"])
+            if not s["every_group_agrees"]:
+                line += " " + _("(niet in elke groep een meerderheid)")
+        item(line)
     heading(_("6. Terugkoppeling aan de deelnemers"))
     if not report["terugkoppeling"]:
         para(_("Er is nog geen terugkoppeling."))

@@ -99,6 +99,30 @@ def _contested(consensus, groups):
             if r["statement_id"] == c["statement_id"] and r["direction"] != c["direction"]]
 
 
+def _group_agreement(result, statement_ids):
+    """{statement id: [per opinion group: its "eens" share, votes]} from the votes of the run's members.
+
+    Every answer counts, "overslaan" included, as in the groups' tables. The run
+    stores per-group counts only for each group's representative statements, so
+    these come from the members' (latest) votes.
+    """
+    group_of = {p: g["id"] for g in result["groups"] for p in g["members"]}
+    counts = {}
+    for stelling_id, value, pseudonym in services.votes_by_pseudonym(list(statement_ids)):
+        if pseudonym in group_of:
+            c = counts.setdefault((stelling_id, group_of[pseudonym]), [0, 0])
+            c[0] += value > 0
+            c[1] += 1
+    out = {}
+    for sid in statement_ids:
+        out[sid] = []
+        for g in result["groups"]:
+            agree, votes = counts.get((sid, g["id"]), (0, 0))
+            out[sid].append({"group_id": g["id"], "name": analyses.group_name(g["id"]), "votes": votes,
+                             "agree_share": round(agree / votes, 3) if votes else None})
+    return out
+
+
 def build(traject) -> dict:
     texts = {s.id: s.text for s in services.stellingen(traject)}
     analyse = analyses.latest(traject)
@@ -163,6 +187,12 @@ def build(traject) -> dict:
     ]
     common = ([{"statement_id": int(s), "text": texts.get(int(s), s), "score": round(v, 3)}
                for s, v in result["group_aware_consensus"][:5]] if result else [])
+    if common:
+        per_group = _group_agreement(result, [c["statement_id"] for c in common])
+        for c in common:  # the ranking is a product over groups: a high rank need not be a majority in each
+            c["groups"] = per_group[c["statement_id"]]
+            c["every_group_agrees"] = all(g["agree_share"] is not None and g["agree_share"] > 0.5
+                                          for g in c["groups"])
 
     return {
         "traject": {"id": traject.id, "title": traject.title},
@@ -208,7 +238,10 @@ def participatieverslag(report) -> dict:
         for v in report["minority_views"] for c in v["conditions"]
         if c["handled"] in (Afhandeling.OVERGENOMEN.value, Afhandeling.DEELS.value)
     ]
-    consensus = report["majority"]["consensus"]
+    common = {s["statement_id"]: s for s in report["common_ground"]}
+    consensus = [{**s, **{k: common[s["statement_id"]][k] for k in ("groups", "every_group_agrees")
+                          if k in common.get(s["statement_id"], {})}}
+                 for s in report["majority"]["consensus"]]  # a split group shows here too
     seen = {s["statement_id"] for s in consensus}
     return {
         "question": report["question"],

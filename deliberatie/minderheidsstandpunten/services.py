@@ -222,6 +222,15 @@ def votes_on(stelling_ids, deelnemer_ids):
                                                  Stem.deelnemer_id.in_(deelnemer_ids))).all()
 
 
+def votes_by_pseudonym(stelling_ids):
+    """``(stelling id, value, pseudonym)`` of every vote on these statements (no list of participants sent)."""
+    if not stelling_ids:
+        return []
+    return db.session.execute(
+        select(Stem.stelling_id, Stem.value, Deelnemer.pseudonym).join(Deelnemer, Deelnemer.id == Stem.deelnemer_id)
+        .where(Stem.stelling_id.in_(stelling_ids))).all()
+
+
 def has_voters(traject) -> bool:
     """Someone voted on a statement of this traject (one EXISTS query, no rows loaded)."""
     return db.session.scalar(select(

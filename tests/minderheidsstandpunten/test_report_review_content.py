@@ -232,3 +232,38 @@ def test_report_gives_the_session_s_perspectives_and_links_the_opinion_map(app, 
     kaart = f'/minderheidsstandpunten/{demo.id}/analyses/{data["analysis"]["id"]}'
     assert f'href="{kaart}">Opiniekaart</a>' in page
     assert client.get(kaart).status_code == 200  # whoever reads the report may open the map
+
+
+def test_common_ground_shows_each_group_s_agreement_and_flags_a_group_without_a_majority(app, client, auth, demo):
+    """The group-aware ranking is a product over groups: a top-5 statement may still split a group.
+
+    In the demo, group C (planted at 50% agreement) is split on the bicycle racks: the report says so
+    instead of listing it under "waar alle groepen het over eens zijn" without a word.
+    """
+    data, page, pdf, verslag = _fetch(client, auth, demo)
+    result = json.loads(analyses.latest(demo).result)
+    common = data["common_ground"]
+    assert common and all(len(c["groups"]) == len(data["groups"]) for c in common)
+    with app.test_request_context():  # the counts agree with the run's own, where the run kept them
+        stored = [(g["id"], e) for g in result["groups"] for e in g["representative"]]
+        shares = report._group_agreement(result, sorted({int(e["statement"]) for _g, e in stored}))
+    for gid, e in stored:
+        got = next(x for x in shares[int(e["statement"])] if x["group_id"] == gid)
+        assert got["votes"] == e["n_trials"]
+        assert got["agree_share"] == pytest.approx(e["agree_share"], abs=0.0005)
+    racks = next(c for c in common if c["text"].startswith("Er moeten meer fietsenrekken"))
+    assert not racks["every_group_agrees"]
+    flag = "(niet in elke groep een meerderheid)"
+    section5 = page.split('id="s5"')[1].split('id="s6"')[0]
+    for c in common:
+        assert c["every_group_agrees"] == all(g["agree_share"] > 0.5 for g in c["groups"])
+        shown = ", ".join(f'groep {g["name"]} {pct(g["agree_share"])} eens' for g in c["groups"])
+        item = section5.split(escape(c["text"]) + " — ")[1].split("</li>")[0]
+        assert item.startswith(shown) and (flag in item) != c["every_group_agrees"]
+        assert f'{c["text"].rstrip(".")}: {shown}' in pdf
+    assert pdf.count(flag) == section5.count(flag) == sum(1 for c in common if not c["every_group_agrees"])
+    # the participatieverslag lists each agreement once; a split group is flagged there too
+    agreed = verslag.split("Waarover was men het eens?")[1].split("Waarover was men het oneens?")[0]
+    assert agreed.count(flag) == sum(1 for c in common if not c["every_group_agrees"])
+    line = agreed.split(escape(racks["text"]) + " — ")[1].split("</li>")[0]
+    assert flag in line
