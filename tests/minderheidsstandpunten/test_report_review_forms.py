@@ -27,3 +27,29 @@ def test_minority_view_form_says_how_to_count_and_what_a_group_link_adds(client,
     assert ('id="herkend_door-description">Vraag na de stemming wie zich (een beetje) herkent in dit nee, ook wie '
             'voor stemde, en tel de handen.') in page
     assert "Dan toont het verslag voor de raad ook hoe groot die groep is" in page
+
+
+def test_settings_page_says_per_session_what_is_still_to_record(client, auth, world):
+    """Before the report goes to the raad: which views lack a condition, which conditions are still open."""
+    from deliberatie.minderheidsstandpunten.models import Afhandeling, Standpunt, Voorwaarde, VoorwaardeSoort
+
+    def condition(afhandeling):
+        return Voorwaarde(soort=VoorwaardeSoort.TIMING, text="Later.", afhandeling=afhandeling, toelichting="")
+
+    done = Sessie(traject_id=world["traject"], soort=SessieSoort.BIJEENKOMST, title="Avond een", voorstel="Plan",
+                  held_on=date(2026, 11, 20), voor=6, tegen=3, onthouding=1, standpunten=[
+                      Standpunt(title="A", redenen="r", herkend_door=1, voorwaarden=[condition(Afhandeling.NIET)])])
+    busy = Sessie(traject_id=world["traject"], soort=SessieSoort.BIJEENKOMST, title="Avond twee", voorstel="Plan",
+                  held_on=date(2026, 11, 21), voor=6, tegen=3, onthouding=1, standpunten=[
+                      Standpunt(title="B", redenen="r", herkend_door=1),
+                      Standpunt(title="C", redenen="r", herkend_door=1,
+                                voorwaarden=[condition(Afhandeling.OPEN), condition(Afhandeling.OPEN)])])
+    db.session.add_all([done, busy])
+    db.session.commit()
+    auth.login(ORG)
+    page = client.get(f"/minderheidsstandpunten/{world['traject']}/beheer").text
+    one = page.split(">Avond een</a>")[1].split("</li>")[0]
+    two = page.split(">Avond twee</a>")[1].split("</li>")[0]
+    assert one.endswith("20 november 2026): 1 minderheidsstandpunt") and "<strong>" not in one
+    assert two.endswith("2 minderheidsstandpunten; <strong>1 zonder voorwaarde</strong>; "
+                        "<strong>2 voorwaarden nog open</strong>")
