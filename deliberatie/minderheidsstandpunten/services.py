@@ -214,12 +214,16 @@ def vote_counts(traject) -> dict[int, dict[int, int]]:
     return result
 
 
-def votes_on(stelling_ids, deelnemer_ids):
-    """The votes of these participants on these statements."""
-    if not stelling_ids or not deelnemer_ids:
+def votes_on(stelling_ids):
+    """``(stelling id, deelnemer id, value)`` of every vote on these statements.
+
+    The caller picks the participants it wants: a list of them in the query
+    would be one bound parameter each, past SQLite's limit of 32,766 in a large traject.
+    """
+    if not stelling_ids:
         return []
-    return db.session.scalars(select(Stem).where(Stem.stelling_id.in_(stelling_ids),
-                                                 Stem.deelnemer_id.in_(deelnemer_ids))).all()
+    return db.session.execute(select(Stem.stelling_id, Stem.deelnemer_id, Stem.value)
+                              .where(Stem.stelling_id.in_(stelling_ids))).all()
 
 
 def votes_by_pseudonym(stelling_ids):

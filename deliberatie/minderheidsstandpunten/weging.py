@@ -123,9 +123,9 @@ def statement_shares(traject, statements) -> dict:
     voters = [d for d in services.voters(traject) if d.geslacht or d.leeftijd]
     position = {d.id: i for i, d in enumerate(voters)}
     columns = {sid: [None] * len(voters) for sid in statements}
-    for stem in services.votes_on(list(statements), list(position)):
-        if stem.value:
-            columns[stem.stelling_id][position[stem.deelnemer_id]] = "eens" if stem.value > 0 else "oneens"
+    for stelling_id, deelnemer_id, value in services.votes_on(list(statements)):
+        if value and deelnemer_id in position:
+            columns[stelling_id][position[deelnemer_id]] = "eens" if value > 0 else "oneens"
     records = [{k: v for k, v in (("geslacht", d.geslacht), ("leeftijd", d.leeftijd)) if v} for d in voters]
     if len(records) < 2:
         return {}

@@ -228,7 +228,7 @@ def test_consensus_statements_are_weighted_to_the_population(app, client, auth, 
         row = data["majority"]["consensus"][0]
         # independently: the same voters and answers through statistiek's single-answer service
         voters = [d for d in services.voters(traject) if d.geslacht or d.leeftijd]
-        value = {s.deelnemer_id: s.value for s in services.votes_on([row["statement_id"]], [d.id for d in voters])}
+        value = {d: v for _, d, v in services.votes_on([row["statement_id"]])}
         answers = [{1: "eens", -1: "oneens"}.get(value.get(d.id)) for d in voters]
         records = [{k: v for k, v in (("geslacht", d.geslacht), ("leeftijd", d.leeftijd)) if v} for d in voters]
         expected = weighted_result(traject, records, answers, categories=["eens", "oneens"])
@@ -432,3 +432,31 @@ def test_report_dates_and_session_kinds_read_as_dutch_text_while_the_json_stays_
     assert data["participation"]["sessions"][0]["held_on"] == "2026-11-30"
     assert data["participation"]["sessions"][0]["kind"] == "thematafel"
     assert data["terugkoppeling"][0]["published_on"] == "2026-12-02"
+
+
+def test_the_report_sends_no_list_of_participants_to_the_database(app, world):
+    """SQLite takes at most 32,766 bound parameters in a statement: a query with one per participant
+    would fail in a large traject, so no query of the report grows with the number of participants."""
+    import sqlalchemy as sa
+
+    from deliberatie.minderheidsstandpunten import report, services
+    from deliberatie.minderheidsstandpunten.demo import seed
+
+    traject = db.session.get(Traject, world["traject"])
+    seed(traject, {Role.ORGANISATOR: world["organisator"]}, date.today())
+    db.session.commit()
+    n_voters = len(services.voters(traject))
+    assert n_voters > 100
+    widest = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        widest.append(len(parameters) if isinstance(parameters, (tuple, list, dict)) else 0)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with app.test_request_context():
+            data = report.build(traject)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert data["majority"]["consensus"] and any(r.get("weighted_share") for r in data["majority"]["consensus"])
+    assert widest and max(widest) < n_voters // 2
