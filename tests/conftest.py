@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -25,6 +26,30 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 # two every night on a machine that runs on UTC.
 os.environ["TZ"] = "Europe/Amsterdam"
 time.tzset()
+
+
+# The app hashes passwords with werkzeug's scrypt at full cost: about 0.1 s a hash, by design. The
+# suite makes and checks thousands of them, so in tests the same scrypt runs with a tiny work factor.
+# tests/test_auth.py::test_passwords_are_hashed_at_production_cost checks the app's own parameters.
+TEST_SCRYPT = "scrypt:128:8:1"
+
+
+def _cheap_password_hash(password, method="scrypt", salt_length=16):
+    return generate_password_hash(password, method=TEST_SCRYPT if method == "scrypt" else method,
+                                  salt_length=salt_length)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes():
+    from deliberatie.auth import services
+    from deliberatie.models import user
+
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (user, services):
+            patch.setattr(module, "generate_password_hash", _cheap_password_hash)
+        services._dummy_hash.cache_clear()
+        yield
+    services._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -209,3 +209,25 @@ def test_create_admin_holds_to_the_password_and_address_rules(runner, app):
     result = runner.invoke(args=["create-admin", "Baas@Example.org"], input="lang-genoeg-12\nlang-genoeg-12\n")
     assert result.exit_code == 0, result.output
     assert db.session.scalar(db.select(User.role).filter_by(email="baas@example.org")) is Role.BEHEERDER
+
+
+def test_passwords_are_hashed_at_production_cost(monkeypatch):
+    """The suite hashes with a tiny scrypt work factor (tests/conftest.py); the app uses werkzeug's full one."""
+    import werkzeug.security
+
+    from deliberatie.auth import services
+    from deliberatie.models import user as user_module
+
+    for module in (user_module, services):
+        monkeypatch.setattr(module, "generate_password_hash", werkzeug.security.generate_password_hash)
+    services._dummy_hash.cache_clear()
+    try:
+        account = User(email="ina@example.org")
+        account.set_password(PASSWORD)
+        hashes = {"account": account.password_hash, "unknown address": services._dummy_hash()}
+    finally:
+        services._dummy_hash.cache_clear()
+    for what, stored in hashes.items():
+        method, n, r, p = stored.split("$")[0].split(":")
+        assert method == "scrypt" and int(n) >= 2**15 and (r, p) == ("8", "1"), f"{what}: {stored.split('$')[0]}"
+    assert account.check_password(PASSWORD) and not account.check_password("verkeerd-wachtwoord")
