@@ -3,7 +3,7 @@
 Every test that uses ``app`` runs twice: on SQLite (a fresh in-memory
 database per test) and on PostgreSQL when ``TEST_DATABASE_URL`` is set
 (schema created once per run in a private PostgreSQL schema, tables
-truncated after each test). Without ``TEST_DATABASE_URL`` the PostgreSQL
+emptied after each test). Without ``TEST_DATABASE_URL`` the PostgreSQL
 leg is skipped with a visible reason; with ``CI_REQUIRE_POSTGRES=1`` an
 unreachable server fails the run instead.
 """
@@ -121,10 +121,24 @@ def app(database, _created_schemas):
         if schema is None:
             db.engine.dispose()
         else:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            _empty_tables(db.engine, db.metadata.sorted_tables, schema)
             db.engine.dispose()
+
+
+def _empty_tables(engine, tables, schema):
+    """Every table empty and every sequence restarted, as ``TRUNCATE ... RESTART IDENTITY`` leaves them.
+
+    TRUNCATE of all the tables costs about 0.1 s however few rows they hold (each table gets a new
+    file); deleting the rows of the tables that have any, children first, takes a few milliseconds.
+    """
+    probe = " UNION ALL ".join(f'SELECT {i} WHERE EXISTS (SELECT 1 FROM "{t.name}")' for i, t in enumerate(tables))
+    with engine.begin() as conn:
+        for i in sorted(conn.execute(sa.text(probe)).scalars(), reverse=True):
+            conn.execute(sa.text(f'DELETE FROM "{tables[i].name}"'))
+        used = conn.execute(sa.text("SELECT sequencename FROM pg_sequences"
+                                    " WHERE schemaname = :schema AND last_value IS NOT NULL"), {"schema": schema})
+        for name in used.scalars().all():
+            conn.execute(sa.text(f'ALTER SEQUENCE "{schema}"."{name}" RESTART'))
 
 
 class IsolatedClient(FlaskClient):
