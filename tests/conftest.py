@@ -10,6 +10,7 @@ unreachable server fails the run instead.
 
 import contextvars
 import os
+import sqlite3
 import time
 import uuid
 from pathlib import Path
@@ -101,8 +102,34 @@ def _created_schemas():
     return set()
 
 
+@pytest.fixture(scope="session")
+def _sqlite_schema():
+    """An in-memory SQLite database holding the empty schema, once ``create_all`` has made it.
+
+    Each SQLite test gets a copy (sqlite3's backup API, well under a millisecond) instead of
+    running ``create_all`` again (about 20 ms).
+    """
+    template = {}
+    yield template
+    if template:
+        template["connection"].close()
+
+
+def _create_sqlite_schema(db, template):
+    raw = db.engine.raw_connection()  # StaticPool: the one connection every session of this app uses
+    try:
+        if template:
+            template["connection"].backup(raw.driver_connection)
+        else:
+            db.create_all()
+            template["connection"] = sqlite3.connect(":memory:")
+            raw.driver_connection.backup(template["connection"])
+    finally:
+        raw.close()
+
+
 @pytest.fixture
-def app(database, _created_schemas):
+def app(database, _created_schemas, _sqlite_schema):
     from deliberatie import create_app
     from deliberatie.config import TestConfig
     from deliberatie.extensions import db
@@ -112,7 +139,7 @@ def app(database, _created_schemas):
     app.test_client_class = IsolatedClient
     with app.app_context():
         if schema is None:
-            db.create_all()
+            _create_sqlite_schema(db, _sqlite_schema)
         elif schema not in _created_schemas:
             db.create_all()
             _created_schemas.add(schema)
