@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .models import Afhandeling, Deelname, SessieSoort, VoorwaardeSoort
 from .weging import LEEFTIJDEN
@@ -152,3 +152,9 @@ class AfhandelingForm(FlaskForm):
 
 class OpenbaarForm(FlaskForm):
     openbaar = BooleanField(_l("Het verslag is openbaar"))
+
+
+class VerwijderForm(FlaskForm):
+    """The confirmation page's form: a POST without ``bevestigd`` deletes nothing."""
+
+    bevestigd = HiddenField(default="ja", validators=[InputRequired(), AnyOf(["ja"])])

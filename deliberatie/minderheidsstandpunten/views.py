@@ -173,4 +173,4 @@ def profiel(traject_id):
     return render_template("minderheidsstandpunten/profiel.html", traject=traject, form=form)
 
 
-from . import views_beheer, views_verslag  # noqa: E402,F401
+from . import views_beheer, views_correcties, views_verslag  # noqa: E402,F401

@@ -141,7 +141,10 @@ POLICY = {
        for name, methods in (("analyse_nieuw", "P"), ("beheer", "GP"), ("sessie", "G"),
                              ("standpunt_nieuw", "P"), ("sessie_nieuw", "GP"), ("voorwaarde_nieuw", "P"),
                              ("modereren", "P"), ("stelling_nieuw", "P"), ("stemcodes", "GP"),
-                             ("openbaar", "P"), ("afhandeling", "P"))
+                             ("openbaar", "P"), ("afhandeling", "P"),
+                             ("sessie_bewerken", "GP"), ("standpunt_bewerken", "GP"), ("voorwaarde_bewerken", "GP"),
+                             ("sessie_verwijderen", "GP"), ("standpunt_verwijderen", "GP"),
+                             ("voorwaarde_verwijderen", "GP"))  # a POST without "bevestigd" only asks
        for method in (("GET",) if "G" in methods else ()) + (("POST",) if "P" in methods else ())},
     # pitches
     ("pitches.index", "GET"): PUBLIC,
