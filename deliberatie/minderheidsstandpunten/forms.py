@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
 from wtforms.fields import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .models import Afhandeling, Deelname, SessieSoort, VoorwaardeSoort
 from .weging import LEEFTIJDEN
@@ -144,10 +144,15 @@ class VoorwaardeForm(FlaskForm):
 
 
 class AfhandelingForm(FlaskForm):
+    """What was done with a condition, and why; "nog open" again (a decision reopened) needs no reason."""
+
     afhandeling = SelectField(_l("Wat is ermee gedaan?"),
-                              choices=[SelectChoice(k.value, v) for k, v in AFHANDELING_LABELS.items()
-                                       if k is not Afhandeling.OPEN])
-    toelichting = TextAreaField(_l("Waarom?"), validators=[DataRequired()])
+                              choices=[SelectChoice(k.value, v) for k, v in AFHANDELING_LABELS.items()])
+    toelichting = TextAreaField(_l("Waarom?"))
+
+    def validate_toelichting(self, field):
+        if self.afhandeling.data != Afhandeling.OPEN.value and not (field.data or "").strip():
+            raise ValidationError(_l("Leg uit waarom."))
 
 
 class OpenbaarForm(FlaskForm):

@@ -93,6 +93,15 @@ def test_journey_statements_votes_moderation_run_map_session_report(client, auth
                 data={"afhandeling": "overgenomen", "toelichting": "Twee keer per najaar."})
     db.session.refresh(voorwaarde)
     assert voorwaarde.afhandeling is Afhandeling.OVERGENOMEN
+    # a decision reopened: back to "nog open", no reason needed; then decided again
+    client.post(f"{b}/voorwaarden/{voorwaarde.id}/afhandeling", data={"afhandeling": "open", "toelichting": ""})
+    db.session.refresh(voorwaarde)
+    assert voorwaarde.afhandeling is Afhandeling.OPEN
+    assert 'value="open" selected' in client.get(f"{b}/sessies/{sessie.id}").text
+    client.post(f"{b}/voorwaarden/{voorwaarde.id}/afhandeling",
+                data={"afhandeling": "overgenomen", "toelichting": "Twee keer per najaar."})
+    db.session.refresh(voorwaarde)
+    assert voorwaarde.afhandeling is Afhandeling.OVERGENOMEN
     auth.logout()
 
     # the raadslid reads the report, the JSON and the PDF
