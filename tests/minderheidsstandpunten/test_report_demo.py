@@ -9,7 +9,7 @@ from deliberatie.minderheidsstandpunten.demo import TERUGKOPPELING, seed
 from deliberatie.models import Role, Terugkoppeling, Traject
 
 from .conftest import RAAD
-from .test_report_review_content import pdf_text
+from .test_report_content import pdf_text
 
 
 def test_demo_report_has_a_terugkoppeling_once(app, client, auth, world):

@@ -12,7 +12,7 @@ from deliberatie.minderheidsstandpunten.models import (Afhandeling, Sessie, Sess
 from deliberatie.models import Traject
 
 from .conftest import RAAD, seed_planted
-from .test_report_review_content import pdf_text
+from .test_report_content import pdf_text
 
 NO_CONDITIONS = "Er is (nog) niet vastgelegd wat ervoor nodig is om mee te gaan."
 NOT_ASKED = ("Deze groep komt uit de stellingen naar voren. In een bijeenkomst is (nog) niet gevraagd naar haar "
