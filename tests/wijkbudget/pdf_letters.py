@@ -41,9 +41,12 @@ def joined(text: str) -> str:
 def drawn_qr_matrices(data: bytes):
     """Every QR path (``q 0 g ... re ... f Q``) of the PDF, rebuilt as a 0/1 module matrix, in page order."""
     matrices = []
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    view = memoryview(data)
+    for start in re.finditer(rb"stream\r?\n", data):
+        # zlib finds the stream's own end: a compressed stream may itself end in b"\r", which a
+        # pattern up to "\r?\nendstream" would cut off
         try:
-            content = zlib.decompress(raw).decode("latin-1")
+            content = zlib.decompressobj().decompress(view[start.end():]).decode("latin-1")
         except zlib.error:
             continue
         for block in re.findall(r"q 0 g [-\d. ]+ cm\n(.*?)\nf Q", content, re.S):
