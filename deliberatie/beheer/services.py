@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, privacy
 from ..extensions import db
 from ..models import Role, User
 
@@ -44,7 +44,5 @@ def delete_account(account: User, *, actor) -> None:
     """
     if account.active:
         raise StillActive()
-    from ..privacy import delete_account as delete_with_linked_rows
-
-    delete_with_linked_rows(account, actor=actor)
+    privacy.delete_account(account, actor=actor)
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from .models import Ronde, SessieSoort, Stelling, VoorwaardeSoort
-from .services import MoreThanPresent
+from .models import Ronde, SessieSoort, VoorwaardeSoort
+from .services import check_recognised, group_link, linked_stellingen
 
 
 class FewerThanRecognised(ValueError):
@@ -68,18 +68,14 @@ def edit_sessie(sessie, actor, data) -> dict:
 def edit_standpunt(standpunt, actor, data) -> dict:
     """Correct a minority view; raises MoreThanPresent as adding one does."""
     sessie = standpunt.sessie
-    present = sessie.voor + sessie.tegen + sessie.onthouding
-    if present and data["herkend_door"] > present:
-        raise MoreThanPresent(present)
-    link = data.get("groep") or ""
-    analyse_id, groep = (int(x) for x in link.split(":")) if link else (None, None)
+    check_recognised(sessie, data["herkend_door"])
+    analyse_id, groep = group_link(data)
     before = [s.id for s in standpunt.stellingen]
     changed = _apply(standpunt, {"title": data["title"].strip(), "redenen": data["redenen"],
                                  "herkend_door": data["herkend_door"], "analyse_id": analyse_id, "groep": groep})
     wanted = set(data.get("stellingen") or ())
     if wanted != set(before):
-        standpunt.stellingen = db.session.scalars(select(Stelling).where(
-            Stelling.id.in_(wanted), Stelling.traject_id == sessie.traject_id)).all() if wanted else []
+        standpunt.stellingen = linked_stellingen(sessie, wanted)
         changed["stellingen"] = [before, [s.id for s in standpunt.stellingen]]
     if changed:
         _record(actor, "minority_edit", f"standpunt:{standpunt.id}", sessie.traject_id, changed=changed)

@@ -180,6 +180,11 @@ class Sessie(db.Model):
     standpunten: Mapped[list[Standpunt]] = relationship(
         back_populates="sessie", order_by="deliberatie.minderheidsstandpunten.models.Standpunt.id", cascade="all, delete-orphan")
 
+    @property
+    def present(self) -> int:
+        """Those present at the vote (0: no vote recorded)."""
+        return self.voor + self.tegen + self.onthouding
+
 
 class Standpunt(db.Model):
     """A minority view ("nee"), its reasons in own words and how many recognise it."""

@@ -130,6 +130,7 @@ def build(traject) -> dict:
     totals = result.get("totals", {}) if result else {}
     weights = weging.participant_weights(traject)
     voters = services.voters(traject)
+    sessies = services.sessies(traject)
 
     consensus = [_consensus_statement(s, texts, totals) for s in result["consensus"]] if result else []
     weighted = weging.statement_shares(traject, {c["statement_id"]: c["direction"] for c in consensus})
@@ -155,7 +156,7 @@ def build(traject) -> dict:
     _contested(consensus, groups)
 
     minority_views, linked_groups = [], set()
-    for sessie in services.sessies(traject):
+    for sessie in sessies:
         for st in sessie.standpunten:
             group = next((g for g in groups if analyse and st.analyse_id == analyse.id and st.groep == g["id"]),
                          None)
@@ -164,7 +165,7 @@ def build(traject) -> dict:
             minority_views.append({
                 "kind": "standpunt", "title": st.title, "session": sessie.title,
                 "session_kind": sessie.soort.value, "held_on": sessie.held_on.isoformat(),
-                "recognised_by": st.herkend_door, "present": sessie.voor + sessie.tegen + sessie.onthouding,
+                "recognised_by": st.herkend_door, "present": sessie.present,
                 "reasons": st.redenen,
                 "statements": [{"statement_id": s.id, "text": s.text} for s in st.stellingen],
                 "group": group,
@@ -204,7 +205,7 @@ def build(traject) -> dict:
             "statement_voters_with_profile": sum(1 for d in voters if d.geslacht or d.leeftijd),
             "statements": len([t for t in services.stellingen(traject, StellingStatus.ZICHTBAAR)]),
             "sessions": [{"title": s.title, "kind": s.soort.value, "held_on": s.held_on.isoformat(),
-                          "present": s.voor + s.tegen + s.onthouding} for s in services.sessies(traject)],
+                          "present": s.present} for s in sessies],
             "representation": weging.representation_section(traject),
         },
         "majority": {
@@ -212,7 +213,7 @@ def build(traject) -> dict:
             "consensus": consensus,
             "sessions": [{"title": s.title, "proposal": s.voorstel, "perspectives": s.perspectieven, "for": s.voor,
                           "against": s.tegen, "abstain": s.onthouding, "decision": s.besluit}
-                         for s in services.sessies(traject)],
+                         for s in sessies],
             "largest_group": groups[0] if groups else None,
         },
         "minority_views": minority_views,

@@ -282,24 +282,37 @@ def add_standpunt(sessie, actor, data) -> Standpunt:
 
     The report says "n of the m present", so n may not exceed m (a session without vote counts has no m).
     """
-    present = sessie.voor + sessie.tegen + sessie.onthouding
-    if present and data["herkend_door"] > present:
-        raise MoreThanPresent(present)
+    check_recognised(sessie, data["herkend_door"])
+    analyse_id, groep = group_link(data)
     standpunt = Standpunt(sessie=sessie, title=data["title"].strip(), redenen=data["redenen"],
-                          herkend_door=data["herkend_door"])
+                          herkend_door=data["herkend_door"], analyse_id=analyse_id, groep=groep)
     db.session.add(standpunt)
-    link = data.get("groep") or ""
-    if link:
-        analyse_id, groep = (int(x) for x in link.split(":"))
-        standpunt.analyse_id, standpunt.groep = analyse_id, groep
-    if data.get("stellingen"):
-        standpunt.stellingen = db.session.scalars(select(Stelling).where(
-            Stelling.id.in_(data["stellingen"]), Stelling.traject_id == sessie.traject_id)).all()
+    standpunt.stellingen = linked_stellingen(sessie, data.get("stellingen"))
     db.session.flush()
     audit.record(actor, "minderheidsstandpunten.minority_add", f"standpunt:{standpunt.id}",
                  traject_id=sessie.traject_id, title=standpunt.title, herkend_door=standpunt.herkend_door,
-                 groep=link, stellingen=[s.id for s in standpunt.stellingen])
+                 groep=data.get("groep") or "", stellingen=[s.id for s in standpunt.stellingen])
     return standpunt
+
+
+def check_recognised(sessie, herkend_door):
+    """Raise MoreThanPresent when a view would be recognised by more than were present at the vote."""
+    if sessie.present and herkend_door > sessie.present:
+        raise MoreThanPresent(sessie.present)
+
+
+def group_link(data):
+    """``(analyse id, group id)`` from the form's ``groep`` choice ("run:group"), or ``(None, None)``."""
+    link = data.get("groep") or ""
+    return tuple(int(x) for x in link.split(":")) if link else (None, None)
+
+
+def linked_stellingen(sessie, ids):
+    """The session's traject's statements among ``ids`` (a forged id of another traject is left out)."""
+    if not ids:
+        return []
+    return db.session.scalars(select(Stelling).where(
+        Stelling.id.in_(ids), Stelling.traject_id == sessie.traject_id)).all()
 
 
 def add_voorwaarde(standpunt, actor, data) -> Voorwaarde:
